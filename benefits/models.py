@@ -1,0 +1,262 @@
+"""The benefits ledger: the catalogue (what each level gives) and what each creator was granted.
+
+This app knows levels only as numbers; `levels` decides who holds which level and calls the services
+here to grant, top up and lapse (program.md §3).
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from creators.models import Creator, SubmissionEntry, SubmissionTask
+
+
+class Delivery(models.TextChoices):
+    AUTO = "auto", _("系统自动派发")
+    OPERATOR = "operator", _("运营交付")
+    ISSUED = "issued", _("系统发放")
+    CLAIM = "claim", _("达人领取")
+
+
+class Cadence(models.TextChoices):
+    PERIOD = "period", _("每月")
+    LEVEL = "level", _("等级期间有效")
+    ONCE = "once", _("每位达人一次")
+    CYCLE = "cycle", _("每个奖励周期")
+
+
+class BenefitKind(models.TextChoices):
+    BASIC = "basic", _("基础权益")
+    REWARD = "reward", _("奖励权益")
+
+
+class Benefit(models.Model):
+    """One benefit of the catalogue (program.md §3), independent of level."""
+
+    code = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(_("名称"), max_length=100)
+    description = models.TextField(_("说明"), blank=True)
+    delivery = models.CharField(_("交付方式"), max_length=10, choices=Delivery.choices)
+    unit_amount = models.DecimalField(
+        _("单张金额(元)"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    valid_days = models.PositiveIntegerField(_("有效天数"), null=True, blank=True)
+    dou_plus_per_missing = models.PositiveIntegerField(_("每次未派发补偿DOU+"), null=True, blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("权益")
+        verbose_name_plural = _("权益目录")
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LevelBenefit(models.Model):
+    """What a level gives: benefit, basic or reward, cadence and quantity."""
+
+    level = models.PositiveSmallIntegerField(_("等级"))
+    benefit = models.ForeignKey(Benefit, on_delete=models.CASCADE, related_name="level_rows")
+    kind = models.CharField(max_length=10, choices=BenefitKind.choices)
+    cadence = models.CharField(_("周期"), max_length=10, choices=Cadence.choices)
+    quantity = models.PositiveIntegerField(_("数量"), default=1)
+    value_note = models.CharField(_("价值说明"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("等级权益")
+        verbose_name_plural = _("等级权益")
+        ordering = ["level", "kind", "benefit__position"]
+        constraints = [
+            models.UniqueConstraint(fields=["level", "benefit", "kind"], name="level_benefit_unique"),
+            models.CheckConstraint(condition=Q(level__gte=1, level__lte=4), name="level_benefit_level_1_4"),
+            models.CheckConstraint(
+                condition=(Q(kind="reward", cadence="cycle") | (Q(kind="basic") & ~Q(cadence="cycle"))),
+                name="level_benefit_kind_cadence",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"LV{self.level} {self.benefit} ×{self.quantity}"
+
+
+class LevelPackage(models.Model):
+    """The advertised value of a level's benefits (LV1 ¥5,000 … LV4 ¥130,000)."""
+
+    level = models.PositiveSmallIntegerField(primary_key=True)
+    value_yuan = models.PositiveIntegerField(_("权益价值(元)"))
+
+    class Meta:
+        verbose_name = _("等级权益价值")
+        verbose_name_plural = _("等级权益价值")
+        ordering = ["level"]
+
+    def __str__(self) -> str:
+        return f"LV{self.level} ¥{self.value_yuan:,}"
+
+
+class EntitlementStatus(models.TextChoices):
+    AVAILABLE = "available", _("可领取")
+    CLAIMED = "claimed", _("已领取")
+    PENDING = "pending", _("待交付")
+    DELIVERED = "delivered", _("已发放")
+    LAPSED = "lapsed", _("已失效")
+
+
+class Entitlement(models.Model):
+    """A benefit granted to a creator for one period, cycle, or (``period == ""``) the level/once.
+
+    The unique (creator, benefit, period) constraint is what makes every grant job idempotent.
+    """
+
+    creator = models.ForeignKey(Creator, on_delete=models.CASCADE, related_name="entitlements")
+    benefit = models.ForeignKey(Benefit, on_delete=models.PROTECT, related_name="entitlements")
+    kind = models.CharField(max_length=10, choices=BenefitKind.choices)
+    level = models.PositiveSmallIntegerField(_("授予时等级"))
+    period = models.CharField(
+        _("周期"), max_length=7, blank=True, help_text=_("YYYY-MM, YYYYQn, 或空(等级/一次性)")
+    )
+    quantity = models.PositiveIntegerField(default=1)
+    delivered = models.PositiveIntegerField(default=0)
+    status = models.CharField(max_length=10, choices=EntitlementStatus.choices)
+    overdue = models.BooleanField(_("逾期未交付"), default=False)
+    granted_at = models.DateTimeField()
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    lapsed_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("达人权益")
+        verbose_name_plural = _("达人权益")
+        constraints = [
+            models.UniqueConstraint(fields=["creator", "benefit", "period"], name="entitlement_unique_period"),
+            models.CheckConstraint(condition=Q(delivered__lte=models.F("quantity")), name="entitlement_not_over"),
+        ]
+        indexes = [
+            models.Index(fields=["creator", "status"], name="entitlement_creator_status"),
+            models.Index(fields=["benefit", "period", "status"], name="entitlement_benefit_period"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.creator_id}:{self.benefit_id}:{self.period or '-'}"
+
+
+class CardStatus(models.TextChoices):
+    ACTIVE = "active", _("可使用")
+    USED = "used", _("已使用")
+    SETTLED = "settled", _("已结算")
+    EXPIRED = "expired", _("已过期")
+    REVOKED = "revoked", _("已撤销")
+
+
+class GuaranteeCard(models.Model):
+    """投稿任务收益保底卡: ¥50, valid 180 days from issue (program.md §3)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    creator = models.ForeignKey(Creator, on_delete=models.CASCADE, related_name="guarantee_cards")
+    entitlement = models.ForeignKey(Entitlement, on_delete=models.PROTECT, related_name="cards")
+    serial = models.PositiveSmallIntegerField(help_text=_("该权益下的第几张"))
+    amount = models.DecimalField(max_digits=10, decimal_places=2)
+    status = models.CharField(max_length=10, choices=CardStatus.choices, default=CardStatus.ACTIVE)
+    issued_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    entry = models.OneToOneField(
+        SubmissionEntry, null=True, blank=True, on_delete=models.PROTECT, related_name="guarantee_card"
+    )
+    used_at = models.DateTimeField(null=True, blank=True)
+    settled_at = models.DateTimeField(null=True, blank=True)
+    expired_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("保底卡")
+        verbose_name_plural = _("保底卡")
+        constraints = [
+            # One card per (entitlement, serial): re-issuing a period never mints extra cards.
+            models.UniqueConstraint(fields=["entitlement", "serial"], name="card_unique_serial"),
+        ]
+        indexes = [
+            models.Index(fields=["status", "expires_at"], name="card_status_expires"),
+            models.Index(fields=["creator", "status"], name="card_creator_status"),
+        ]
+
+
+class ClientRecommendation(models.Model):
+    """An operator's 1对1 recommendation of the creator to a client, fulfilling one owed unit."""
+
+    entitlement = models.ForeignKey(Entitlement, on_delete=models.PROTECT, related_name="recommendations")
+    creator = models.ForeignKey(Creator, on_delete=models.CASCADE, related_name="recommendations")
+    client_name = models.CharField(_("客户"), max_length=100)
+    recommended_on = models.DateField(_("推荐日期"))
+    note = models.TextField(_("备注"), blank=True)
+    operator = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("客户推荐记录")
+        verbose_name_plural = _("客户推荐记录")
+
+
+class ExtraDispatch(models.Model):
+    """A quality submission task sent to the creator outside the client's selection (增派)."""
+
+    entitlement = models.ForeignKey(Entitlement, on_delete=models.PROTECT, related_name="dispatches")
+    creator = models.ForeignKey(Creator, on_delete=models.CASCADE, related_name="extra_dispatches")
+    task = models.ForeignKey(SubmissionTask, on_delete=models.PROTECT, related_name="extra_dispatches")
+    dispatched_at = models.DateTimeField()
+    operator = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+
+    class Meta:
+        verbose_name = _("额外派发")
+        verbose_name_plural = _("额外派发")
+        constraints = [models.UniqueConstraint(fields=["entitlement", "task"], name="dispatch_unique_task")]
+
+
+class DouPlusCredit(models.Model):
+    """DOU+ credited at period close for extra dispatches that were not made (20 each, FAQ Q15)."""
+
+    creator = models.ForeignKey(Creator, on_delete=models.CASCADE, related_name="dou_plus_credits")
+    entitlement = models.OneToOneField(Entitlement, on_delete=models.PROTECT, related_name="dou_plus_credit")
+    missing = models.PositiveIntegerField()
+    amount = models.PositiveIntegerField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("DOU+补偿")
+        verbose_name_plural = _("DOU+补偿")
+
+
+class CaseStatus(models.TextChoices):
+    PENDING = "pending", _("审核中")
+    APPROVED = "approved", _("已通过")
+    REJECTED = "rejected", _("未通过")
+
+
+class FeaturedCase(models.Model):
+    """A case submitted under 学院精选案例优先上线权; approved ones appear in the 精选案例 gallery."""
+
+    creator = models.ForeignKey(Creator, on_delete=models.CASCADE, related_name="featured_cases")
+    entitlement = models.ForeignKey(Entitlement, on_delete=models.PROTECT, related_name="cases")
+    title = models.CharField(_("案例标题"), max_length=100)
+    link = models.URLField(_("作品链接"), max_length=500)
+    recommendation = models.TextField(_("案例推荐内容"), max_length=2000)
+    status = models.CharField(max_length=10, choices=CaseStatus.choices, default=CaseStatus.PENDING)
+    submitted_at = models.DateTimeField()
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.CharField(_("审核意见"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("精选案例")
+        verbose_name_plural = _("精选案例")
+        constraints = [
+            # FAQ Q10: each creator may have one case online.
+            models.UniqueConstraint(
+                fields=["creator"], condition=Q(status="approved"), name="case_one_approved_per_creator"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "submitted_at"], name="case_status_submitted")]

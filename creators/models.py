@@ -1,0 +1,339 @@
+"""The ground floor: creators and everything they do (content, orders, fans, credit, portal events,
+submission tasks), plus the pieces every higher app leans on (assistant messages, audit log, ingest
+tokens). Nothing here knows about levels or benefits."""
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Creator(models.Model):
+    """A Douyin creator as the data platform describes them (ingest type ``creator``)."""
+
+    external_id = models.CharField(_("平台ID"), max_length=64, unique=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登录账号"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="creator",
+    )
+    nickname = models.CharField(_("昵称"), max_length=100)
+    fans = models.PositiveBigIntegerField(_("粉丝数"), default=0)
+    credit_score = models.PositiveSmallIntegerField(_("信用分"), default=0)
+    douyin_bound = models.BooleanField(_("已绑定抖音"), default=False)
+    intro = models.TextField(_("达人介绍"), blank=True)
+    region = models.CharField(_("所在地域"), max_length=50, blank=True)
+    industries = models.JSONField(_("擅长行业"), default=list, blank=True)
+    submission_enabled = models.BooleanField(_("已开通投稿任务"), default=False)
+    spread_enabled = models.BooleanField(_("已开通传播任务"), default=False)
+    joined_at = models.DateTimeField(_("入驻时间"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("达人")
+        verbose_name_plural = _("达人")
+        constraints = [
+            models.CheckConstraint(condition=Q(credit_score__lte=100), name="creator_credit_0_100"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.nickname} ({self.external_id})"
+
+    @property
+    def profile_complete(self) -> bool:
+        return bool(self.intro.strip() and self.region.strip() and self.industries)
+
+    @property
+    def task_types(self) -> list[str]:
+        return [name for name, on in (("submission", self.submission_enabled), ("spread", self.spread_enabled)) if on]
+
+
+class Quote(models.Model):
+    """A price the creator asks for one kind of work, in yuan (ingest ``quotes``: kind → yuan)."""
+
+    creator = models.ForeignKey(Creator, on_delete=models.CASCADE, related_name="quotes")
+    kind = models.CharField(_("报价类型"), max_length=50)
+    amount = models.DecimalField(_("报价(元)"), max_digits=12, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("报价")
+        verbose_name_plural = _("报价")
+        constraints = [
+            models.UniqueConstraint(fields=["creator", "kind"], name="quote_unique_kind"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="quote_amount_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: ¥{self.amount}"
+
+
+class ContentKind(models.TextChoices):
+    VIDEO = "video", _("短视频")
+    LIVE = "live", _("直播")
+
+
+class Content(models.Model):
+    """A published video or live session with its latest counters."""
+
+    external_id = models.CharField(max_length=64, unique=True)
+    creator = models.ForeignKey(Creator, on_delete=models.CASCADE, related_name="contents")
+    kind = models.CharField(max_length=10, choices=ContentKind.choices)
+    published_at = models.DateTimeField(_("发布时间"))
+    effective_plays = models.PositiveBigIntegerField(_("有效播放量"), default=0)
+    likes = models.PositiveBigIntegerField(_("点赞"), default=0)
+    comments = models.PositiveBigIntegerField(_("评论"), default=0)
+    shares = models.PositiveBigIntegerField(_("分享"), default=0)
+    completion_rate = models.FloatField(_("完播率"), null=True, blank=True)
+    component_clicks = models.PositiveBigIntegerField(_("组件点击"), default=0)
+    conversions = models.PositiveBigIntegerField(_("转化"), default=0)
+    title = models.CharField(_("标题"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("作品")
+        verbose_name_plural = _("作品")
+        indexes = [models.Index(fields=["creator", "published_at"], name="content_creator_published")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(completion_rate__isnull=True) | Q(completion_rate__gte=0, completion_rate__lte=1),
+                name="content_completion_rate_0_1",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or self.external_id
+
+
+class FansDaily(models.Model):
+    """The follower count on one day (ingest ``fans``)."""
+
+    creator = models.ForeignKey(Creator, on_delete=models.CASCADE, related_name="fans_daily")
+    date = models.DateField()
+    fans = models.PositiveBigIntegerField()
+
+    class Meta:
+        verbose_name = _("每日粉丝数")
+        verbose_name_plural = _("每日粉丝数")
+        constraints = [models.UniqueConstraint(fields=["creator", "date"], name="fans_daily_unique_day")]
+
+
+class CreditDaily(models.Model):
+    """The credit score from that day on (ingest ``credit``)."""
+
+    creator = models.ForeignKey(Creator, on_delete=models.CASCADE, related_name="credit_daily")
+    date = models.DateField()
+    score = models.PositiveSmallIntegerField()
+
+    class Meta:
+        verbose_name = _("每日信用分")
+        verbose_name_plural = _("每日信用分")
+        constraints = [
+            models.UniqueConstraint(fields=["creator", "date"], name="credit_daily_unique_day"),
+            models.CheckConstraint(condition=Q(score__lte=100), name="credit_daily_0_100"),
+        ]
+
+
+class OrderKind(models.TextChoices):
+    STANDARD = "standard", _("标准订单")
+    MASS = "mass", _("全民任务")
+    MINIGAME = "minigame", _("小游戏任务")
+
+
+class OrderStatus(models.TextChoices):
+    COMPLETED = "completed", _("已完成")
+    CANCELLED = "cancelled", _("已取消")
+    IN_PROGRESS = "in_progress", _("进行中")
+
+
+class Order(models.Model):
+    external_id = models.CharField(max_length=64, unique=True)
+    creator = models.ForeignKey(Creator, on_delete=models.CASCADE, related_name="orders")
+    kind = models.CharField(max_length=10, choices=OrderKind.choices)
+    status = models.CharField(max_length=12, choices=OrderStatus.choices)
+    created_at = models.DateTimeField()
+    completed_at = models.DateTimeField(null=True, blank=True)
+    amount = models.DecimalField(_("金额(元)"), max_digits=14, decimal_places=2, null=True, blank=True)
+    plays = models.PositiveBigIntegerField(null=True, blank=True)
+    rating = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("订单")
+        verbose_name_plural = _("订单")
+        indexes = [models.Index(fields=["creator", "completed_at"], name="order_creator_completed")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="completed") | Q(completed_at__isnull=False),
+                name="order_completed_has_time",
+            ),
+            models.CheckConstraint(
+                condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5), name="order_rating_1_5"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.external_id
+
+
+class PortalEvent(models.Model):
+    """Something the creator did in the portal that the rules count (e.g. opened the task hall)."""
+
+    class Name(models.TextChoices):
+        TASK_HALL_VIEWED = "task_hall_viewed", _("浏览任务大厅")
+        ASSISTANT_VIEWED = "assistant_viewed", _("查看经营助手")
+
+    creator = models.ForeignKey(Creator, on_delete=models.CASCADE, related_name="events")
+    name = models.CharField(max_length=40, choices=Name.choices)
+    at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("门户事件")
+        verbose_name_plural = _("门户事件")
+        constraints = [models.UniqueConstraint(fields=["creator", "name", "at"], name="event_unique")]
+        indexes = [models.Index(fields=["creator", "name", "at"], name="event_creator_name_at")]
+
+
+class SubmissionTask(models.Model):
+    """An open-call task (投稿任务) creators join from the task hall."""
+
+    code = models.CharField(max_length=64, unique=True)
+    title = models.CharField(_("任务名称"), max_length=200, blank=True)
+    brand = models.CharField(_("品牌"), max_length=100, blank=True)
+    description = models.TextField(blank=True)
+    is_guarantee = models.BooleanField(_("保底任务"), default=False)
+    guarantee_threshold = models.PositiveBigIntegerField(
+        _("保底播放量要求"), null=True, blank=True, help_text=_("保底任务: 有效播放量达到此值可获保底收益")
+    )
+    opens_at = models.DateTimeField(null=True, blank=True)
+    closes_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("投稿任务")
+        verbose_name_plural = _("投稿任务")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(is_guarantee=False) | Q(guarantee_threshold__isnull=False),
+                name="task_guarantee_has_threshold",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or self.code
+
+
+class SubmissionEntry(models.Model):
+    """A creator's entry in a submission task (ingest ``submission`` or joined in the task hall)."""
+
+    external_id = models.CharField(max_length=64, unique=True)
+    creator = models.ForeignKey(Creator, on_delete=models.CASCADE, related_name="submissions")
+    task = models.ForeignKey(SubmissionTask, on_delete=models.PROTECT, related_name="entries")
+    submitted_at = models.DateTimeField()
+    content = models.ForeignKey(Content, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    content_ref = models.CharField(
+        max_length=64, blank=True, help_text=_("平台作品ID (作品尚未同步时也保留)")
+    )
+    effective_plays = models.PositiveBigIntegerField(null=True, blank=True)
+    earnings = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    settled_at = models.DateTimeField(null=True, blank=True)
+    payout = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("投稿记录")
+        verbose_name_plural = _("投稿记录")
+        indexes = [models.Index(fields=["creator", "submitted_at"], name="entry_creator_submitted")]
+
+
+class AssistantMessage(models.Model):
+    """A message from 星图小助手 in the creator's inbox. ``dedupe_key`` makes re-sent jobs silent."""
+
+    class Kind(models.TextChoices):
+        LEVEL_UP = "level_up", _("升级")
+        LEVEL_DOWN = "level_down", _("降级")
+        AT_RISK = "at_risk", _("保级提醒")
+        GRANT = "grant", _("权益发放")
+        CARD = "card", _("保底卡")
+        CASE = "case", _("精选案例")
+        DOU_PLUS = "dou_plus", _("DOU+ 补偿")
+        INFO = "info", _("通知")
+
+    creator = models.ForeignKey(Creator, on_delete=models.CASCADE, related_name="messages")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    link = models.CharField(max_length=200, blank=True)
+    dedupe_key = models.CharField(max_length=200, null=True, blank=True, unique=True)
+    created_at = models.DateTimeField()
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("小助手消息")
+        verbose_name_plural = _("小助手消息")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["creator", "-created_at"], name="message_creator_created"),
+            models.Index(
+                fields=["creator"], condition=Q(read_at__isnull=True), name="message_creator_unread"
+            ),
+        ]
+
+
+class AuditLog(models.Model):
+    """Who did what to which object, for every operator action and every rule edit."""
+
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    action = models.CharField(max_length=80)
+    target_type = models.CharField(max_length=80, blank=True)
+    target_id = models.CharField(max_length=80, blank=True)
+    creator = models.ForeignKey(Creator, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    detail = models.JSONField(default=dict, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("审计日志")
+        verbose_name_plural = _("审计日志")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["target_type", "target_id"], name="audit_target")]
+
+
+def _hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class IngestTokenQuerySet(models.QuerySet):
+    def matching(self, raw: str) -> "IngestTokenQuerySet":
+        return self.filter(token_hash=_hash_token(raw), revoked_at__isnull=True)
+
+
+class IngestToken(models.Model):
+    """A bearer token for ``POST /api/v1/ingest``. Only its SHA-256 is stored; the raw token is shown
+    once, when an operator creates it in the admin."""
+
+    name = models.CharField(_("名称"), max_length=100)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    prefix = models.CharField(_("前缀"), max_length=8, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
+
+    objects = IngestTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("接入令牌")
+        verbose_name_plural = _("接入令牌")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    def set_new_token(self) -> str:
+        """Give this token a fresh secret; returns the raw value (the only time it exists)."""
+        raw = "xt_" + secrets.token_urlsafe(32)
+        self.token_hash = _hash_token(raw)
+        self.prefix = raw[:8]
+        return raw

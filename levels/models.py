@@ -1,0 +1,222 @@
+"""The program engine's data: the rule set, the levels creators hold, their history, and the job runs
+whose per-creator results explain every level (program.md §1–§2)."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from creators.models import Creator
+
+
+class RuleSet(models.Model):
+    """A complete set of level and reward requirements. Exactly one is active; drafts are for what-if
+    simulation in the console."""
+
+    name = models.CharField(_("名称"), max_length=100)
+    is_active = models.BooleanField(_("生效中"), default=False)
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("等级规则集")
+        verbose_name_plural = _("等级规则集")
+        constraints = [
+            models.UniqueConstraint(fields=["is_active"], condition=Q(is_active=True), name="one_active_rule_set"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RequirementCode(models.TextChoices):
+    """The metrics the evaluator can measure (program.md §1)."""
+
+    PROFILE_COMPLETE = "profile_complete", _("完善达人介绍、所在地域、擅长行业")
+    TASK_HALL_VIEWED = "task_hall_viewed", _("浏览任务大厅")
+    TASKS_ENABLED = "tasks_enabled", _("开通任务")
+    QUOTE_SET = "quote_set", _("设置报价")
+    ASSISTANT_VIEWED = "assistant_viewed", _("查看经营助手")
+    DOUYIN_BOUND = "douyin_bound", _("绑定抖音")
+    COURSES_COMPLETED = "courses_completed", _("完成学院课程")
+    POSTS_30D = "posts_30d", _("近30天发布视频或直播")
+    AVG_PLAYS_30D = "avg_plays_30d", _("平均有效播放量")
+    SUBMISSIONS_30D = "submissions_30d", _("参加投稿任务")
+    ORDERS_30D = "orders_30d", _("订单")
+    FANS = "fans", _("粉丝量")
+    LIKES_30D = "likes_30d", _("点赞量")
+    CREDIT_SCORE = "credit_score", _("信用分")
+
+
+class Comparison(models.TextChoices):
+    REQUIRED = "required", _("必须满足")
+    GTE = "gte", "≥"
+    GT = "gt", ">"
+
+
+class LevelRequirement(models.Model):
+    rule_set = models.ForeignKey(RuleSet, on_delete=models.CASCADE, related_name="requirements")
+    level = models.PositiveSmallIntegerField()
+    code = models.CharField(max_length=40, choices=RequirementCode.choices)
+    comparison = models.CharField(max_length=10, choices=Comparison.choices)
+    threshold = models.BigIntegerField(null=True, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("等级基础任务")
+        verbose_name_plural = _("等级基础任务")
+        ordering = ["rule_set", "level", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["rule_set", "level", "code"], name="requirement_unique"),
+            models.CheckConstraint(condition=Q(level__gte=1, level__lte=4), name="requirement_level_1_4"),
+            models.CheckConstraint(
+                condition=Q(comparison="required", threshold__isnull=True)
+                | (~Q(comparison="required") & Q(threshold__isnull=False)),
+                name="requirement_threshold_matches_comparison",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        if self.comparison == Comparison.REQUIRED:
+            return f"LV{self.level} {self.code}"
+        return f"LV{self.level} {self.code} {self.get_comparison_display()} {self.threshold}"
+
+
+class RewardRequirement(models.Model):
+    """A level's 3-month reward task: orders in the cycle AND (video avg OR live avg) plays."""
+
+    rule_set = models.ForeignKey(RuleSet, on_delete=models.CASCADE, related_name="reward_requirements")
+    level = models.PositiveSmallIntegerField()
+    min_orders = models.PositiveIntegerField(_("周期内订单 ≥"))
+    min_avg_plays = models.PositiveBigIntegerField(_("短视频或直播平均有效播放 >"))
+
+    class Meta:
+        verbose_name = _("奖励任务")
+        verbose_name_plural = _("奖励任务")
+        ordering = ["rule_set", "level"]
+        constraints = [
+            models.UniqueConstraint(fields=["rule_set", "level"], name="reward_requirement_unique"),
+            models.CheckConstraint(condition=Q(level__gte=1, level__lte=4), name="reward_level_1_4"),
+        ]
+
+
+class CreatorLevel(models.Model):
+    """The level a creator holds now (no row = level 0)."""
+
+    creator = models.OneToOneField(Creator, on_delete=models.CASCADE, primary_key=True, related_name="level_held")
+    level = models.PositiveSmallIntegerField(default=0)
+    since = models.DateTimeField()
+    assessed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("达人等级")
+        verbose_name_plural = _("达人等级")
+        indexes = [models.Index(fields=["level"], name="creator_level_level")]
+        constraints = [models.CheckConstraint(condition=Q(level__lte=4), name="creator_level_0_4")]
+
+
+class JobRun(models.Model):
+    """One run of a scheduled job for one period; (job, period) is unique, so a second trigger of the
+    same period finds the row and does nothing."""
+
+    class Job(models.TextChoices):
+        ASSESS_MONTHLY = "assess_monthly", _("月度等级评估")
+        ASSESS_UPGRADE = "assess_upgrade", _("每日升级检查")
+        ASSESS_REWARDS = "assess_rewards", _("奖励任务评估")
+        CLOSE_PERIOD = "close_period", _("权益期结算")
+        EXPIRE_CARDS = "expire_cards", _("保底卡过期")
+        COMPUTE_INDEX = "compute_index", _("星图指数")
+        WARN_AT_RISK = "warn_at_risk", _("保级提醒")
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("运行中")
+        DONE = "done", _("完成")
+        FAILED = "failed", _("失败")
+
+    job = models.CharField(max_length=20, choices=Job.choices)
+    period = models.CharField(max_length=20)
+    at = models.DateTimeField()
+    rule_set = models.ForeignKey(RuleSet, null=True, blank=True, on_delete=models.PROTECT)
+    rules_snapshot = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
+    summary = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    started_at = models.DateTimeField()
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("任务运行")
+        verbose_name_plural = _("任务运行")
+        constraints = [models.UniqueConstraint(fields=["job", "period"], name="job_run_unique_period")]
+        indexes = [models.Index(fields=["status", "heartbeat_at"], name="job_run_status")]
+
+    def __str__(self) -> str:
+        return f"{self.job} {self.period} ({self.status})"
+
+
+class JobChunk(models.Model):
+    """A slice of a run's creators by primary-key range; done chunks are skipped on re-run."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待处理")
+        DONE = "done", _("完成")
+
+    run = models.ForeignKey(JobRun, on_delete=models.CASCADE, related_name="chunks")
+    index = models.PositiveIntegerField()
+    first_id = models.BigIntegerField()
+    last_id = models.BigIntegerField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    stats = models.JSONField(default=dict, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("任务分片")
+        verbose_name_plural = _("任务分片")
+        constraints = [models.UniqueConstraint(fields=["run", "index"], name="job_chunk_unique_index")]
+
+
+class Assessment(models.Model):
+    """One creator's result in one run: every measured value, and the requirement codes that failed
+    per level, so a level (or a reward) can always be explained later with the run's rule snapshot."""
+
+    run = models.ForeignKey(JobRun, on_delete=models.CASCADE, related_name="assessments")
+    creator = models.ForeignKey(Creator, on_delete=models.CASCADE, related_name="assessments")
+    previous_level = models.PositiveSmallIntegerField()
+    level = models.PositiveSmallIntegerField()
+    qualified_level = models.PositiveSmallIntegerField(null=True, blank=True)
+    passed = models.BooleanField(null=True, blank=True)
+    metrics = models.JSONField(default=dict)
+    failed = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = _("评估结果")
+        verbose_name_plural = _("评估结果")
+        constraints = [models.UniqueConstraint(fields=["run", "creator"], name="assessment_unique_creator")]
+        indexes = [models.Index(fields=["creator", "run"], name="assessment_creator_run")]
+
+
+class LevelChange(models.Model):
+    class Reason(models.TextChoices):
+        MONTHLY = "monthly", _("月度评估")
+        UPGRADE = "upgrade", _("升级检查")
+        OPERATOR = "operator", _("运营调整")
+
+    creator = models.ForeignKey(Creator, on_delete=models.CASCADE, related_name="level_changes")
+    run = models.ForeignKey(JobRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField()
+    from_level = models.PositiveSmallIntegerField()
+    to_level = models.PositiveSmallIntegerField()
+    reason = models.CharField(max_length=10, choices=Reason.choices)
+    failed = models.JSONField(default=list, blank=True, help_text=_("降级时未达成的要求"))
+
+    class Meta:
+        verbose_name = _("等级变更")
+        verbose_name_plural = _("等级变更")
+        ordering = ["-at", "-id"]
+        constraints = [
+            # A run changes a creator's level at most once.
+            models.UniqueConstraint(fields=["creator", "run"], name="level_change_once_per_run"),
+        ]
+        indexes = [models.Index(fields=["creator", "-at"], name="level_change_creator_at")]
