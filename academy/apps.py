@@ -2,5 +2,5 @@ from django.apps import AppConfig
 
 
 class AcademyConfig(AppConfig):
-    default_auto_field = 'django.db.models.BigAutoField'
-    name = 'academy'
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "academy"

@@ -40,9 +40,7 @@ class Benefit(models.Model):
     name = models.CharField(_("名称"), max_length=100)
     description = models.TextField(_("说明"), blank=True)
     delivery = models.CharField(_("交付方式"), max_length=10, choices=Delivery.choices)
-    unit_amount = models.DecimalField(
-        _("单张金额(元)"), max_digits=10, decimal_places=2, null=True, blank=True
-    )
+    unit_amount = models.DecimalField(_("单张金额(元)"), max_digits=10, decimal_places=2, null=True, blank=True)
     valid_days = models.PositiveIntegerField(_("有效天数"), null=True, blank=True)
     dou_plus_per_missing = models.PositiveIntegerField(_("每次未派发补偿DOU+"), null=True, blank=True)
     position = models.PositiveIntegerField(default=0)
@@ -116,9 +114,7 @@ class Entitlement(models.Model):
     benefit = models.ForeignKey(Benefit, on_delete=models.PROTECT, related_name="entitlements")
     kind = models.CharField(max_length=10, choices=BenefitKind.choices)
     level = models.PositiveSmallIntegerField(_("授予时等级"))
-    period = models.CharField(
-        _("周期"), max_length=7, blank=True, help_text=_("YYYY-MM, YYYYQn, 或空(等级/一次性)")
-    )
+    period = models.CharField(_("周期"), max_length=7, blank=True, help_text=_("YYYY-MM, YYYYQn, 或空(等级/一次性)"))
     quantity = models.PositiveIntegerField(default=1)
     delivered = models.PositiveIntegerField(default=0)
     status = models.CharField(max_length=10, choices=EntitlementStatus.choices)

@@ -2,5 +2,5 @@ from django.apps import AppConfig
 
 
 class CreatorsConfig(AppConfig):
-    default_auto_field = 'django.db.models.BigAutoField'
-    name = 'creators'
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "creators"

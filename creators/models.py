@@ -235,9 +235,7 @@ class SubmissionEntry(models.Model):
     task = models.ForeignKey(SubmissionTask, on_delete=models.PROTECT, related_name="entries")
     submitted_at = models.DateTimeField()
     content = models.ForeignKey(Content, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    content_ref = models.CharField(
-        max_length=64, blank=True, help_text=_("平台作品ID (作品尚未同步时也保留)")
-    )
+    content_ref = models.CharField(max_length=64, blank=True, help_text=_("平台作品ID (作品尚未同步时也保留)"))
     effective_plays = models.PositiveBigIntegerField(null=True, blank=True)
     earnings = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     settled_at = models.DateTimeField(null=True, blank=True)
@@ -277,9 +275,7 @@ class AssistantMessage(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["creator", "-created_at"], name="message_creator_created"),
-            models.Index(
-                fields=["creator"], condition=Q(read_at__isnull=True), name="message_creator_unread"
-            ),
+            models.Index(fields=["creator"], condition=Q(read_at__isnull=True), name="message_creator_unread"),
         ]
 
 

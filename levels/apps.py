@@ -2,5 +2,5 @@ from django.apps import AppConfig
 
 
 class LevelsConfig(AppConfig):
-    default_auto_field = 'django.db.models.BigAutoField'
-    name = 'levels'
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "levels"

@@ -5,81 +5,112 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('creators', '0001_initial'),
+        ("creators", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Course',
+            name="Course",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=64, unique=True)),
-                ('title', models.CharField(blank=True, max_length=200, verbose_name='课程名称')),
-                ('summary', models.TextField(blank=True, verbose_name='简介')),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('is_published', models.BooleanField(default=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.CharField(max_length=64, unique=True)),
+                ("title", models.CharField(blank=True, max_length=200, verbose_name="课程名称")),
+                ("summary", models.TextField(blank=True, verbose_name="简介")),
+                ("position", models.PositiveIntegerField(default=0)),
+                ("is_published", models.BooleanField(default=True)),
             ],
             options={
-                'verbose_name': '学院课程',
-                'verbose_name_plural': '学院课程',
-                'ordering': ['position', 'id'],
+                "verbose_name": "学院课程",
+                "verbose_name_plural": "学院课程",
+                "ordering": ["position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Lesson',
+            name="Lesson",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('title', models.CharField(max_length=200, verbose_name='课时')),
-                ('duration_seconds', models.PositiveIntegerField(default=0)),
-                ('course', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lessons', to='academy.course')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("position", models.PositiveIntegerField(default=0)),
+                ("title", models.CharField(max_length=200, verbose_name="课时")),
+                ("duration_seconds", models.PositiveIntegerField(default=0)),
+                (
+                    "course",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="lessons", to="academy.course"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '课时',
-                'verbose_name_plural': '课时',
-                'ordering': ['course', 'position', 'id'],
+                "verbose_name": "课时",
+                "verbose_name_plural": "课时",
+                "ordering": ["course", "position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='LessonView',
+            name="LessonView",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('watched_at', models.DateTimeField()),
-                ('creator', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lesson_views', to='creators.creator')),
-                ('lesson', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='views', to='academy.lesson')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("watched_at", models.DateTimeField()),
+                (
+                    "creator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="lesson_views", to="creators.creator"
+                    ),
+                ),
+                (
+                    "lesson",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="views", to="academy.lesson"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '课时学习记录',
-                'verbose_name_plural': '课时学习记录',
+                "verbose_name": "课时学习记录",
+                "verbose_name_plural": "课时学习记录",
             },
         ),
         migrations.CreateModel(
-            name='CourseProgress',
+            name="CourseProgress",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('completion', models.FloatField(default=0)),
-                ('updated_at', models.DateTimeField()),
-                ('completed_at', models.DateTimeField(blank=True, null=True)),
-                ('course', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='progress', to='academy.course')),
-                ('creator', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='course_progress', to='creators.creator')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("completion", models.FloatField(default=0)),
+                ("updated_at", models.DateTimeField()),
+                ("completed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "course",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="progress", to="academy.course"
+                    ),
+                ),
+                (
+                    "creator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="course_progress",
+                        to="creators.creator",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '课程进度',
-                'verbose_name_plural': '课程进度',
-                'indexes': [models.Index(fields=['creator', 'completed_at'], name='progress_creator_completed')],
-                'constraints': [models.UniqueConstraint(fields=('creator', 'course'), name='progress_unique_course'), models.CheckConstraint(condition=models.Q(('completion__gte', 0), ('completion__lte', 1)), name='progress_0_1')],
+                "verbose_name": "课程进度",
+                "verbose_name_plural": "课程进度",
+                "indexes": [models.Index(fields=["creator", "completed_at"], name="progress_creator_completed")],
+                "constraints": [
+                    models.UniqueConstraint(fields=("creator", "course"), name="progress_unique_course"),
+                    models.CheckConstraint(
+                        condition=models.Q(("completion__gte", 0), ("completion__lte", 1)), name="progress_0_1"
+                    ),
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='lesson',
-            constraint=models.UniqueConstraint(fields=('course', 'position'), name='lesson_unique_position'),
+            model_name="lesson",
+            constraint=models.UniqueConstraint(fields=("course", "position"), name="lesson_unique_position"),
         ),
         migrations.AddConstraint(
-            model_name='lessonview',
-            constraint=models.UniqueConstraint(fields=('creator', 'lesson'), name='lesson_view_unique'),
+            model_name="lessonview",
+            constraint=models.UniqueConstraint(fields=("creator", "lesson"), name="lesson_view_unique"),
         ),
     ]

@@ -8,226 +8,421 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('creators', '0001_initial'),
+        ("creators", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Benefit',
+            name="Benefit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, unique=True)),
-                ('name', models.CharField(max_length=100, verbose_name='名称')),
-                ('description', models.TextField(blank=True, verbose_name='说明')),
-                ('delivery', models.CharField(choices=[('auto', '系统自动派发'), ('operator', '运营交付'), ('issued', '系统发放'), ('claim', '达人领取')], max_length=10, verbose_name='交付方式')),
-                ('unit_amount', models.DecimalField(blank=True, decimal_places=2, max_digits=10, null=True, verbose_name='单张金额(元)')),
-                ('valid_days', models.PositiveIntegerField(blank=True, null=True, verbose_name='有效天数')),
-                ('dou_plus_per_missing', models.PositiveIntegerField(blank=True, null=True, verbose_name='每次未派发补偿DOU+')),
-                ('position', models.PositiveIntegerField(default=0)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.SlugField(max_length=40, unique=True)),
+                ("name", models.CharField(max_length=100, verbose_name="名称")),
+                ("description", models.TextField(blank=True, verbose_name="说明")),
+                (
+                    "delivery",
+                    models.CharField(
+                        choices=[
+                            ("auto", "系统自动派发"),
+                            ("operator", "运营交付"),
+                            ("issued", "系统发放"),
+                            ("claim", "达人领取"),
+                        ],
+                        max_length=10,
+                        verbose_name="交付方式",
+                    ),
+                ),
+                (
+                    "unit_amount",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=10, null=True, verbose_name="单张金额(元)"
+                    ),
+                ),
+                ("valid_days", models.PositiveIntegerField(blank=True, null=True, verbose_name="有效天数")),
+                (
+                    "dou_plus_per_missing",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="每次未派发补偿DOU+"),
+                ),
+                ("position", models.PositiveIntegerField(default=0)),
             ],
             options={
-                'verbose_name': '权益',
-                'verbose_name_plural': '权益目录',
-                'ordering': ['position', 'id'],
+                "verbose_name": "权益",
+                "verbose_name_plural": "权益目录",
+                "ordering": ["position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='LevelPackage',
+            name="LevelPackage",
             fields=[
-                ('level', models.PositiveSmallIntegerField(primary_key=True, serialize=False)),
-                ('value_yuan', models.PositiveIntegerField(verbose_name='权益价值(元)')),
+                ("level", models.PositiveSmallIntegerField(primary_key=True, serialize=False)),
+                ("value_yuan", models.PositiveIntegerField(verbose_name="权益价值(元)")),
             ],
             options={
-                'verbose_name': '等级权益价值',
-                'verbose_name_plural': '等级权益价值',
-                'ordering': ['level'],
+                "verbose_name": "等级权益价值",
+                "verbose_name_plural": "等级权益价值",
+                "ordering": ["level"],
             },
         ),
         migrations.CreateModel(
-            name='Entitlement',
+            name="Entitlement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('basic', '基础权益'), ('reward', '奖励权益')], max_length=10)),
-                ('level', models.PositiveSmallIntegerField(verbose_name='授予时等级')),
-                ('period', models.CharField(blank=True, help_text='YYYY-MM, YYYYQn, 或空(等级/一次性)', max_length=7, verbose_name='周期')),
-                ('quantity', models.PositiveIntegerField(default=1)),
-                ('delivered', models.PositiveIntegerField(default=0)),
-                ('status', models.CharField(choices=[('available', '可领取'), ('claimed', '已领取'), ('pending', '待交付'), ('delivered', '已发放'), ('lapsed', '已失效')], max_length=10)),
-                ('overdue', models.BooleanField(default=False, verbose_name='逾期未交付')),
-                ('granted_at', models.DateTimeField()),
-                ('claimed_at', models.DateTimeField(blank=True, null=True)),
-                ('lapsed_at', models.DateTimeField(blank=True, null=True)),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('benefit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='entitlements', to='benefits.benefit')),
-                ('creator', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='entitlements', to='creators.creator')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("kind", models.CharField(choices=[("basic", "基础权益"), ("reward", "奖励权益")], max_length=10)),
+                ("level", models.PositiveSmallIntegerField(verbose_name="授予时等级")),
+                (
+                    "period",
+                    models.CharField(
+                        blank=True, help_text="YYYY-MM, YYYYQn, 或空(等级/一次性)", max_length=7, verbose_name="周期"
+                    ),
+                ),
+                ("quantity", models.PositiveIntegerField(default=1)),
+                ("delivered", models.PositiveIntegerField(default=0)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("available", "可领取"),
+                            ("claimed", "已领取"),
+                            ("pending", "待交付"),
+                            ("delivered", "已发放"),
+                            ("lapsed", "已失效"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("overdue", models.BooleanField(default=False, verbose_name="逾期未交付")),
+                ("granted_at", models.DateTimeField()),
+                ("claimed_at", models.DateTimeField(blank=True, null=True)),
+                ("lapsed_at", models.DateTimeField(blank=True, null=True)),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "benefit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="entitlements", to="benefits.benefit"
+                    ),
+                ),
+                (
+                    "creator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="entitlements", to="creators.creator"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '达人权益',
-                'verbose_name_plural': '达人权益',
+                "verbose_name": "达人权益",
+                "verbose_name_plural": "达人权益",
             },
         ),
         migrations.CreateModel(
-            name='DouPlusCredit',
+            name="DouPlusCredit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('missing', models.PositiveIntegerField()),
-                ('amount', models.PositiveIntegerField()),
-                ('created_at', models.DateTimeField()),
-                ('creator', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='dou_plus_credits', to='creators.creator')),
-                ('entitlement', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='dou_plus_credit', to='benefits.entitlement')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("missing", models.PositiveIntegerField()),
+                ("amount", models.PositiveIntegerField()),
+                ("created_at", models.DateTimeField()),
+                (
+                    "creator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="dou_plus_credits",
+                        to="creators.creator",
+                    ),
+                ),
+                (
+                    "entitlement",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="dou_plus_credit",
+                        to="benefits.entitlement",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'DOU+补偿',
-                'verbose_name_plural': 'DOU+补偿',
+                "verbose_name": "DOU+补偿",
+                "verbose_name_plural": "DOU+补偿",
             },
         ),
         migrations.CreateModel(
-            name='ClientRecommendation',
+            name="ClientRecommendation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('client_name', models.CharField(max_length=100, verbose_name='客户')),
-                ('recommended_on', models.DateField(verbose_name='推荐日期')),
-                ('note', models.TextField(blank=True, verbose_name='备注')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('creator', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='recommendations', to='creators.creator')),
-                ('operator', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
-                ('entitlement', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='recommendations', to='benefits.entitlement')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("client_name", models.CharField(max_length=100, verbose_name="客户")),
+                ("recommended_on", models.DateField(verbose_name="推荐日期")),
+                ("note", models.TextField(blank=True, verbose_name="备注")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "creator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="recommendations",
+                        to="creators.creator",
+                    ),
+                ),
+                (
+                    "operator",
+                    models.ForeignKey(
+                        null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "entitlement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="recommendations",
+                        to="benefits.entitlement",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '客户推荐记录',
-                'verbose_name_plural': '客户推荐记录',
+                "verbose_name": "客户推荐记录",
+                "verbose_name_plural": "客户推荐记录",
             },
         ),
         migrations.CreateModel(
-            name='ExtraDispatch',
+            name="ExtraDispatch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('dispatched_at', models.DateTimeField()),
-                ('creator', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='extra_dispatches', to='creators.creator')),
-                ('entitlement', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='dispatches', to='benefits.entitlement')),
-                ('operator', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
-                ('task', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='extra_dispatches', to='creators.submissiontask')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("dispatched_at", models.DateTimeField()),
+                (
+                    "creator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="extra_dispatches",
+                        to="creators.creator",
+                    ),
+                ),
+                (
+                    "entitlement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="dispatches",
+                        to="benefits.entitlement",
+                    ),
+                ),
+                (
+                    "operator",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "task",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="extra_dispatches",
+                        to="creators.submissiontask",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '额外派发',
-                'verbose_name_plural': '额外派发',
+                "verbose_name": "额外派发",
+                "verbose_name_plural": "额外派发",
             },
         ),
         migrations.CreateModel(
-            name='FeaturedCase',
+            name="FeaturedCase",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=100, verbose_name='案例标题')),
-                ('link', models.URLField(max_length=500, verbose_name='作品链接')),
-                ('recommendation', models.TextField(max_length=2000, verbose_name='案例推荐内容')),
-                ('status', models.CharField(choices=[('pending', '审核中'), ('approved', '已通过'), ('rejected', '未通过')], default='pending', max_length=10)),
-                ('submitted_at', models.DateTimeField()),
-                ('reviewed_at', models.DateTimeField(blank=True, null=True)),
-                ('review_note', models.CharField(blank=True, max_length=300, verbose_name='审核意见')),
-                ('creator', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='featured_cases', to='creators.creator')),
-                ('entitlement', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='benefits.entitlement')),
-                ('reviewed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("title", models.CharField(max_length=100, verbose_name="案例标题")),
+                ("link", models.URLField(max_length=500, verbose_name="作品链接")),
+                ("recommendation", models.TextField(max_length=2000, verbose_name="案例推荐内容")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("pending", "审核中"), ("approved", "已通过"), ("rejected", "未通过")],
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                ("submitted_at", models.DateTimeField()),
+                ("reviewed_at", models.DateTimeField(blank=True, null=True)),
+                ("review_note", models.CharField(blank=True, max_length=300, verbose_name="审核意见")),
+                (
+                    "creator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="featured_cases",
+                        to="creators.creator",
+                    ),
+                ),
+                (
+                    "entitlement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="cases", to="benefits.entitlement"
+                    ),
+                ),
+                (
+                    "reviewed_by",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '精选案例',
-                'verbose_name_plural': '精选案例',
+                "verbose_name": "精选案例",
+                "verbose_name_plural": "精选案例",
             },
         ),
         migrations.CreateModel(
-            name='GuaranteeCard',
+            name="GuaranteeCard",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('serial', models.PositiveSmallIntegerField(help_text='该权益下的第几张')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=10)),
-                ('status', models.CharField(choices=[('active', '可使用'), ('used', '已使用'), ('settled', '已结算'), ('expired', '已过期'), ('revoked', '已撤销')], default='active', max_length=10)),
-                ('issued_at', models.DateTimeField()),
-                ('expires_at', models.DateTimeField()),
-                ('used_at', models.DateTimeField(blank=True, null=True)),
-                ('settled_at', models.DateTimeField(blank=True, null=True)),
-                ('expired_at', models.DateTimeField(blank=True, null=True)),
-                ('revoked_at', models.DateTimeField(blank=True, null=True)),
-                ('revoked_reason', models.CharField(blank=True, max_length=200)),
-                ('creator', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='guarantee_cards', to='creators.creator')),
-                ('entitlement', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cards', to='benefits.entitlement')),
-                ('entry', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='guarantee_card', to='creators.submissionentry')),
+                ("id", models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
+                ("serial", models.PositiveSmallIntegerField(help_text="该权益下的第几张")),
+                ("amount", models.DecimalField(decimal_places=2, max_digits=10)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("active", "可使用"),
+                            ("used", "已使用"),
+                            ("settled", "已结算"),
+                            ("expired", "已过期"),
+                            ("revoked", "已撤销"),
+                        ],
+                        default="active",
+                        max_length=10,
+                    ),
+                ),
+                ("issued_at", models.DateTimeField()),
+                ("expires_at", models.DateTimeField()),
+                ("used_at", models.DateTimeField(blank=True, null=True)),
+                ("settled_at", models.DateTimeField(blank=True, null=True)),
+                ("expired_at", models.DateTimeField(blank=True, null=True)),
+                ("revoked_at", models.DateTimeField(blank=True, null=True)),
+                ("revoked_reason", models.CharField(blank=True, max_length=200)),
+                (
+                    "creator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="guarantee_cards",
+                        to="creators.creator",
+                    ),
+                ),
+                (
+                    "entitlement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="cards", to="benefits.entitlement"
+                    ),
+                ),
+                (
+                    "entry",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="guarantee_card",
+                        to="creators.submissionentry",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '保底卡',
-                'verbose_name_plural': '保底卡',
+                "verbose_name": "保底卡",
+                "verbose_name_plural": "保底卡",
             },
         ),
         migrations.CreateModel(
-            name='LevelBenefit',
+            name="LevelBenefit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('level', models.PositiveSmallIntegerField(verbose_name='等级')),
-                ('kind', models.CharField(choices=[('basic', '基础权益'), ('reward', '奖励权益')], max_length=10)),
-                ('cadence', models.CharField(choices=[('period', '每月'), ('level', '等级期间有效'), ('once', '每位达人一次'), ('cycle', '每个奖励周期')], max_length=10, verbose_name='周期')),
-                ('quantity', models.PositiveIntegerField(default=1, verbose_name='数量')),
-                ('value_note', models.CharField(blank=True, max_length=100, verbose_name='价值说明')),
-                ('benefit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='level_rows', to='benefits.benefit')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("level", models.PositiveSmallIntegerField(verbose_name="等级")),
+                ("kind", models.CharField(choices=[("basic", "基础权益"), ("reward", "奖励权益")], max_length=10)),
+                (
+                    "cadence",
+                    models.CharField(
+                        choices=[
+                            ("period", "每月"),
+                            ("level", "等级期间有效"),
+                            ("once", "每位达人一次"),
+                            ("cycle", "每个奖励周期"),
+                        ],
+                        max_length=10,
+                        verbose_name="周期",
+                    ),
+                ),
+                ("quantity", models.PositiveIntegerField(default=1, verbose_name="数量")),
+                ("value_note", models.CharField(blank=True, max_length=100, verbose_name="价值说明")),
+                (
+                    "benefit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="level_rows", to="benefits.benefit"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '等级权益',
-                'verbose_name_plural': '等级权益',
-                'ordering': ['level', 'kind', 'benefit__position'],
+                "verbose_name": "等级权益",
+                "verbose_name_plural": "等级权益",
+                "ordering": ["level", "kind", "benefit__position"],
             },
         ),
         migrations.AddIndex(
-            model_name='entitlement',
-            index=models.Index(fields=['creator', 'status'], name='entitlement_creator_status'),
+            model_name="entitlement",
+            index=models.Index(fields=["creator", "status"], name="entitlement_creator_status"),
         ),
         migrations.AddIndex(
-            model_name='entitlement',
-            index=models.Index(fields=['benefit', 'period', 'status'], name='entitlement_benefit_period'),
+            model_name="entitlement",
+            index=models.Index(fields=["benefit", "period", "status"], name="entitlement_benefit_period"),
         ),
         migrations.AddConstraint(
-            model_name='entitlement',
-            constraint=models.UniqueConstraint(fields=('creator', 'benefit', 'period'), name='entitlement_unique_period'),
+            model_name="entitlement",
+            constraint=models.UniqueConstraint(
+                fields=("creator", "benefit", "period"), name="entitlement_unique_period"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='entitlement',
-            constraint=models.CheckConstraint(condition=models.Q(('delivered__lte', models.F('quantity'))), name='entitlement_not_over'),
+            model_name="entitlement",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("delivered__lte", models.F("quantity"))), name="entitlement_not_over"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='extradispatch',
-            constraint=models.UniqueConstraint(fields=('entitlement', 'task'), name='dispatch_unique_task'),
+            model_name="extradispatch",
+            constraint=models.UniqueConstraint(fields=("entitlement", "task"), name="dispatch_unique_task"),
         ),
         migrations.AddIndex(
-            model_name='featuredcase',
-            index=models.Index(fields=['status', 'submitted_at'], name='case_status_submitted'),
+            model_name="featuredcase",
+            index=models.Index(fields=["status", "submitted_at"], name="case_status_submitted"),
         ),
         migrations.AddConstraint(
-            model_name='featuredcase',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'approved')), fields=('creator',), name='case_one_approved_per_creator'),
+            model_name="featuredcase",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "approved")), fields=("creator",), name="case_one_approved_per_creator"
+            ),
         ),
         migrations.AddIndex(
-            model_name='guaranteecard',
-            index=models.Index(fields=['status', 'expires_at'], name='card_status_expires'),
+            model_name="guaranteecard",
+            index=models.Index(fields=["status", "expires_at"], name="card_status_expires"),
         ),
         migrations.AddIndex(
-            model_name='guaranteecard',
-            index=models.Index(fields=['creator', 'status'], name='card_creator_status'),
+            model_name="guaranteecard",
+            index=models.Index(fields=["creator", "status"], name="card_creator_status"),
         ),
         migrations.AddConstraint(
-            model_name='guaranteecard',
-            constraint=models.UniqueConstraint(fields=('entitlement', 'serial'), name='card_unique_serial'),
+            model_name="guaranteecard",
+            constraint=models.UniqueConstraint(fields=("entitlement", "serial"), name="card_unique_serial"),
         ),
         migrations.AddConstraint(
-            model_name='levelbenefit',
-            constraint=models.UniqueConstraint(fields=('level', 'benefit', 'kind'), name='level_benefit_unique'),
+            model_name="levelbenefit",
+            constraint=models.UniqueConstraint(fields=("level", "benefit", "kind"), name="level_benefit_unique"),
         ),
         migrations.AddConstraint(
-            model_name='levelbenefit',
-            constraint=models.CheckConstraint(condition=models.Q(('level__gte', 1), ('level__lte', 4)), name='level_benefit_level_1_4'),
+            model_name="levelbenefit",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("level__gte", 1), ("level__lte", 4)), name="level_benefit_level_1_4"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='levelbenefit',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('cadence', 'cycle'), ('kind', 'reward')), models.Q(('kind', 'basic'), models.Q(('cadence', 'cycle'), _negated=True)), _connector='OR'), name='level_benefit_kind_cadence'),
+            model_name="levelbenefit",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("cadence", "cycle"), ("kind", "reward")),
+                    models.Q(("kind", "basic"), models.Q(("cadence", "cycle"), _negated=True)),
+                    _connector="OR",
+                ),
+                name="level_benefit_kind_cadence",
+            ),
         ),
     ]

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,282 +14,447 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Creator',
+            name="Creator",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('external_id', models.CharField(max_length=64, unique=True, verbose_name='平台ID')),
-                ('nickname', models.CharField(max_length=100, verbose_name='昵称')),
-                ('fans', models.PositiveBigIntegerField(default=0, verbose_name='粉丝数')),
-                ('credit_score', models.PositiveSmallIntegerField(default=0, verbose_name='信用分')),
-                ('douyin_bound', models.BooleanField(default=False, verbose_name='已绑定抖音')),
-                ('intro', models.TextField(blank=True, verbose_name='达人介绍')),
-                ('region', models.CharField(blank=True, max_length=50, verbose_name='所在地域')),
-                ('industries', models.JSONField(blank=True, default=list, verbose_name='擅长行业')),
-                ('submission_enabled', models.BooleanField(default=False, verbose_name='已开通投稿任务')),
-                ('spread_enabled', models.BooleanField(default=False, verbose_name='已开通传播任务')),
-                ('joined_at', models.DateTimeField(blank=True, null=True, verbose_name='入驻时间')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('user', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='creator', to=settings.AUTH_USER_MODEL, verbose_name='登录账号')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("external_id", models.CharField(max_length=64, unique=True, verbose_name="平台ID")),
+                ("nickname", models.CharField(max_length=100, verbose_name="昵称")),
+                ("fans", models.PositiveBigIntegerField(default=0, verbose_name="粉丝数")),
+                ("credit_score", models.PositiveSmallIntegerField(default=0, verbose_name="信用分")),
+                ("douyin_bound", models.BooleanField(default=False, verbose_name="已绑定抖音")),
+                ("intro", models.TextField(blank=True, verbose_name="达人介绍")),
+                ("region", models.CharField(blank=True, max_length=50, verbose_name="所在地域")),
+                ("industries", models.JSONField(blank=True, default=list, verbose_name="擅长行业")),
+                ("submission_enabled", models.BooleanField(default=False, verbose_name="已开通投稿任务")),
+                ("spread_enabled", models.BooleanField(default=False, verbose_name="已开通传播任务")),
+                ("joined_at", models.DateTimeField(blank=True, null=True, verbose_name="入驻时间")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "user",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="creator",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="登录账号",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '达人',
-                'verbose_name_plural': '达人',
+                "verbose_name": "达人",
+                "verbose_name_plural": "达人",
             },
         ),
         migrations.CreateModel(
-            name='Content',
+            name="Content",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('external_id', models.CharField(max_length=64, unique=True)),
-                ('kind', models.CharField(choices=[('video', '短视频'), ('live', '直播')], max_length=10)),
-                ('published_at', models.DateTimeField(verbose_name='发布时间')),
-                ('effective_plays', models.PositiveBigIntegerField(default=0, verbose_name='有效播放量')),
-                ('likes', models.PositiveBigIntegerField(default=0, verbose_name='点赞')),
-                ('comments', models.PositiveBigIntegerField(default=0, verbose_name='评论')),
-                ('shares', models.PositiveBigIntegerField(default=0, verbose_name='分享')),
-                ('completion_rate', models.FloatField(blank=True, null=True, verbose_name='完播率')),
-                ('component_clicks', models.PositiveBigIntegerField(default=0, verbose_name='组件点击')),
-                ('conversions', models.PositiveBigIntegerField(default=0, verbose_name='转化')),
-                ('title', models.CharField(blank=True, max_length=200, verbose_name='标题')),
-                ('creator', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contents', to='creators.creator')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("external_id", models.CharField(max_length=64, unique=True)),
+                ("kind", models.CharField(choices=[("video", "短视频"), ("live", "直播")], max_length=10)),
+                ("published_at", models.DateTimeField(verbose_name="发布时间")),
+                ("effective_plays", models.PositiveBigIntegerField(default=0, verbose_name="有效播放量")),
+                ("likes", models.PositiveBigIntegerField(default=0, verbose_name="点赞")),
+                ("comments", models.PositiveBigIntegerField(default=0, verbose_name="评论")),
+                ("shares", models.PositiveBigIntegerField(default=0, verbose_name="分享")),
+                ("completion_rate", models.FloatField(blank=True, null=True, verbose_name="完播率")),
+                ("component_clicks", models.PositiveBigIntegerField(default=0, verbose_name="组件点击")),
+                ("conversions", models.PositiveBigIntegerField(default=0, verbose_name="转化")),
+                ("title", models.CharField(blank=True, max_length=200, verbose_name="标题")),
+                (
+                    "creator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="contents", to="creators.creator"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '作品',
-                'verbose_name_plural': '作品',
+                "verbose_name": "作品",
+                "verbose_name_plural": "作品",
             },
         ),
         migrations.CreateModel(
-            name='AuditLog',
+            name="AuditLog",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(max_length=80)),
-                ('target_type', models.CharField(blank=True, max_length=80)),
-                ('target_id', models.CharField(blank=True, max_length=80)),
-                ('detail', models.JSONField(blank=True, default=dict)),
-                ('at', models.DateTimeField(auto_now_add=True)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
-                ('creator', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='creators.creator')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("action", models.CharField(max_length=80)),
+                ("target_type", models.CharField(blank=True, max_length=80)),
+                ("target_id", models.CharField(blank=True, max_length=80)),
+                ("detail", models.JSONField(blank=True, default=dict)),
+                ("at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "creator",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="creators.creator",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '审计日志',
-                'verbose_name_plural': '审计日志',
-                'ordering': ['-at', '-id'],
+                "verbose_name": "审计日志",
+                "verbose_name_plural": "审计日志",
+                "ordering": ["-at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='AssistantMessage',
+            name="AssistantMessage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('level_up', '升级'), ('level_down', '降级'), ('at_risk', '保级提醒'), ('grant', '权益发放'), ('card', '保底卡'), ('case', '精选案例'), ('dou_plus', 'DOU+ 补偿'), ('info', '通知')], max_length=20)),
-                ('title', models.CharField(max_length=200)),
-                ('body', models.TextField(blank=True)),
-                ('link', models.CharField(blank=True, max_length=200)),
-                ('dedupe_key', models.CharField(blank=True, max_length=200, null=True, unique=True)),
-                ('created_at', models.DateTimeField()),
-                ('read_at', models.DateTimeField(blank=True, null=True)),
-                ('creator', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='messages', to='creators.creator')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("level_up", "升级"),
+                            ("level_down", "降级"),
+                            ("at_risk", "保级提醒"),
+                            ("grant", "权益发放"),
+                            ("card", "保底卡"),
+                            ("case", "精选案例"),
+                            ("dou_plus", "DOU+ 补偿"),
+                            ("info", "通知"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("title", models.CharField(max_length=200)),
+                ("body", models.TextField(blank=True)),
+                ("link", models.CharField(blank=True, max_length=200)),
+                ("dedupe_key", models.CharField(blank=True, max_length=200, null=True, unique=True)),
+                ("created_at", models.DateTimeField()),
+                ("read_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "creator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="messages", to="creators.creator"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '小助手消息',
-                'verbose_name_plural': '小助手消息',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "小助手消息",
+                "verbose_name_plural": "小助手消息",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='CreditDaily',
+            name="CreditDaily",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField()),
-                ('score', models.PositiveSmallIntegerField()),
-                ('creator', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='credit_daily', to='creators.creator')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("date", models.DateField()),
+                ("score", models.PositiveSmallIntegerField()),
+                (
+                    "creator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="credit_daily", to="creators.creator"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '每日信用分',
-                'verbose_name_plural': '每日信用分',
+                "verbose_name": "每日信用分",
+                "verbose_name_plural": "每日信用分",
             },
         ),
         migrations.CreateModel(
-            name='FansDaily',
+            name="FansDaily",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField()),
-                ('fans', models.PositiveBigIntegerField()),
-                ('creator', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='fans_daily', to='creators.creator')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("date", models.DateField()),
+                ("fans", models.PositiveBigIntegerField()),
+                (
+                    "creator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="fans_daily", to="creators.creator"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '每日粉丝数',
-                'verbose_name_plural': '每日粉丝数',
+                "verbose_name": "每日粉丝数",
+                "verbose_name_plural": "每日粉丝数",
             },
         ),
         migrations.CreateModel(
-            name='IngestToken',
+            name="IngestToken",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='名称')),
-                ('token_hash', models.CharField(editable=False, max_length=64, unique=True)),
-                ('prefix', models.CharField(editable=False, max_length=8, verbose_name='前缀')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('last_used_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('revoked_at', models.DateTimeField(blank=True, null=True, verbose_name='吊销时间')),
-                ('created_by', models.ForeignKey(editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=100, verbose_name="名称")),
+                ("token_hash", models.CharField(editable=False, max_length=64, unique=True)),
+                ("prefix", models.CharField(editable=False, max_length=8, verbose_name="前缀")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("last_used_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                ("revoked_at", models.DateTimeField(blank=True, null=True, verbose_name="吊销时间")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '接入令牌',
-                'verbose_name_plural': '接入令牌',
+                "verbose_name": "接入令牌",
+                "verbose_name_plural": "接入令牌",
             },
         ),
         migrations.CreateModel(
-            name='Order',
+            name="Order",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('external_id', models.CharField(max_length=64, unique=True)),
-                ('kind', models.CharField(choices=[('standard', '标准订单'), ('mass', '全民任务'), ('minigame', '小游戏任务')], max_length=10)),
-                ('status', models.CharField(choices=[('completed', '已完成'), ('cancelled', '已取消'), ('in_progress', '进行中')], max_length=12)),
-                ('created_at', models.DateTimeField()),
-                ('completed_at', models.DateTimeField(blank=True, null=True)),
-                ('amount', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, verbose_name='金额(元)')),
-                ('plays', models.PositiveBigIntegerField(blank=True, null=True)),
-                ('rating', models.FloatField(blank=True, null=True)),
-                ('creator', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='orders', to='creators.creator')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("external_id", models.CharField(max_length=64, unique=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("standard", "标准订单"), ("mass", "全民任务"), ("minigame", "小游戏任务")],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("completed", "已完成"), ("cancelled", "已取消"), ("in_progress", "进行中")],
+                        max_length=12,
+                    ),
+                ),
+                ("created_at", models.DateTimeField()),
+                ("completed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "amount",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=14, null=True, verbose_name="金额(元)"
+                    ),
+                ),
+                ("plays", models.PositiveBigIntegerField(blank=True, null=True)),
+                ("rating", models.FloatField(blank=True, null=True)),
+                (
+                    "creator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="orders", to="creators.creator"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '订单',
-                'verbose_name_plural': '订单',
+                "verbose_name": "订单",
+                "verbose_name_plural": "订单",
             },
         ),
         migrations.CreateModel(
-            name='PortalEvent',
+            name="PortalEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(choices=[('task_hall_viewed', '浏览任务大厅'), ('assistant_viewed', '查看经营助手')], max_length=40)),
-                ('at', models.DateTimeField()),
-                ('creator', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='creators.creator')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "name",
+                    models.CharField(
+                        choices=[("task_hall_viewed", "浏览任务大厅"), ("assistant_viewed", "查看经营助手")],
+                        max_length=40,
+                    ),
+                ),
+                ("at", models.DateTimeField()),
+                (
+                    "creator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="events", to="creators.creator"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '门户事件',
-                'verbose_name_plural': '门户事件',
+                "verbose_name": "门户事件",
+                "verbose_name_plural": "门户事件",
             },
         ),
         migrations.CreateModel(
-            name='Quote',
+            name="Quote",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=50, verbose_name='报价类型')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='报价(元)')),
-                ('creator', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='quotes', to='creators.creator')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("kind", models.CharField(max_length=50, verbose_name="报价类型")),
+                ("amount", models.DecimalField(decimal_places=2, max_digits=12, verbose_name="报价(元)")),
+                (
+                    "creator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="quotes", to="creators.creator"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '报价',
-                'verbose_name_plural': '报价',
+                "verbose_name": "报价",
+                "verbose_name_plural": "报价",
             },
         ),
         migrations.CreateModel(
-            name='SubmissionTask',
+            name="SubmissionTask",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=64, unique=True)),
-                ('title', models.CharField(blank=True, max_length=200, verbose_name='任务名称')),
-                ('brand', models.CharField(blank=True, max_length=100, verbose_name='品牌')),
-                ('description', models.TextField(blank=True)),
-                ('is_guarantee', models.BooleanField(default=False, verbose_name='保底任务')),
-                ('guarantee_threshold', models.PositiveBigIntegerField(blank=True, help_text='保底任务: 有效播放量达到此值可获保底收益', null=True, verbose_name='保底播放量要求')),
-                ('opens_at', models.DateTimeField(blank=True, null=True)),
-                ('closes_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.CharField(max_length=64, unique=True)),
+                ("title", models.CharField(blank=True, max_length=200, verbose_name="任务名称")),
+                ("brand", models.CharField(blank=True, max_length=100, verbose_name="品牌")),
+                ("description", models.TextField(blank=True)),
+                ("is_guarantee", models.BooleanField(default=False, verbose_name="保底任务")),
+                (
+                    "guarantee_threshold",
+                    models.PositiveBigIntegerField(
+                        blank=True,
+                        help_text="保底任务: 有效播放量达到此值可获保底收益",
+                        null=True,
+                        verbose_name="保底播放量要求",
+                    ),
+                ),
+                ("opens_at", models.DateTimeField(blank=True, null=True)),
+                ("closes_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'verbose_name': '投稿任务',
-                'verbose_name_plural': '投稿任务',
-                'constraints': [models.CheckConstraint(condition=models.Q(('is_guarantee', False), ('guarantee_threshold__isnull', False), _connector='OR'), name='task_guarantee_has_threshold')],
+                "verbose_name": "投稿任务",
+                "verbose_name_plural": "投稿任务",
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("is_guarantee", False), ("guarantee_threshold__isnull", False), _connector="OR"
+                        ),
+                        name="task_guarantee_has_threshold",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='SubmissionEntry',
+            name="SubmissionEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('external_id', models.CharField(max_length=64, unique=True)),
-                ('submitted_at', models.DateTimeField()),
-                ('content_ref', models.CharField(blank=True, help_text='平台作品ID (作品尚未同步时也保留)', max_length=64)),
-                ('effective_plays', models.PositiveBigIntegerField(blank=True, null=True)),
-                ('earnings', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True)),
-                ('settled_at', models.DateTimeField(blank=True, null=True)),
-                ('payout', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True)),
-                ('content', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='creators.content')),
-                ('creator', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='submissions', to='creators.creator')),
-                ('task', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='entries', to='creators.submissiontask')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("external_id", models.CharField(max_length=64, unique=True)),
+                ("submitted_at", models.DateTimeField()),
+                (
+                    "content_ref",
+                    models.CharField(blank=True, help_text="平台作品ID (作品尚未同步时也保留)", max_length=64),
+                ),
+                ("effective_plays", models.PositiveBigIntegerField(blank=True, null=True)),
+                ("earnings", models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True)),
+                ("settled_at", models.DateTimeField(blank=True, null=True)),
+                ("payout", models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True)),
+                (
+                    "content",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="creators.content",
+                    ),
+                ),
+                (
+                    "creator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="submissions", to="creators.creator"
+                    ),
+                ),
+                (
+                    "task",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="entries",
+                        to="creators.submissiontask",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '投稿记录',
-                'verbose_name_plural': '投稿记录',
+                "verbose_name": "投稿记录",
+                "verbose_name_plural": "投稿记录",
             },
         ),
         migrations.AddConstraint(
-            model_name='creator',
-            constraint=models.CheckConstraint(condition=models.Q(('credit_score__lte', 100)), name='creator_credit_0_100'),
+            model_name="creator",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("credit_score__lte", 100)), name="creator_credit_0_100"
+            ),
         ),
         migrations.AddIndex(
-            model_name='content',
-            index=models.Index(fields=['creator', 'published_at'], name='content_creator_published'),
+            model_name="content",
+            index=models.Index(fields=["creator", "published_at"], name="content_creator_published"),
         ),
         migrations.AddConstraint(
-            model_name='content',
-            constraint=models.CheckConstraint(condition=models.Q(('completion_rate__isnull', True), models.Q(('completion_rate__gte', 0), ('completion_rate__lte', 1)), _connector='OR'), name='content_completion_rate_0_1'),
+            model_name="content",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("completion_rate__isnull", True),
+                    models.Q(("completion_rate__gte", 0), ("completion_rate__lte", 1)),
+                    _connector="OR",
+                ),
+                name="content_completion_rate_0_1",
+            ),
         ),
         migrations.AddIndex(
-            model_name='auditlog',
-            index=models.Index(fields=['target_type', 'target_id'], name='audit_target'),
+            model_name="auditlog",
+            index=models.Index(fields=["target_type", "target_id"], name="audit_target"),
         ),
         migrations.AddIndex(
-            model_name='assistantmessage',
-            index=models.Index(fields=['creator', '-created_at'], name='message_creator_created'),
+            model_name="assistantmessage",
+            index=models.Index(fields=["creator", "-created_at"], name="message_creator_created"),
         ),
         migrations.AddIndex(
-            model_name='assistantmessage',
-            index=models.Index(condition=models.Q(('read_at__isnull', True)), fields=['creator'], name='message_creator_unread'),
+            model_name="assistantmessage",
+            index=models.Index(
+                condition=models.Q(("read_at__isnull", True)), fields=["creator"], name="message_creator_unread"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='creditdaily',
-            constraint=models.UniqueConstraint(fields=('creator', 'date'), name='credit_daily_unique_day'),
+            model_name="creditdaily",
+            constraint=models.UniqueConstraint(fields=("creator", "date"), name="credit_daily_unique_day"),
         ),
         migrations.AddConstraint(
-            model_name='creditdaily',
-            constraint=models.CheckConstraint(condition=models.Q(('score__lte', 100)), name='credit_daily_0_100'),
+            model_name="creditdaily",
+            constraint=models.CheckConstraint(condition=models.Q(("score__lte", 100)), name="credit_daily_0_100"),
         ),
         migrations.AddConstraint(
-            model_name='fansdaily',
-            constraint=models.UniqueConstraint(fields=('creator', 'date'), name='fans_daily_unique_day'),
+            model_name="fansdaily",
+            constraint=models.UniqueConstraint(fields=("creator", "date"), name="fans_daily_unique_day"),
         ),
         migrations.AddIndex(
-            model_name='order',
-            index=models.Index(fields=['creator', 'completed_at'], name='order_creator_completed'),
+            model_name="order",
+            index=models.Index(fields=["creator", "completed_at"], name="order_creator_completed"),
         ),
         migrations.AddConstraint(
-            model_name='order',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'completed'), _negated=True), ('completed_at__isnull', False), _connector='OR'), name='order_completed_has_time'),
+            model_name="order",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "completed"), _negated=True), ("completed_at__isnull", False), _connector="OR"
+                ),
+                name="order_completed_has_time",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='order',
-            constraint=models.CheckConstraint(condition=models.Q(('rating__isnull', True), models.Q(('rating__gte', 1), ('rating__lte', 5)), _connector='OR'), name='order_rating_1_5'),
+            model_name="order",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("rating__isnull", True), models.Q(("rating__gte", 1), ("rating__lte", 5)), _connector="OR"
+                ),
+                name="order_rating_1_5",
+            ),
         ),
         migrations.AddIndex(
-            model_name='portalevent',
-            index=models.Index(fields=['creator', 'name', 'at'], name='event_creator_name_at'),
+            model_name="portalevent",
+            index=models.Index(fields=["creator", "name", "at"], name="event_creator_name_at"),
         ),
         migrations.AddConstraint(
-            model_name='portalevent',
-            constraint=models.UniqueConstraint(fields=('creator', 'name', 'at'), name='event_unique'),
+            model_name="portalevent",
+            constraint=models.UniqueConstraint(fields=("creator", "name", "at"), name="event_unique"),
         ),
         migrations.AddConstraint(
-            model_name='quote',
-            constraint=models.UniqueConstraint(fields=('creator', 'kind'), name='quote_unique_kind'),
+            model_name="quote",
+            constraint=models.UniqueConstraint(fields=("creator", "kind"), name="quote_unique_kind"),
         ),
         migrations.AddConstraint(
-            model_name='quote',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gte', 0)), name='quote_amount_not_negative'),
+            model_name="quote",
+            constraint=models.CheckConstraint(condition=models.Q(("amount__gte", 0)), name="quote_amount_not_negative"),
         ),
         migrations.AddIndex(
-            model_name='submissionentry',
-            index=models.Index(fields=['creator', 'submitted_at'], name='entry_creator_submitted'),
+            model_name="submissionentry",
+            index=models.Index(fields=["creator", "submitted_at"], name="entry_creator_submitted"),
         ),
     ]

@@ -5,165 +5,299 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('creators', '0001_initial'),
+        ("creators", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CreatorLevel',
+            name="CreatorLevel",
             fields=[
-                ('creator', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='level_held', serialize=False, to='creators.creator')),
-                ('level', models.PositiveSmallIntegerField(default=0)),
-                ('since', models.DateTimeField()),
-                ('assessed_at', models.DateTimeField()),
+                (
+                    "creator",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="level_held",
+                        serialize=False,
+                        to="creators.creator",
+                    ),
+                ),
+                ("level", models.PositiveSmallIntegerField(default=0)),
+                ("since", models.DateTimeField()),
+                ("assessed_at", models.DateTimeField()),
             ],
             options={
-                'verbose_name': '达人等级',
-                'verbose_name_plural': '达人等级',
-                'indexes': [models.Index(fields=['level'], name='creator_level_level')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('level__lte', 4)), name='creator_level_0_4')],
+                "verbose_name": "达人等级",
+                "verbose_name_plural": "达人等级",
+                "indexes": [models.Index(fields=["level"], name="creator_level_level")],
+                "constraints": [
+                    models.CheckConstraint(condition=models.Q(("level__lte", 4)), name="creator_level_0_4")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='RuleSet',
+            name="RuleSet",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='名称')),
-                ('is_active', models.BooleanField(default=False, verbose_name='生效中')),
-                ('note', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=100, verbose_name="名称")),
+                ("is_active", models.BooleanField(default=False, verbose_name="生效中")),
+                ("note", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'verbose_name': '等级规则集',
-                'verbose_name_plural': '等级规则集',
-                'constraints': [models.UniqueConstraint(condition=models.Q(('is_active', True)), fields=('is_active',), name='one_active_rule_set')],
+                "verbose_name": "等级规则集",
+                "verbose_name_plural": "等级规则集",
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("is_active", True)), fields=("is_active",), name="one_active_rule_set"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='JobRun',
+            name="JobRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('job', models.CharField(choices=[('assess_monthly', '月度等级评估'), ('assess_upgrade', '每日升级检查'), ('assess_rewards', '奖励任务评估'), ('close_period', '权益期结算'), ('expire_cards', '保底卡过期'), ('compute_index', '星图指数'), ('warn_at_risk', '保级提醒')], max_length=20)),
-                ('period', models.CharField(max_length=20)),
-                ('at', models.DateTimeField()),
-                ('rules_snapshot', models.JSONField(blank=True, default=dict)),
-                ('status', models.CharField(choices=[('running', '运行中'), ('done', '完成'), ('failed', '失败')], default='running', max_length=10)),
-                ('summary', models.JSONField(blank=True, default=dict)),
-                ('error', models.TextField(blank=True)),
-                ('started_at', models.DateTimeField()),
-                ('heartbeat_at', models.DateTimeField(blank=True, null=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('rule_set', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='levels.ruleset')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "job",
+                    models.CharField(
+                        choices=[
+                            ("assess_monthly", "月度等级评估"),
+                            ("assess_upgrade", "每日升级检查"),
+                            ("assess_rewards", "奖励任务评估"),
+                            ("close_period", "权益期结算"),
+                            ("expire_cards", "保底卡过期"),
+                            ("compute_index", "星图指数"),
+                            ("warn_at_risk", "保级提醒"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("period", models.CharField(max_length=20)),
+                ("at", models.DateTimeField()),
+                ("rules_snapshot", models.JSONField(blank=True, default=dict)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("running", "运行中"), ("done", "完成"), ("failed", "失败")],
+                        default="running",
+                        max_length=10,
+                    ),
+                ),
+                ("summary", models.JSONField(blank=True, default=dict)),
+                ("error", models.TextField(blank=True)),
+                ("started_at", models.DateTimeField()),
+                ("heartbeat_at", models.DateTimeField(blank=True, null=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "rule_set",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to="levels.ruleset"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '任务运行',
-                'verbose_name_plural': '任务运行',
+                "verbose_name": "任务运行",
+                "verbose_name_plural": "任务运行",
             },
         ),
         migrations.CreateModel(
-            name='JobChunk',
+            name="JobChunk",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('index', models.PositiveIntegerField()),
-                ('first_id', models.BigIntegerField()),
-                ('last_id', models.BigIntegerField()),
-                ('status', models.CharField(choices=[('pending', '待处理'), ('done', '完成')], default='pending', max_length=10)),
-                ('attempts', models.PositiveIntegerField(default=0)),
-                ('stats', models.JSONField(blank=True, default=dict)),
-                ('started_at', models.DateTimeField(blank=True, null=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('run', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='chunks', to='levels.jobrun')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("index", models.PositiveIntegerField()),
+                ("first_id", models.BigIntegerField()),
+                ("last_id", models.BigIntegerField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("pending", "待处理"), ("done", "完成")], default="pending", max_length=10
+                    ),
+                ),
+                ("attempts", models.PositiveIntegerField(default=0)),
+                ("stats", models.JSONField(blank=True, default=dict)),
+                ("started_at", models.DateTimeField(blank=True, null=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "run",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="chunks", to="levels.jobrun"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '任务分片',
-                'verbose_name_plural': '任务分片',
-                'constraints': [models.UniqueConstraint(fields=('run', 'index'), name='job_chunk_unique_index')],
+                "verbose_name": "任务分片",
+                "verbose_name_plural": "任务分片",
+                "constraints": [models.UniqueConstraint(fields=("run", "index"), name="job_chunk_unique_index")],
             },
         ),
         migrations.CreateModel(
-            name='Assessment',
+            name="Assessment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('previous_level', models.PositiveSmallIntegerField()),
-                ('level', models.PositiveSmallIntegerField()),
-                ('qualified_level', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('passed', models.BooleanField(blank=True, null=True)),
-                ('metrics', models.JSONField(default=dict)),
-                ('failed', models.JSONField(default=dict)),
-                ('creator', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assessments', to='creators.creator')),
-                ('run', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assessments', to='levels.jobrun')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("previous_level", models.PositiveSmallIntegerField()),
+                ("level", models.PositiveSmallIntegerField()),
+                ("qualified_level", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("passed", models.BooleanField(blank=True, null=True)),
+                ("metrics", models.JSONField(default=dict)),
+                ("failed", models.JSONField(default=dict)),
+                (
+                    "creator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="assessments", to="creators.creator"
+                    ),
+                ),
+                (
+                    "run",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="assessments", to="levels.jobrun"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '评估结果',
-                'verbose_name_plural': '评估结果',
-                'indexes': [models.Index(fields=['creator', 'run'], name='assessment_creator_run')],
-                'constraints': [models.UniqueConstraint(fields=('run', 'creator'), name='assessment_unique_creator')],
+                "verbose_name": "评估结果",
+                "verbose_name_plural": "评估结果",
+                "indexes": [models.Index(fields=["creator", "run"], name="assessment_creator_run")],
+                "constraints": [models.UniqueConstraint(fields=("run", "creator"), name="assessment_unique_creator")],
             },
         ),
         migrations.CreateModel(
-            name='LevelChange',
+            name="LevelChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField()),
-                ('from_level', models.PositiveSmallIntegerField()),
-                ('to_level', models.PositiveSmallIntegerField()),
-                ('reason', models.CharField(choices=[('monthly', '月度评估'), ('upgrade', '升级检查'), ('operator', '运营调整')], max_length=10)),
-                ('failed', models.JSONField(blank=True, default=list, help_text='降级时未达成的要求')),
-                ('creator', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='level_changes', to='creators.creator')),
-                ('run', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='levels.jobrun')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("at", models.DateTimeField()),
+                ("from_level", models.PositiveSmallIntegerField()),
+                ("to_level", models.PositiveSmallIntegerField()),
+                (
+                    "reason",
+                    models.CharField(
+                        choices=[("monthly", "月度评估"), ("upgrade", "升级检查"), ("operator", "运营调整")],
+                        max_length=10,
+                    ),
+                ),
+                ("failed", models.JSONField(blank=True, default=list, help_text="降级时未达成的要求")),
+                (
+                    "creator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="level_changes", to="creators.creator"
+                    ),
+                ),
+                (
+                    "run",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="levels.jobrun",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '等级变更',
-                'verbose_name_plural': '等级变更',
-                'ordering': ['-at', '-id'],
-                'indexes': [models.Index(fields=['creator', '-at'], name='level_change_creator_at')],
-                'constraints': [models.UniqueConstraint(fields=('creator', 'run'), name='level_change_once_per_run')],
+                "verbose_name": "等级变更",
+                "verbose_name_plural": "等级变更",
+                "ordering": ["-at", "-id"],
+                "indexes": [models.Index(fields=["creator", "-at"], name="level_change_creator_at")],
+                "constraints": [models.UniqueConstraint(fields=("creator", "run"), name="level_change_once_per_run")],
             },
         ),
         migrations.CreateModel(
-            name='RewardRequirement',
+            name="RewardRequirement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('level', models.PositiveSmallIntegerField()),
-                ('min_orders', models.PositiveIntegerField(verbose_name='周期内订单 ≥')),
-                ('min_avg_plays', models.PositiveBigIntegerField(verbose_name='短视频或直播平均有效播放 >')),
-                ('rule_set', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reward_requirements', to='levels.ruleset')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("level", models.PositiveSmallIntegerField()),
+                ("min_orders", models.PositiveIntegerField(verbose_name="周期内订单 ≥")),
+                ("min_avg_plays", models.PositiveBigIntegerField(verbose_name="短视频或直播平均有效播放 >")),
+                (
+                    "rule_set",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reward_requirements",
+                        to="levels.ruleset",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '奖励任务',
-                'verbose_name_plural': '奖励任务',
-                'ordering': ['rule_set', 'level'],
-                'constraints': [models.UniqueConstraint(fields=('rule_set', 'level'), name='reward_requirement_unique'), models.CheckConstraint(condition=models.Q(('level__gte', 1), ('level__lte', 4)), name='reward_level_1_4')],
+                "verbose_name": "奖励任务",
+                "verbose_name_plural": "奖励任务",
+                "ordering": ["rule_set", "level"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("rule_set", "level"), name="reward_requirement_unique"),
+                    models.CheckConstraint(
+                        condition=models.Q(("level__gte", 1), ("level__lte", 4)), name="reward_level_1_4"
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='LevelRequirement',
+            name="LevelRequirement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('level', models.PositiveSmallIntegerField()),
-                ('code', models.CharField(choices=[('profile_complete', '完善达人介绍、所在地域、擅长行业'), ('task_hall_viewed', '浏览任务大厅'), ('tasks_enabled', '开通任务'), ('quote_set', '设置报价'), ('assistant_viewed', '查看经营助手'), ('douyin_bound', '绑定抖音'), ('courses_completed', '完成学院课程'), ('posts_30d', '近30天发布视频或直播'), ('avg_plays_30d', '平均有效播放量'), ('submissions_30d', '参加投稿任务'), ('orders_30d', '订单'), ('fans', '粉丝量'), ('likes_30d', '点赞量'), ('credit_score', '信用分')], max_length=40)),
-                ('comparison', models.CharField(choices=[('required', '必须满足'), ('gte', '≥'), ('gt', '>')], max_length=10)),
-                ('threshold', models.BigIntegerField(blank=True, null=True)),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('rule_set', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='requirements', to='levels.ruleset')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("level", models.PositiveSmallIntegerField()),
+                (
+                    "code",
+                    models.CharField(
+                        choices=[
+                            ("profile_complete", "完善达人介绍、所在地域、擅长行业"),
+                            ("task_hall_viewed", "浏览任务大厅"),
+                            ("tasks_enabled", "开通任务"),
+                            ("quote_set", "设置报价"),
+                            ("assistant_viewed", "查看经营助手"),
+                            ("douyin_bound", "绑定抖音"),
+                            ("courses_completed", "完成学院课程"),
+                            ("posts_30d", "近30天发布视频或直播"),
+                            ("avg_plays_30d", "平均有效播放量"),
+                            ("submissions_30d", "参加投稿任务"),
+                            ("orders_30d", "订单"),
+                            ("fans", "粉丝量"),
+                            ("likes_30d", "点赞量"),
+                            ("credit_score", "信用分"),
+                        ],
+                        max_length=40,
+                    ),
+                ),
+                (
+                    "comparison",
+                    models.CharField(choices=[("required", "必须满足"), ("gte", "≥"), ("gt", ">")], max_length=10),
+                ),
+                ("threshold", models.BigIntegerField(blank=True, null=True)),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "rule_set",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="requirements", to="levels.ruleset"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '等级基础任务',
-                'verbose_name_plural': '等级基础任务',
-                'ordering': ['rule_set', 'level', 'position'],
-                'constraints': [models.UniqueConstraint(fields=('rule_set', 'level', 'code'), name='requirement_unique'), models.CheckConstraint(condition=models.Q(('level__gte', 1), ('level__lte', 4)), name='requirement_level_1_4'), models.CheckConstraint(condition=models.Q(models.Q(('comparison', 'required'), ('threshold__isnull', True)), models.Q(models.Q(('comparison', 'required'), _negated=True), ('threshold__isnull', False)), _connector='OR'), name='requirement_threshold_matches_comparison')],
+                "verbose_name": "等级基础任务",
+                "verbose_name_plural": "等级基础任务",
+                "ordering": ["rule_set", "level", "position"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("rule_set", "level", "code"), name="requirement_unique"),
+                    models.CheckConstraint(
+                        condition=models.Q(("level__gte", 1), ("level__lte", 4)), name="requirement_level_1_4"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("comparison", "required"), ("threshold__isnull", True)),
+                            models.Q(models.Q(("comparison", "required"), _negated=True), ("threshold__isnull", False)),
+                            _connector="OR",
+                        ),
+                        name="requirement_threshold_matches_comparison",
+                    ),
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='jobrun',
-            index=models.Index(fields=['status', 'heartbeat_at'], name='job_run_status'),
+            model_name="jobrun",
+            index=models.Index(fields=["status", "heartbeat_at"], name="job_run_status"),
         ),
         migrations.AddConstraint(
-            model_name='jobrun',
-            constraint=models.UniqueConstraint(fields=('job', 'period'), name='job_run_unique_period'),
+            model_name="jobrun",
+            constraint=models.UniqueConstraint(fields=("job", "period"), name="job_run_unique_period"),
         ),
     ]
