@@ -14,6 +14,13 @@ class RuleSet(models.Model):
 
     name = models.CharField(_("名称"), max_length=100)
     is_active = models.BooleanField(_("生效中"), default=False)
+    window_days = models.PositiveSmallIntegerField(_("考核窗口(天)"), help_text=_("窗口为 [at − N 天, at)"))
+    tasks_min_fans = models.PositiveIntegerField(
+        _("开通任务的最低粉丝数"), help_text=_("tasks_enabled: 粉丝数 ≥ 此值且已开通投稿任务")
+    )
+    large_creator_fans = models.PositiveIntegerField(
+        _("大达人粉丝线"), help_text=_("粉丝数 ≥ 此值时还须开通传播任务、设置报价、查看经营助手")
+    )
     note = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
