@@ -21,7 +21,7 @@ class RuleSetAdmin(admin.ModelAdmin):
 
 @admin.register(models.CreatorLevel)
 class CreatorLevelAdmin(admin.ModelAdmin):
-    list_display = ["creator", "level", "since", "assessed_at"]
+    list_display = ["creator", "level", "since"]
     list_filter = ["level"]
     search_fields = ["creator__external_id"]
     raw_id_fields = ["creator"]

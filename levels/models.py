@@ -112,7 +112,6 @@ class CreatorLevel(models.Model):
     creator = models.OneToOneField(Creator, on_delete=models.CASCADE, primary_key=True, related_name="level_held")
     level = models.PositiveSmallIntegerField(default=0)
     since = models.DateTimeField()
-    assessed_at = models.DateTimeField()
 
     class Meta:
         verbose_name = _("达人等级")
@@ -122,8 +121,9 @@ class CreatorLevel(models.Model):
 
 
 class JobRun(models.Model):
-    """One run of a scheduled job for one period; (job, period) is unique, so a second trigger of the
-    same period finds the row and does nothing."""
+    """One run of a scheduled job. ``key`` identifies the run (a period, a cycle, or the instant ``at``
+    of an assessment); (job, key) is unique, so a second trigger of the same run finds the row and does
+    nothing. ``period`` is the natural period the run belongs to, which the reconciler checks."""
 
     class Job(models.TextChoices):
         ASSESS_MONTHLY = "assess_monthly", _("月度等级评估")
@@ -140,10 +140,12 @@ class JobRun(models.Model):
         FAILED = "failed", _("失败")
 
     job = models.CharField(max_length=20, choices=Job.choices)
-    period = models.CharField(max_length=20)
+    period = models.CharField(max_length=20, help_text=_("自然周期: 2026-12, 2026Q4 或 2026-12-05"))
+    key = models.CharField(max_length=40, help_text=_("去重键: 同一 (job, key) 只运行一次"))
     at = models.DateTimeField()
     rule_set = models.ForeignKey(RuleSet, null=True, blank=True, on_delete=models.PROTECT)
     rules_snapshot = models.JSONField(default=dict, blank=True)
+    creator_ids = models.JSONField(null=True, blank=True, help_text=_("仅评估这些达人(空 = 全部)"))
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
     summary = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
@@ -154,8 +156,11 @@ class JobRun(models.Model):
     class Meta:
         verbose_name = _("任务运行")
         verbose_name_plural = _("任务运行")
-        constraints = [models.UniqueConstraint(fields=["job", "period"], name="job_run_unique_period")]
-        indexes = [models.Index(fields=["status", "heartbeat_at"], name="job_run_status")]
+        constraints = [models.UniqueConstraint(fields=["job", "key"], name="job_run_unique_key")]
+        indexes = [
+            models.Index(fields=["job", "period"], name="job_run_period"),
+            models.Index(fields=["status", "heartbeat_at"], name="job_run_status"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.job} {self.period} ({self.status})"

@@ -1,0 +1,292 @@
+"""Writes to the benefits ledger (program.md §3 "Grant rules").
+
+Every function here is set-based — it takes many creators at once and issues a fixed number of
+statements — and safe to run again: the unique constraints on entitlements (creator, benefit, period),
+cards (entitlement, serial), DOU+ credits (entitlement) and message dedupe keys turn a repeat into a
+no-op, and conditional UPDATEs move states only from where they are expected to be.
+"""
+
+from collections import defaultdict
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from creators.models import AssistantMessage, Creator
+from creators.services import message, message_send_many
+from lib.errors import ApplicationError
+from lib.periods import Cycle, Month
+
+from .models import (
+    BenefitKind,
+    Cadence,
+    CardStatus,
+    DouPlusCredit,
+    Entitlement,
+    EntitlementStatus,
+    GuaranteeCard,
+)
+from .selectors import Catalogue, Offer
+
+
+def _period_key(offer: Offer, period: Month | Cycle) -> str:
+    return period.key if offer.per_period else ""
+
+
+def _grant(
+    *, creator_levels: dict[int, int], offers_of, period: Month | Cycle, at: datetime, catalogue: Catalogue
+) -> None:
+    """Create, top up and re-activate the entitlements ``offers_of(level)`` gives each creator."""
+    by_level: dict[int, list[int]] = defaultdict(list)
+    for creator_id, level in creator_levels.items():
+        if level > 0:
+            by_level[level].append(creator_id)
+    if not by_level:
+        return
+
+    new = [
+        Entitlement(
+            creator_id=creator_id,
+            benefit_id=offer.benefit_id,
+            kind=offer.kind,
+            level=level,
+            period=_period_key(offer, period),
+            quantity=offer.quantity,
+            status=offer.initial_status,
+            granted_at=at,
+        )
+        for level, ids in by_level.items()
+        for offer in offers_of(level)
+        for creator_id in ids
+    ]
+    Entitlement.objects.bulk_create(new, ignore_conflicts=True, batch_size=2000)
+
+    # Mid-period upgrade: top the period's quantity up to the new level's (never down).
+    top_ups: dict[tuple, list[int]] = defaultdict(list)
+    reactivate: dict[tuple, list[int]] = defaultdict(list)
+    for level, ids in by_level.items():
+        for offer in offers_of(level):
+            if offer.per_period:
+                top_ups[(offer.benefit_id, period.key, offer.quantity, offer.initial_status, level)] += ids
+            else:
+                reactivate[(offer.benefit_id, offer.initial_status, level)] += ids
+    for (benefit_id, key, quantity, status, level), ids in top_ups.items():
+        Entitlement.objects.filter(creator_id__in=ids, benefit_id=benefit_id, period=key, quantity__lt=quantity).update(
+            quantity=quantity, level=level, status=status
+        )
+    # A level/once benefit lapsed by an earlier downgrade comes back when the level does (program.md §3,
+    # FAQ Q5 "恢复原来等级"); a claimed one stays claimed.
+    for (benefit_id, status, level), ids in reactivate.items():
+        Entitlement.objects.filter(
+            creator_id__in=ids, benefit_id=benefit_id, period="", status=EntitlementStatus.LAPSED
+        ).update(status=status, level=level, lapsed_at=None)
+
+    _issue_cards(creator_ids=[c for ids in by_level.values() for c in ids], period=period, at=at, catalogue=catalogue)
+
+
+def grant_level_benefits(*, creator_levels: dict[int, int], month: Month, at: datetime, catalogue: Catalogue) -> None:
+    """Basic benefits of each creator's level for the benefit period ``month``."""
+    _grant(creator_levels=creator_levels, offers_of=catalogue.basic, period=month, at=at, catalogue=catalogue)
+    _notify_grants(creator_levels=creator_levels, period=month.key, at=at, kind="basic")
+
+
+def grant_reward_benefits(*, creator_levels: dict[int, int], cycle: Cycle, at: datetime, catalogue: Catalogue) -> None:
+    """Reward benefits for creators who passed ``cycle``'s reward tasks at the given level."""
+    _grant(creator_levels=creator_levels, offers_of=catalogue.reward, period=cycle, at=at, catalogue=catalogue)
+    _notify_grants(creator_levels=creator_levels, period=cycle.key, at=at, kind="reward")
+
+
+def _notify_grants(*, creator_levels: dict[int, int], period: str, at: datetime, kind: str) -> None:
+    title = "{period} 奖励权益已发放" if kind == "reward" else "{period} 等级权益已发放"
+    message_send_many(
+        messages=(
+            message(
+                creator_id=creator_id,
+                kind=AssistantMessage.Kind.GRANT,
+                title=title.format(period=period),
+                body=f"你的 LV{level} {'奖励' if kind == 'reward' else ''}权益已到账,可在“我的权益”查看和领取。",
+                link="/benefits/",
+                at=at,
+                dedupe_key=f"grant:{kind}:{period}:{creator_id}:{level}",
+            )
+            for creator_id, level in creator_levels.items()
+            if level > 0
+        )
+    )
+
+
+def _issue_cards(*, creator_ids: list[int], period: Month | Cycle, at: datetime, catalogue: Catalogue) -> None:
+    """Mint the guarantee cards owed by card entitlements of ``period``: serials delivered+1..quantity.
+
+    A card's ``expires_at`` is ``issued_at`` + the catalogue's validity (180 days, to the second)."""
+    card_offers = {o.benefit_id: o for o in catalogue.offers if o.unit_amount is not None and o.valid_days}
+    if not card_offers:
+        return
+    owed = list(
+        Entitlement.objects.filter(
+            creator_id__in=creator_ids,
+            benefit_id__in=card_offers,
+            period=period.key,
+            delivered__lt=F("quantity"),
+        ).values_list("pk", "creator_id", "benefit_id", "delivered", "quantity")
+    )
+    if not owed:
+        return
+    cards = []
+    for pk, creator_id, benefit_id, delivered, quantity in owed:
+        offer = card_offers[benefit_id]
+        cards += [
+            GuaranteeCard(
+                creator_id=creator_id,
+                entitlement_id=pk,
+                serial=serial,
+                amount=offer.unit_amount,
+                issued_at=at,
+                expires_at=at + timedelta(days=offer.valid_days),
+            )
+            for serial in range(delivered + 1, quantity + 1)
+        ]
+    GuaranteeCard.objects.bulk_create(cards, ignore_conflicts=True, batch_size=2000)
+    Entitlement.objects.filter(pk__in=[row[0] for row in owed]).update(
+        delivered=F("quantity"), status=EntitlementStatus.DELIVERED
+    )
+    message_send_many(
+        messages=(
+            message(
+                creator_id=creator_id,
+                kind=AssistantMessage.Kind.CARD,
+                title=f"你收到 {quantity - delivered} 张投稿任务收益保底卡",
+                body=(
+                    f"每张 ¥{card_offers[benefit_id].unit_amount:.0f},有效期 {card_offers[benefit_id].valid_days} 天,"
+                    "参加保底投稿任务时使用。"
+                ),
+                link="/benefits/#wallet",
+                at=at,
+                dedupe_key=f"cards:{pk}:{quantity}",
+            )
+            for pk, creator_id, benefit_id, delivered, quantity in owed
+        )
+    )
+
+
+def lapse_for_levels(*, creator_levels: dict[int, int], at: datetime, catalogue: Catalogue) -> None:
+    """After a level change, lapse what the new level no longer offers (program.md §3): unclaimed
+    claimables, and level-cadence benefits ("active while the level is held", claimed or not). Issued
+    cards, owed recommendations and a claimed once-benefit (featured case) stay."""
+    level_cadence = {o.benefit_id for o in catalogue.offers if o.cadence == Cadence.LEVEL}
+    by_level: dict[int, list[int]] = defaultdict(list)
+    for creator_id, level in creator_levels.items():
+        by_level[level].append(creator_id)
+    for level, ids in by_level.items():
+        keep_basic = catalogue.benefit_ids(level, BenefitKind.BASIC)
+        keep_reward = catalogue.benefit_ids(level, BenefitKind.REWARD)
+        alive = Q(status=EntitlementStatus.AVAILABLE) | Q(
+            period="",
+            benefit_id__in=level_cadence,
+            status__in=[EntitlementStatus.DELIVERED, EntitlementStatus.CLAIMED],
+        )
+        not_offered = (Q(kind=BenefitKind.BASIC) & ~Q(benefit_id__in=keep_basic)) | (
+            Q(kind=BenefitKind.REWARD) & ~Q(benefit_id__in=keep_reward)
+        )
+        stale = Entitlement.objects.filter(alive, not_offered, creator_id__in=ids).values("pk")
+        Entitlement.objects.filter(pk__in=stale).update(status=EntitlementStatus.LAPSED, lapsed_at=at)
+
+
+def close_period(*, month: Month, at: datetime, catalogue: Catalogue) -> dict:
+    """Settle benefit period ``month`` (program.md §3): every extra dispatch not made credits DOU+
+    (FAQ Q15), and client recommendations still owed are flagged overdue (they stay owed)."""
+    dispatch_offers = {o.benefit_id: o for o in catalogue.offers if o.dou_plus_per_missing}
+    open_dispatch = Entitlement.objects.filter(
+        benefit_id__in=dispatch_offers, period=month.key, closed_at__isnull=True
+    ).exclude(status=EntitlementStatus.LAPSED)
+    short = list(
+        open_dispatch.filter(delivered__lt=F("quantity")).values_list("pk", "creator_id", "benefit_id", "quantity",
+                                                                      "delivered")
+    )  # fmt: skip
+    credits = [
+        DouPlusCredit(
+            creator_id=creator_id,
+            entitlement_id=pk,
+            missing=quantity - delivered,
+            amount=(quantity - delivered) * dispatch_offers[benefit_id].dou_plus_per_missing,
+            created_at=at,
+        )
+        for pk, creator_id, benefit_id, quantity, delivered in short
+    ]
+    with transaction.atomic():
+        DouPlusCredit.objects.bulk_create(credits, ignore_conflicts=True, batch_size=2000)
+        closed = open_dispatch.update(closed_at=at, status=EntitlementStatus.DELIVERED)
+        message_send_many(
+            messages=(
+                message(
+                    creator_id=c.creator_id,
+                    kind=AssistantMessage.Kind.DOU_PLUS,
+                    title=f"{month.key} 额外派发补偿 {c.amount} DOU+",
+                    body=f"本期优质投稿任务额外派发少了 {c.missing} 次,按每次 20 DOU+ 补发 {c.amount} DOU+。",
+                    link="/benefits/",
+                    at=at,
+                    dedupe_key=f"dou_plus:{c.entitlement_id}",
+                )
+                for c in credits
+            )
+        )
+        # Owed recommendations of this month, and those of a reward cycle whose following cycle ends now.
+        due = Q(period=month.key)
+        cycle = Cycle.of(month.start)
+        if cycle.end == month.end:
+            due |= Q(period=cycle.previous().key)
+        overdue = Entitlement.objects.filter(
+            due,
+            benefit__code="client_recommendation",
+            status=EntitlementStatus.PENDING,
+            delivered__lt=F("quantity"),
+        ).update(overdue=True, closed_at=at)
+    return {"dispatch_closed": closed, "dou_plus_credits": len(credits), "dou_plus": sum(c.amount for c in credits),
+            "overdue_recommendations": overdue}  # fmt: skip
+
+
+def cards_expire(*, at: datetime) -> int:
+    """Active cards whose ``expires_at`` is at or before ``at`` become expired (the card is valid for
+    ``[issued_at, expires_at)``). Returns how many expired now."""
+    expiring = list(
+        GuaranteeCard.objects.filter(status=CardStatus.ACTIVE, expires_at__lte=at).values_list("pk", "creator_id")
+    )
+    if not expiring:
+        return 0
+    with transaction.atomic():
+        count = GuaranteeCard.objects.filter(pk__in=[pk for pk, _ in expiring], status=CardStatus.ACTIVE).update(
+            status=CardStatus.EXPIRED, expired_at=at
+        )
+        message_send_many(
+            messages=(
+                message(
+                    creator_id=creator_id,
+                    kind=AssistantMessage.Kind.CARD,
+                    title="一张保底卡已过期",
+                    body="保底卡有效期 180 天,已到期未使用。",
+                    link="/benefits/#wallet",
+                    at=at,
+                    dedupe_key=f"card_expired:{pk}",
+                )
+                for pk, creator_id in expiring
+            )
+        )
+    return count
+
+
+def entitlement_claim(*, creator: Creator, entitlement_id: int, at: datetime | None = None) -> Entitlement:
+    """Claim an available benefit exactly once, however many tabs press 领取 at the same time: the
+    conditional UPDATE lets exactly one of them through."""
+    at = at or timezone.now()
+    updated = Entitlement.objects.filter(pk=entitlement_id, creator=creator, status=EntitlementStatus.AVAILABLE).update(
+        status=EntitlementStatus.CLAIMED, claimed_at=at, delivered=F("quantity")
+    )
+    entitlement = Entitlement.objects.select_related("benefit").get(pk=entitlement_id, creator=creator)
+    if updated:
+        return entitlement
+    if entitlement.status == EntitlementStatus.CLAIMED:
+        raise ApplicationError("已领取", code="already_claimed")
+    if entitlement.status == EntitlementStatus.LAPSED:
+        raise ApplicationError("该权益已失效:当前等级不再包含此权益,恢复等级后可重新领取。", code="lapsed")
+    raise ApplicationError("该权益由系统或运营发放,无需领取。", code="not_claimable")

@@ -1,0 +1,266 @@
+"""Measuring what the rules need, in two shapes that must agree (tests/levels/test_metrics_agree.py):
+
+- ``measure_chunk``: set-based, for the jobs. A fixed number of aggregate queries for a whole range of
+  creators, never one per creator.
+- ``measure_creator``: one creator, for the portal's "刷新进度". It reads that creator's rows and
+  counts in Python, deliberately a different code path from the SQL aggregates.
+
+Both produce ``Facts`` (raw counts); ``level_metrics`` turns facts into the requirement values of
+program.md §1, so the interpretation of the rules exists once.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from fractions import Fraction
+
+from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
+
+from academy.models import CourseProgress
+from creators.models import (
+    Content,
+    ContentKind,
+    Creator,
+    CreditDaily,
+    FansDaily,
+    Order,
+    OrderKind,
+    OrderStatus,
+    PortalEvent,
+    Quote,
+    SubmissionEntry,
+)
+from lib.periods import local_date, window
+
+from .rules import Rules
+
+# Orders that count for the program: completed, and neither 全民任务 nor 小游戏任务 (program.md §1–§2).
+COUNTED_ORDER = Q(status=OrderStatus.COMPLETED) & ~Q(kind__in=[OrderKind.MASS, OrderKind.MINIGAME])
+
+
+@dataclass
+class Facts:
+    """Raw figures for one creator at one instant ``at``."""
+
+    fans: int = 0
+    credit_score: int = 0
+    douyin_bound: bool = False
+    profile_complete: bool = False
+    submission_enabled: bool = False
+    spread_enabled: bool = False
+    has_quote: bool = False
+    task_hall_viewed: bool = False
+    assistant_viewed: bool = False
+    courses_completed: int = 0
+    posts: int = 0
+    plays: int = 0
+    likes: int = 0
+    submissions: int = 0
+    orders: int = 0
+
+
+@dataclass
+class CycleFacts:
+    """Raw figures for one creator over one reward cycle (program.md §2)."""
+
+    orders: int = 0
+    videos: int = 0
+    video_plays: int = 0
+    lives: int = 0
+    live_plays: int = 0
+
+
+def mean(total: int, count: int) -> Fraction:
+    """Exact mean (0 items → 0), so `> 10,000` is decided without float rounding."""
+    return Fraction(total, count) if count else Fraction(0)
+
+
+def level_metrics(facts: Facts, rules: Rules) -> dict[str, bool | int | Fraction]:
+    """The value of every requirement code of program.md §1 for these facts."""
+    large = facts.fans >= rules.large_creator_fans
+    return {
+        "profile_complete": facts.profile_complete,
+        "task_hall_viewed": facts.task_hall_viewed,
+        "tasks_enabled": (
+            facts.fans >= rules.tasks_min_fans and facts.submission_enabled and (facts.spread_enabled or not large)
+        ),
+        "quote_set": facts.has_quote or not large,
+        "assistant_viewed": facts.assistant_viewed or not large,
+        "douyin_bound": facts.douyin_bound,
+        "courses_completed": facts.courses_completed,
+        "posts_30d": facts.posts,
+        "avg_plays_30d": mean(facts.plays, facts.posts),
+        "submissions_30d": facts.submissions,
+        "orders_30d": facts.orders,
+        "fans": facts.fans,
+        "likes_30d": facts.likes,
+        "credit_score": facts.credit_score,
+    }
+
+
+def _is_profile_complete(intro: str, region: str, industries) -> bool:
+    return bool((intro or "").strip() and (region or "").strip() and industries)
+
+
+# --- set-based -------------------------------------------------------------------------------------
+
+
+def measure_chunk(first_id: int, last_id: int, at: datetime, rules: Rules) -> dict[int, Facts]:
+    """Facts for every creator with ``first_id <= pk <= last_id``: four queries whatever the size."""
+    start, end = window(at, rules.window_days)
+    day = local_date(at)
+    in_range = {"creator_id__gte": first_id, "creator_id__lte": last_id}
+
+    def latest(model, field: str):
+        return Subquery(model.objects.filter(creator=OuterRef("pk"), date__lte=day).order_by("-date").values(field)[:1])
+
+    def viewed(name: str):
+        return Exists(PortalEvent.objects.filter(creator=OuterRef("pk"), name=name, at__lt=at))
+
+    creators = (
+        Creator.objects.filter(pk__gte=first_id, pk__lte=last_id)
+        .annotate(
+            fans_at=latest(FansDaily, "fans"),
+            credit_at=latest(CreditDaily, "score"),
+            has_quote=Exists(Quote.objects.filter(creator=OuterRef("pk"))),
+            hall=viewed(PortalEvent.Name.TASK_HALL_VIEWED),
+            assistant=viewed(PortalEvent.Name.ASSISTANT_VIEWED),
+        )
+        .values_list(
+            "pk",
+            "fans",
+            "fans_at",
+            "credit_score",
+            "credit_at",
+            "douyin_bound",
+            "intro",
+            "region",
+            "industries",
+            "submission_enabled",
+            "spread_enabled",
+            "has_quote",
+            "hall",
+            "assistant",
+        )
+    )
+    facts: dict[int, Facts] = {}
+    for (pk, fans, fans_at, credit, credit_at, bound, intro, region, industries, sub, spread, quote, hall,
+         assistant) in creators:  # fmt: skip
+        facts[pk] = Facts(
+            fans=fans if fans_at is None else fans_at,
+            credit_score=credit if credit_at is None else credit_at,
+            douyin_bound=bound,
+            profile_complete=_is_profile_complete(intro, region, industries),
+            submission_enabled=sub,
+            spread_enabled=spread,
+            has_quote=quote,
+            task_hall_viewed=hall,
+            assistant_viewed=assistant,
+        )
+
+    contents = (
+        Content.objects.filter(**in_range, published_at__gte=start, published_at__lt=end)
+        .values("creator_id")
+        .annotate(n=Count("id"), plays=Sum("effective_plays"), likes=Sum("likes"))
+        .values_list("creator_id", "n", "plays", "likes")
+    )
+    for pk, n, plays, likes in contents:
+        f = facts[pk]
+        f.posts, f.plays, f.likes = n, plays or 0, likes or 0
+
+    counts = [
+        (SubmissionEntry.objects.filter(**in_range, submitted_at__gte=start, submitted_at__lt=end), "submissions"),
+        (Order.objects.filter(COUNTED_ORDER, **in_range, completed_at__gte=start, completed_at__lt=end), "orders"),
+        (CourseProgress.objects.filter(**in_range, completed_at__lt=at), "courses_completed"),
+    ]
+    for queryset, attr in counts:
+        for pk, n in queryset.values("creator_id").annotate(n=Count("id")).values_list("creator_id", "n"):
+            setattr(facts[pk], attr, n)
+    return facts
+
+
+def measure_cycle_chunk(first_id: int, last_id: int, start: datetime, end: datetime) -> dict[int, CycleFacts]:
+    """Reward-cycle facts for a pk range of creators: two queries."""
+    in_range = {"creator_id__gte": first_id, "creator_id__lte": last_id}
+    facts: dict[int, CycleFacts] = defaultdict(CycleFacts)
+    orders = (
+        Order.objects.filter(COUNTED_ORDER, **in_range, completed_at__gte=start, completed_at__lt=end)
+        .values("creator_id")
+        .annotate(n=Count("id"))
+        .values_list("creator_id", "n")
+    )
+    for pk, n in orders:
+        facts[pk].orders = n
+    contents = (
+        Content.objects.filter(**in_range, published_at__gte=start, published_at__lt=end)
+        .values("creator_id", "kind")
+        .annotate(n=Count("id"), plays=Sum("effective_plays"))
+        .values_list("creator_id", "kind", "n", "plays")
+    )
+    for pk, kind, n, plays in contents:
+        f = facts[pk]
+        if kind == ContentKind.VIDEO:
+            f.videos, f.video_plays = n, plays or 0
+        else:
+            f.lives, f.live_plays = n, plays or 0
+    return facts
+
+
+# --- one creator -----------------------------------------------------------------------------------
+
+
+def measure_creator(creator: Creator, at: datetime, rules: Rules) -> Facts:
+    """Facts for one creator, counted in Python from that creator's own rows."""
+    start, end = window(at, rules.window_days)
+    day = local_date(at)
+
+    def latest(rows: list[tuple], default: int) -> int:
+        dated = [(d, v) for d, v in rows if d <= day]
+        return max(dated)[1] if dated else default
+
+    events = list(creator.events.values_list("name", "at"))
+    content = [(p, plays, likes) for p, plays, likes in creator.contents.values_list(
+        "published_at", "effective_plays", "likes") if start <= p < end]  # fmt: skip
+    orders = creator.orders.values_list("status", "kind", "completed_at")
+    return Facts(
+        fans=latest(list(creator.fans_daily.values_list("date", "fans")), creator.fans),
+        credit_score=latest(list(creator.credit_daily.values_list("date", "score")), creator.credit_score),
+        douyin_bound=creator.douyin_bound,
+        profile_complete=_is_profile_complete(creator.intro, creator.region, creator.industries),
+        submission_enabled=creator.submission_enabled,
+        spread_enabled=creator.spread_enabled,
+        has_quote=creator.quotes.exists(),
+        task_hall_viewed=any(n == PortalEvent.Name.TASK_HALL_VIEWED and t < at for n, t in events),
+        assistant_viewed=any(n == PortalEvent.Name.ASSISTANT_VIEWED and t < at for n, t in events),
+        courses_completed=sum(
+            1 for done in creator.course_progress.values_list("completed_at", flat=True) if done and done < at
+        ),
+        posts=len(content),
+        plays=sum(plays for _, plays, _ in content),
+        likes=sum(likes for _, _, likes in content),
+        submissions=sum(1 for t in creator.submissions.values_list("submitted_at", flat=True) if start <= t < end),
+        orders=sum(
+            1
+            for status, kind, done in orders
+            if status == OrderStatus.COMPLETED
+            and kind not in (OrderKind.MASS, OrderKind.MINIGAME)
+            and done is not None
+            and start <= done < end
+        ),
+    )
+
+
+def measure_creator_cycle(creator: Creator, start: datetime, end: datetime) -> CycleFacts:
+    facts = CycleFacts()
+    for status, kind, done in creator.orders.values_list("status", "kind", "completed_at"):
+        if status == OrderStatus.COMPLETED and kind not in (OrderKind.MASS, OrderKind.MINIGAME):
+            facts.orders += done is not None and start <= done < end
+    for kind, published, plays in creator.contents.values_list("kind", "published_at", "effective_plays"):
+        if start <= published < end:
+            if kind == ContentKind.VIDEO:
+                facts.videos += 1
+                facts.video_plays += plays
+            else:
+                facts.lives += 1
+                facts.live_plays += plays
+    return facts

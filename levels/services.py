@@ -1,0 +1,307 @@
+"""The program engine: assess creators' levels and rewards (program.md §1–§2) and grant through
+``benefits``. Each ``*_chunk`` function handles one pk-range of creators with a fixed number of
+queries; ``levels.jobs`` runs them for whole runs. ``creator_progress`` is the single-creator path."""
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import transaction
+
+from benefits import services as benefit_services
+from benefits.selectors import Catalogue
+from creators.models import AssistantMessage, Creator
+from creators.services import message, message_send_many
+from lib.format import figure
+from lib.periods import Cycle, Month, days_left
+
+from .evaluation import LevelEvaluation, RewardEvaluation, evaluate_level, evaluate_reward, to_json
+from .metrics import CycleFacts, level_metrics, measure_chunk, measure_creator, measure_cycle_chunk
+from .models import Assessment, CreatorLevel, JobRun, LevelChange
+from .rules import Rules
+
+
+@dataclass(frozen=True)
+class LevelOutcome:
+    creator_id: int
+    previous_level: int
+    level: int
+    evaluation: LevelEvaluation
+
+    def as_json(self, external_id: str) -> dict:
+        """One line of ``assess_levels --json`` (interfaces §2)."""
+        return {
+            "creator": external_id,
+            "previous_level": self.previous_level,
+            "level": self.level,
+            "qualified_level": self.evaluation.qualified_level,
+            "failed": self.evaluation.failed_above(self.level),
+        }
+
+
+def held_levels(first_id: int, last_id: int) -> dict[int, int]:
+    return dict(
+        CreatorLevel.objects.filter(creator_id__gte=first_id, creator_id__lte=last_id).values_list(
+            "creator_id", "level"
+        )
+    )
+
+
+def evaluate_levels_chunk(
+    *, first_id: int, last_id: int, at: datetime, rules: Rules, upgrade_only: bool, only: set[int] | None = None
+) -> list[LevelOutcome]:
+    """Measure and decide, without writing anything (also the ``--dry-run`` path)."""
+    facts = measure_chunk(first_id, last_id, at, rules)
+    held = held_levels(first_id, last_id)
+    outcomes = []
+    for creator_id, f in sorted(facts.items()):
+        if only is not None and creator_id not in only:
+            continue
+        evaluation = evaluate_level(level_metrics(f, rules), rules)
+        previous = held.get(creator_id, 0)
+        # Monthly: level := qualified level, up or down. Daily upgrade check: only upward (program.md §1).
+        level = max(previous, evaluation.qualified_level) if upgrade_only else evaluation.qualified_level
+        outcomes.append(LevelOutcome(creator_id, previous, level, evaluation))
+    return outcomes
+
+
+def level_assess_chunk(
+    *,
+    run: JobRun,
+    first_id: int,
+    last_id: int,
+    rules: Rules,
+    catalogue: Catalogue,
+    only: set[int] | None = None,
+) -> dict:
+    """Assess one chunk of a level run and write everything it decides, in the caller's transaction:
+    results, level changes with history and messages, lapses, and the period's grants."""
+    upgrade_only = run.job == JobRun.Job.ASSESS_UPGRADE
+    outcomes = evaluate_levels_chunk(
+        first_id=first_id, last_id=last_id, at=run.at, rules=rules, upgrade_only=upgrade_only, only=only
+    )
+    Assessment.objects.bulk_create(
+        [
+            Assessment(
+                run=run,
+                creator_id=o.creator_id,
+                previous_level=o.previous_level,
+                level=o.level,
+                qualified_level=o.evaluation.qualified_level,
+                metrics=to_json(o.evaluation.metrics),
+                failed=o.evaluation.failed_above(o.level),
+            )
+            for o in outcomes
+        ],
+        ignore_conflicts=True,
+        batch_size=2000,
+    )
+    changed = [o for o in outcomes if o.level != o.previous_level]
+    _apply_level_changes(run=run, changed=changed, rules=rules)
+    benefit_services.lapse_for_levels(
+        creator_levels={o.creator_id: o.level for o in changed}, at=run.at, catalogue=catalogue
+    )
+    # Monthly: every creator gets the new period's set. Upgrade check: those who moved up get the
+    # current period topped up to their new level (program.md §3).
+    granted = outcomes if not upgrade_only else [o for o in changed if o.level > o.previous_level]
+    benefit_services.grant_level_benefits(
+        creator_levels={o.creator_id: o.level for o in granted},
+        month=Month.of(run.at),
+        at=run.at,
+        catalogue=catalogue,
+    )
+    moves = Counter(
+        "up" if o.level > o.previous_level else "down" if o.level < o.previous_level else "same" for o in outcomes
+    )
+    return {"assessed": len(outcomes), "up": moves["up"], "down": moves["down"], "same": moves["same"]}
+
+
+def _apply_level_changes(*, run: JobRun, changed: list[LevelOutcome], rules: Rules) -> None:
+    if not changed:
+        return
+    CreatorLevel.objects.bulk_create(
+        [CreatorLevel(creator_id=o.creator_id, level=o.level, since=run.at) for o in changed],
+        update_conflicts=True,
+        unique_fields=["creator"],
+        update_fields=["level", "since"],
+    )
+    reason = LevelChange.Reason.UPGRADE if run.job == JobRun.Job.ASSESS_UPGRADE else LevelChange.Reason.MONTHLY
+    LevelChange.objects.bulk_create(
+        [
+            LevelChange(
+                creator_id=o.creator_id,
+                run=run,
+                at=run.at,
+                from_level=o.previous_level,
+                to_level=o.level,
+                reason=reason,
+                failed=o.evaluation.failed.get(o.previous_level, []) if o.level < o.previous_level else [],
+            )
+            for o in changed
+        ],
+        ignore_conflicts=True,
+    )
+    message_send_many(messages=(_level_message(run=run, outcome=o, rules=rules) for o in changed))
+
+
+def explain_failures(codes: list[str], level: int, metrics: dict, rules: Rules) -> list[str]:
+    """ "粉丝量 28.6万 (要求 > 30万)" for each failing requirement code of ``level``."""
+    requirements = {r.code: r for r in rules.effective(level)}
+    lines = []
+    for code in codes:
+        req = requirements[code]
+        value = metrics.get(code)
+        if isinstance(value, bool) or req.threshold is None:
+            lines.append(f"{req.label}: 未完成")
+        else:
+            symbol = "≥" if req.comparison == "gte" else ">"
+            lines.append(f"{req.label} {figure(value)} (要求 {symbol} {figure(req.threshold)})")
+    return lines
+
+
+def _level_message(*, run: JobRun, outcome: LevelOutcome, rules: Rules) -> AssistantMessage:
+    up = outcome.level > outcome.previous_level
+    if up:
+        title = f"恭喜升级为 LV{outcome.level} 达人"
+        body = f"你已完成 LV{outcome.level} 的全部基础任务,新等级权益已发放到“我的权益”。"
+    else:
+        failing = outcome.evaluation.failed.get(outcome.previous_level, [])
+        reasons = explain_failures(failing, outcome.previous_level, outcome.evaluation.metrics, rules)
+        title = f"等级调整为 LV{outcome.level}" if outcome.level else "等级已取消"
+        body = (
+            f"本次月度评估中,LV{outcome.previous_level} 的以下要求未达成:" + ";".join(reasons) + "。"
+            "继续完成等级任务即可恢复原来等级。"
+        )
+    return message(
+        creator_id=outcome.creator_id,
+        kind=AssistantMessage.Kind.LEVEL_UP if up else AssistantMessage.Kind.LEVEL_DOWN,
+        title=title,
+        body=body,
+        link="/levels/",
+        at=run.at,
+        dedupe_key=f"level:{run.pk}:{outcome.creator_id}",
+    )
+
+
+# --- rewards ---------------------------------------------------------------------------------------
+
+
+def evaluate_rewards_chunk(
+    *, first_id: int, last_id: int, cycle: Cycle, rules: Rules, only: set[int] | None = None
+) -> list[tuple[int, RewardEvaluation]]:
+    """Judge each creator of the chunk at the level they hold now (level 0: nothing to judge)."""
+    held = {c: lv for c, lv in held_levels(first_id, last_id).items() if lv > 0 and (only is None or c in only)}
+    if not held:
+        return []
+    facts = measure_cycle_chunk(first_id, last_id, cycle.start, cycle.end)
+    return [
+        (creator_id, evaluate_reward(facts.get(creator_id, CycleFacts()), level, rules))
+        for creator_id, level in sorted(held.items())
+    ]
+
+
+def reward_assess_chunk(
+    *, run: JobRun, first_id: int, last_id: int, rules: Rules, catalogue: Catalogue, only: set[int] | None = None
+) -> dict:
+    cycle = Cycle.parse(run.period)
+    results = evaluate_rewards_chunk(first_id=first_id, last_id=last_id, cycle=cycle, rules=rules, only=only)
+    Assessment.objects.bulk_create(
+        [
+            Assessment(
+                run=run,
+                creator_id=creator_id,
+                previous_level=r.level,
+                level=r.level,
+                passed=r.passed,
+                metrics=to_json(r.metrics),
+                failed=r.failed,
+            )
+            for creator_id, r in results
+        ],
+        ignore_conflicts=True,
+        batch_size=2000,
+    )
+    # Passing grants the level's reward benefits, keyed by the cycle that was passed (program.md §2).
+    benefit_services.grant_reward_benefits(
+        creator_levels={creator_id: r.level for creator_id, r in results if r.passed},
+        cycle=cycle,
+        at=run.at,
+        catalogue=catalogue,
+    )
+    return {"assessed": len(results), "passed": sum(r.passed for _, r in results)}
+
+
+# --- at-risk warning -------------------------------------------------------------------------------
+
+
+def warn_at_risk_chunk(*, run: JobRun, first_id: int, last_id: int, rules: Rules, only: set[int] | None = None) -> dict:
+    """Message creators who would lose their level if the month ended at ``run.at``.
+
+    A warning names the failing requirements and the days left; it is sent again only when the set of
+    failing requirements changes within the month (dedupe key), so a daily job does not nag daily."""
+    outcomes = evaluate_levels_chunk(
+        first_id=first_id, last_id=last_id, at=run.at, rules=rules, upgrade_only=False, only=only
+    )
+    at_risk = [o for o in outcomes if o.level < o.previous_level]
+    month = Month.of(run.at)
+    left = days_left(run.at, month.end)
+    messages = []
+    for o in at_risk:
+        failing = o.evaluation.failed[o.previous_level]
+        reasons = explain_failures(failing, o.previous_level, o.evaluation.metrics, rules)
+        messages.append(
+            message(
+                creator_id=o.creator_id,
+                kind=AssistantMessage.Kind.AT_RISK,
+                title=f"保级提醒:LV{o.previous_level} 还有 {len(failing)} 项未达成,剩 {left} 天",
+                body="如果本月结束时仍未达成,下月 1 日的月度评估将调整你的等级:" + ";".join(reasons) + "。",
+                link="/levels/",
+                at=run.at,
+                dedupe_key=f"at_risk:{o.creator_id}:{month.key}:{','.join(sorted(failing))}",
+            )
+        )
+    message_send_many(messages=messages)
+    return {"assessed": len(outcomes), "at_risk": len(at_risk)}
+
+
+# --- one creator -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where one creator stands at ``at``: the portal's 权益中心 reads this."""
+
+    at: datetime
+    level: int
+    evaluation: LevelEvaluation
+    at_risk: bool
+    days_left: int
+    rules: Rules
+
+
+def creator_progress(*, creator: Creator, at: datetime, rules: Rules) -> Progress:
+    """The single-creator path: the same rules and evaluation as the jobs, measured for one creator."""
+    evaluation = evaluate_level(level_metrics(measure_creator(creator, at, rules), rules), rules)
+    held = CreatorLevel.objects.filter(creator=creator).values_list("level", flat=True).first() or 0
+    return Progress(
+        at=at,
+        level=held,
+        evaluation=evaluation,
+        at_risk=evaluation.qualified_level < held,
+        days_left=days_left(at, Month.of(at).end),
+        rules=rules,
+    )
+
+
+def run_chunk(*, run: JobRun, first_id: int, last_id: int, rules: Rules, catalogue: Catalogue) -> dict:
+    """Dispatch one chunk of ``run`` to its job's chunk function, atomically."""
+    only = set(run.creator_ids) if run.creator_ids is not None else None
+    kwargs = {"run": run, "first_id": first_id, "last_id": last_id, "rules": rules, "only": only}
+    with transaction.atomic():
+        if run.job in (JobRun.Job.ASSESS_MONTHLY, JobRun.Job.ASSESS_UPGRADE):
+            return level_assess_chunk(catalogue=catalogue, **kwargs)
+        if run.job == JobRun.Job.ASSESS_REWARDS:
+            return reward_assess_chunk(catalogue=catalogue, **kwargs)
+        if run.job == JobRun.Job.WARN_AT_RISK:
+            return warn_at_risk_chunk(**kwargs)
+    raise ValueError(f"job {run.job} is not chunked")
