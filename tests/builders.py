@@ -95,9 +95,7 @@ def post(
     """``n`` items published inside the window ending at ``at`` (one day before it, unless given)."""
     when = published_at or at - timedelta(days=1)
     return Content.objects.bulk_create(
-        Content(
-            external_id=uid("v"), creator=creator, kind=kind, published_at=when, effective_plays=plays, likes=likes
-        )
+        Content(external_id=uid("v"), creator=creator, kind=kind, published_at=when, effective_plays=plays, likes=likes)
         for _ in range(n)
     )
 

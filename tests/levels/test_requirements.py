@@ -1,7 +1,7 @@
 """Every requirement of program.md §1 at its boundary, through both evaluation paths (batch and
 single-creator): each probe asserts they agree before asserting the rule."""
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -59,9 +59,9 @@ def test_item_one_second_before_the_window_does_not_count():
 def test_offset_timestamps_compare_as_instants():
     creator = creator_at_level(1, posts=4)
     # 2026-11-30 18:00 UTC is 2026-12-01 02:00 in Shanghai: exactly `at`, so excluded.
-    post(creator, 1, at=AT, plays=2000, published_at=datetime(2026, 11, 30, 18, 0, tzinfo=timezone.utc))
+    post(creator, 1, at=AT, plays=2000, published_at=datetime(2026, 11, 30, 18, 0, tzinfo=UTC))
     assert assess(creator).metrics["posts_30d"] == 4
-    post(creator, 1, at=AT, plays=2000, published_at=datetime(2026, 11, 30, 17, 59, 59, tzinfo=timezone.utc))
+    post(creator, 1, at=AT, plays=2000, published_at=datetime(2026, 11, 30, 17, 59, 59, tzinfo=UTC))
     assert assess(creator).metrics["posts_30d"] == 5
 
 
@@ -142,7 +142,7 @@ def test_day_of_at_is_the_shanghai_day():
     creator = creator_at_level(3)
     fans_on(creator, date(2026, 12, 1), 123)
     # 2026-11-30 17:00 UTC is already 2026-12-01 01:00 in Shanghai.
-    at = datetime(2026, 11, 30, 17, 0, tzinfo=timezone.utc)
+    at = datetime(2026, 11, 30, 17, 0, tzinfo=UTC)
     assert assess(creator, at).metrics["fans"] == 123
 
 
