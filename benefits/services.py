@@ -6,17 +6,17 @@ cards (entitlement, serial), DOU+ credits (entitlement) and message dedupe keys 
 no-op, and conditional UPDATEs move states only from where they are expected to be.
 """
 
-from collections import defaultdict
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from creators.models import AssistantMessage, Creator
 from creators.services import message, message_send_many
 from lib.errors import ApplicationError
 from lib.periods import Cycle, Month
+from lib.sql import insert_for_each
 
 from .models import (
     BenefitKind,
@@ -34,89 +34,63 @@ def _period_key(offer: Offer, period: Month | Cycle) -> str:
     return period.key if offer.per_period else ""
 
 
-def _grant(
-    *, creator_levels: dict[int, int], offers_of, period: Month | Cycle, at: datetime, catalogue: Catalogue
-) -> None:
-    """Create, top up and re-activate the entitlements ``offers_of(level)`` gives each creator."""
-    by_level: dict[int, list[int]] = defaultdict(list)
-    for creator_id, level in creator_levels.items():
-        if level > 0:
-            by_level[level].append(creator_id)
-    if not by_level:
-        return
-
-    new = [
-        Entitlement(
-            creator_id=creator_id,
-            benefit_id=offer.benefit_id,
-            kind=offer.kind,
-            level=level,
-            period=_period_key(offer, period),
-            quantity=offer.quantity,
-            status=offer.initial_status,
-            granted_at=at,
-        )
-        for level, ids in by_level.items()
-        for offer in offers_of(level)
-        for creator_id in ids
-    ]
-    Entitlement.objects.bulk_create(new, ignore_conflicts=True, batch_size=2000)
-
-    # Mid-period upgrade: top the period's quantity up to the new level's (never down).
-    top_ups: dict[tuple, list[int]] = defaultdict(list)
-    reactivate: dict[tuple, list[int]] = defaultdict(list)
-    for level, ids in by_level.items():
-        for offer in offers_of(level):
-            if offer.per_period:
-                top_ups[(offer.benefit_id, period.key, offer.quantity, offer.initial_status, level)] += ids
-            else:
-                reactivate[(offer.benefit_id, offer.initial_status, level)] += ids
-    for (benefit_id, key, quantity, status, level), ids in top_ups.items():
-        Entitlement.objects.filter(creator_id__in=ids, benefit_id=benefit_id, period=key, quantity__lt=quantity).update(
-            quantity=quantity, level=level, status=status
-        )
-    # A level/once benefit lapsed by an earlier downgrade comes back when the level does (program.md §3,
-    # FAQ Q5 "恢复原来等级"); a claimed one stays claimed.
-    for (benefit_id, status, level), ids in reactivate.items():
-        Entitlement.objects.filter(
-            creator_id__in=ids, benefit_id=benefit_id, period="", status=EntitlementStatus.LAPSED
-        ).update(status=status, level=level, lapsed_at=None)
-
-    _issue_cards(creator_ids=[c for ids in by_level.values() for c in ids], period=period, at=at, catalogue=catalogue)
+def _grant(*, creators: QuerySet, level: int, offers: list[Offer], period: Month | Cycle, at: datetime) -> None:
+    """Create, top up and re-activate the entitlements ``offers`` give every creator in ``creators``
+    (a queryset of creator ids): one upsert per offer, none per creator."""
+    for offer in offers:
+        if offer.per_period:
+            # Mid-period upgrade: top the period's quantity up to the new level's (never down).
+            update, when = ["quantity", "level", "status"], "old.quantity < new.quantity"
+        else:
+            # A level/once benefit lapsed by an earlier downgrade comes back with the level (FAQ Q5
+            # "恢复原来等级"); a claimed one stays claimed.
+            update, when = ["status", "level", "lapsed_at"], f"old.status = '{EntitlementStatus.LAPSED}'"
+        insert_for_each(
+            table=Entitlement._meta.db_table,
+            columns=["benefit_id", "kind", "level", "period", "quantity", "delivered", "status", "overdue",
+                     "granted_at", "lapsed_at"],
+            values=[offer.benefit_id, offer.kind, level, _period_key(offer, period), offer.quantity, 0,
+                    offer.initial_status, False, at, None],
+            ids=creators,
+            conflict=["creator_id", "benefit_id", "period"],
+            update=update,
+            update_when=when,
+        )  # fmt: skip
 
 
-def grant_level_benefits(*, creator_levels: dict[int, int], month: Month, at: datetime, catalogue: Catalogue) -> None:
-    """Basic benefits of each creator's level for the benefit period ``month``."""
-    _grant(creator_levels=creator_levels, offers_of=catalogue.basic, period=month, at=at, catalogue=catalogue)
-    _notify_grants(creator_levels=creator_levels, period=month.key, at=at, kind="basic")
+def grant_level_benefits(*, creators: QuerySet, level: int, month: Month, at: datetime, catalogue: Catalogue) -> None:
+    """Basic benefits of ``level`` for the benefit period ``month``, to every creator in ``creators``."""
+    _grant(creators=creators, level=level, offers=catalogue.basic(level), period=month, at=at)
+    _issue_cards(creators=creators, period=month, at=at, catalogue=catalogue)
+    _notify_grants(creators=creators, level=level, period=month.key, at=at, kind="basic")
 
 
-def grant_reward_benefits(*, creator_levels: dict[int, int], cycle: Cycle, at: datetime, catalogue: Catalogue) -> None:
-    """Reward benefits for creators who passed ``cycle``'s reward tasks at the given level."""
-    _grant(creator_levels=creator_levels, offers_of=catalogue.reward, period=cycle, at=at, catalogue=catalogue)
-    _notify_grants(creator_levels=creator_levels, period=cycle.key, at=at, kind="reward")
+def grant_reward_benefits(*, creators: QuerySet, level: int, cycle: Cycle, at: datetime, catalogue: Catalogue) -> None:
+    """Reward benefits of ``level`` for passing ``cycle``, to every creator in ``creators``."""
+    _grant(creators=creators, level=level, offers=catalogue.reward(level), period=cycle, at=at)
+    _issue_cards(creators=creators, period=cycle, at=at, catalogue=catalogue)
+    _notify_grants(creators=creators, level=level, period=cycle.key, at=at, kind="reward")
 
 
-def _notify_grants(*, creator_levels: dict[int, int], period: str, at: datetime, kind: str) -> None:
-    title = "{period} 奖励权益已发放" if kind == "reward" else "{period} 等级权益已发放"
-    message_send_many(
-        messages=(
-            message(
-                creator_id=creator_id,
-                kind=AssistantMessage.Kind.GRANT,
-                title=title.format(period=period),
-                body=f"你的 LV{level} {'奖励' if kind == 'reward' else ''}权益已到账,可在“我的权益”查看和领取。",
-                link="/benefits/",
-                at=at,
-                dedupe_key=f"grant:{kind}:{period}:{creator_id}:{level}",
-            )
-            for creator_id, level in creator_levels.items()
-            if level > 0
-        )
+def _notify_grants(*, creators: QuerySet, level: int, period: str, at: datetime, kind: str) -> None:
+    reward = kind == "reward"
+    insert_for_each(
+        table=AssistantMessage._meta.db_table,
+        columns=["kind", "title", "body", "link", "created_at", "dedupe_key"],
+        values=[
+            AssistantMessage.Kind.GRANT,
+            f"{period} {'奖励' if reward else '等级'}权益已发放",
+            f"你的 LV{level} {'奖励' if reward else ''}权益已到账,可在“我的权益”查看和领取。",
+            "/benefits/",
+            at,
+            None,
+        ],
+        ids=creators,
+        key_template=f"grant:{kind}:{period}:{{id}}:{level}",
     )
 
 
-def _issue_cards(*, creator_ids: list[int], period: Month | Cycle, at: datetime, catalogue: Catalogue) -> None:
+def _issue_cards(*, creators: QuerySet, period: Month | Cycle, at: datetime, catalogue: Catalogue) -> None:
     """Mint the guarantee cards owed by card entitlements of ``period``: serials delivered+1..quantity.
 
     A card's ``expires_at`` is ``issued_at`` + the catalogue's validity (180 days, to the second)."""
@@ -125,7 +99,7 @@ def _issue_cards(*, creator_ids: list[int], period: Month | Cycle, at: datetime,
         return
     owed = list(
         Entitlement.objects.filter(
-            creator_id__in=creator_ids,
+            creator_id__in=creators,
             benefit_id__in=card_offers,
             period=period.key,
             delivered__lt=F("quantity"),
@@ -170,27 +144,22 @@ def _issue_cards(*, creator_ids: list[int], period: Month | Cycle, at: datetime,
     )
 
 
-def lapse_for_levels(*, creator_levels: dict[int, int], at: datetime, catalogue: Catalogue) -> None:
-    """After a level change, lapse what the new level no longer offers (program.md §3): unclaimed
-    claimables, and level-cadence benefits ("active while the level is held", claimed or not). Issued
-    cards, owed recommendations and a claimed once-benefit (featured case) stay."""
+def lapse_benefits(*, creators: QuerySet, level: int, at: datetime, catalogue: Catalogue) -> None:
+    """``creators`` now hold ``level``: lapse what that level no longer offers (program.md §3):
+    unclaimed claimables, and level-cadence benefits ("active while the level is held", claimed or
+    not). Issued cards, owed recommendations and a claimed once-benefit (featured case) stay."""
     level_cadence = {o.benefit_id for o in catalogue.offers if o.cadence == Cadence.LEVEL}
-    by_level: dict[int, list[int]] = defaultdict(list)
-    for creator_id, level in creator_levels.items():
-        by_level[level].append(creator_id)
-    for level, ids in by_level.items():
-        keep_basic = catalogue.benefit_ids(level, BenefitKind.BASIC)
-        keep_reward = catalogue.benefit_ids(level, BenefitKind.REWARD)
-        alive = Q(status=EntitlementStatus.AVAILABLE) | Q(
-            period="",
-            benefit_id__in=level_cadence,
-            status__in=[EntitlementStatus.DELIVERED, EntitlementStatus.CLAIMED],
-        )
-        not_offered = (Q(kind=BenefitKind.BASIC) & ~Q(benefit_id__in=keep_basic)) | (
-            Q(kind=BenefitKind.REWARD) & ~Q(benefit_id__in=keep_reward)
-        )
-        stale = Entitlement.objects.filter(alive, not_offered, creator_id__in=ids).values("pk")
-        Entitlement.objects.filter(pk__in=stale).update(status=EntitlementStatus.LAPSED, lapsed_at=at)
+    alive = Q(status=EntitlementStatus.AVAILABLE) | Q(
+        period="",
+        benefit_id__in=level_cadence,
+        status__in=[EntitlementStatus.DELIVERED, EntitlementStatus.CLAIMED],
+    )
+    not_offered = (Q(kind=BenefitKind.BASIC) & ~Q(benefit_id__in=catalogue.benefit_ids(level, BenefitKind.BASIC))) | (
+        Q(kind=BenefitKind.REWARD) & ~Q(benefit_id__in=catalogue.benefit_ids(level, BenefitKind.REWARD))
+    )
+    Entitlement.objects.filter(alive, not_offered, creator_id__in=creators).update(
+        status=EntitlementStatus.LAPSED, lapsed_at=at
+    )
 
 
 def close_period(*, month: Month, at: datetime, catalogue: Catalogue) -> dict:

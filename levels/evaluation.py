@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from .metrics import CycleFacts, mean
-from .rules import LEVELS, Rules
+from .rules import LEVELS, Rules, compare
 
 
 @dataclass(frozen=True)
@@ -19,9 +19,9 @@ class LevelEvaluation:
 
 
 def evaluate_level(metrics: dict, rules: Rules) -> LevelEvaluation:
-    failed = {
-        level: [req.code for req in rules.effective(level) if not req.passes(metrics[req.code])] for level in LEVELS
-    }
+    requirements = rules.requirements
+    ok = [compare(r.comparison, r.threshold, metrics[r.code]) for r in requirements]  # each requirement once
+    failed = {level: [requirements[i].code for i in rules.effective_indices[level] if not ok[i]] for level in LEVELS}
     qualified = 0
     for level in LEVELS:  # climb one level at a time: "0 if LV1 fails"
         if failed[level]:

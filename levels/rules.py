@@ -6,10 +6,20 @@ of levels 1..L, where a higher level's threshold replaces a lower one for the sa
 
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import cached_property
 
 from .models import Comparison, LevelRequirement, RequirementCode, RewardRequirement, RuleSet
 
 LEVELS = (1, 2, 3, 4)
+
+
+def compare(comparison: str, threshold: int | None, value: bool | int | Fraction) -> bool:
+    """Does ``value`` meet the requirement? ``>`` is strict, ``≥`` is not (program.md §1)."""
+    if comparison == Comparison.REQUIRED:
+        return bool(value)
+    if type(value) is Fraction:  # exact means: compare by cross-multiplying, integers only
+        value, threshold = value.numerator, threshold * value.denominator
+    return value >= threshold if comparison == Comparison.GTE else value > threshold
 
 
 @dataclass(frozen=True)
@@ -21,11 +31,7 @@ class Requirement:
     position: int = 0
 
     def passes(self, value: bool | int | Fraction) -> bool:
-        if self.comparison == Comparison.REQUIRED:
-            return bool(value)
-        if self.comparison == Comparison.GTE:
-            return value >= self.threshold
-        return value > self.threshold
+        return compare(self.comparison, self.threshold, value)
 
     @property
     def label(self) -> str:
@@ -58,12 +64,20 @@ class Rules:
     def own(self, level: int) -> list[Requirement]:
         return [r for r in self.requirements if r.level == level]
 
-    def effective(self, level: int) -> list[Requirement]:
-        by_code: dict[str, Requirement] = {}
-        for req in sorted(self.requirements, key=lambda r: (r.level, r.position)):
-            if req.level <= level:
-                by_code[req.code] = req
-        return sorted(by_code.values(), key=lambda r: (r.level, r.position))
+    def effective(self, level: int) -> tuple[Requirement, ...]:
+        return tuple(self.requirements[i] for i in self.effective_indices[level])
+
+    @cached_property
+    def effective_indices(self) -> dict[int, tuple[int, ...]]:
+        """Per level, the positions in ``requirements`` of the requirements that hold it; computed once
+        per rule set, since the jobs evaluate it for every creator."""
+        order = sorted(range(len(self.requirements)), key=lambda i: (self.requirements[i].level,
+                                                                      self.requirements[i].position))  # fmt: skip
+        result = {}
+        for level in (0, *LEVELS):
+            by_code = {self.requirements[i].code: i for i in order if self.requirements[i].level <= level}
+            result[level] = tuple(sorted(by_code.values(), key=order.index))
+        return result
 
     def snapshot(self) -> dict:
         return {

@@ -7,11 +7,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
+from django.db.models import F
 
 from benefits import services as benefit_services
 from benefits.selectors import Catalogue
 from creators.models import AssistantMessage, Creator
 from creators.services import message, message_send_many
+from lib.bulk import append_rows
 from lib.format import figure
 from lib.periods import Cycle, Month, days_left
 
@@ -19,6 +21,17 @@ from .evaluation import LevelEvaluation, RewardEvaluation, evaluate_level, evalu
 from .metrics import CycleFacts, level_metrics, measure_chunk, measure_creator, measure_cycle_chunk
 from .models import Assessment, CreatorLevel, JobRun, LevelChange
 from .rules import Rules
+
+ASSESSMENT_FIELDS = [
+    "run_id",
+    "creator_id",
+    "previous_level",
+    "level",
+    "qualified_level",
+    "passed",
+    "metrics",
+    "failed",
+]
 
 
 @dataclass(frozen=True)
@@ -80,36 +93,47 @@ def level_assess_chunk(
     outcomes = evaluate_levels_chunk(
         first_id=first_id, last_id=last_id, at=run.at, rules=rules, upgrade_only=upgrade_only, only=only
     )
-    Assessment.objects.bulk_create(
-        [
-            Assessment(
-                run=run,
-                creator_id=o.creator_id,
-                previous_level=o.previous_level,
-                level=o.level,
-                qualified_level=o.evaluation.qualified_level,
-                metrics=to_json(o.evaluation.metrics),
-                failed=o.evaluation.failed_above(o.level),
-            )
+    # A chunk is processed once under its row lock, so its results are always new rows.
+    append_rows(
+        Assessment,
+        ASSESSMENT_FIELDS,
+        (
+            (run.pk, o.creator_id, o.previous_level, o.level, o.evaluation.qualified_level, None,
+             to_json(o.evaluation.metrics), o.evaluation.failed_above(o.level))
             for o in outcomes
-        ],
-        ignore_conflicts=True,
-        batch_size=2000,
-    )
+        ),
+    )  # fmt: skip
     changed = [o for o in outcomes if o.level != o.previous_level]
     _apply_level_changes(run=run, changed=changed, rules=rules)
-    benefit_services.lapse_for_levels(
-        creator_levels={o.creator_id: o.level for o in changed}, at=run.at, catalogue=catalogue
-    )
+    in_chunk = {"creator_id__gte": first_id, "creator_id__lte": last_id}
+    this_run_changes = LevelChange.objects.filter(run=run, **in_chunk)
+    for level in sorted({o.level for o in changed}):
+        benefit_services.lapse_benefits(
+            creators=this_run_changes.filter(to_level=level).values("creator_id"),
+            level=level,
+            at=run.at,
+            catalogue=catalogue,
+        )
     # Monthly: every creator gets the new period's set. Upgrade check: those who moved up get the
     # current period topped up to their new level (program.md §3).
-    granted = outcomes if not upgrade_only else [o for o in changed if o.level > o.previous_level]
-    benefit_services.grant_level_benefits(
-        creator_levels={o.creator_id: o.level for o in granted},
-        month=Month.of(run.at),
-        at=run.at,
-        catalogue=catalogue,
-    )
+    if upgrade_only:
+        granted = {o.level for o in changed if o.level > o.previous_level}
+        recipients = this_run_changes.filter(to_level__gt=F("from_level"))
+        field = "to_level"
+    else:
+        granted = {o.level for o in outcomes if o.level > 0}
+        recipients = CreatorLevel.objects.filter(**in_chunk)
+        if only is not None:
+            recipients = recipients.filter(creator_id__in=only)
+        field = "level"
+    for level in sorted(granted):
+        benefit_services.grant_level_benefits(
+            creators=recipients.filter(**{field: level}).values("creator_id"),
+            level=level,
+            month=Month.of(run.at),
+            at=run.at,
+            catalogue=catalogue,
+        )
     moves = Counter(
         "up" if o.level > o.previous_level else "down" if o.level < o.previous_level else "same" for o in outcomes
     )
@@ -126,22 +150,21 @@ def _apply_level_changes(*, run: JobRun, changed: list[LevelOutcome], rules: Rul
         update_fields=["level", "since"],
     )
     reason = LevelChange.Reason.UPGRADE if run.job == JobRun.Job.ASSESS_UPGRADE else LevelChange.Reason.MONTHLY
-    LevelChange.objects.bulk_create(
-        [
-            LevelChange(
-                creator_id=o.creator_id,
-                run=run,
-                at=run.at,
-                from_level=o.previous_level,
-                to_level=o.level,
-                reason=reason,
-                failed=o.evaluation.failed.get(o.previous_level, []) if o.level < o.previous_level else [],
-            )
+    # Rows keyed by this run: new, since a chunk is processed once under its lock.
+    append_rows(
+        LevelChange,
+        ["creator_id", "run_id", "at", "from_level", "to_level", "reason", "failed"],
+        (
+            (o.creator_id, run.pk, run.at, o.previous_level, o.level, reason,
+             o.evaluation.failed.get(o.previous_level, []) if o.level < o.previous_level else [])
             for o in changed
-        ],
-        ignore_conflicts=True,
+        ),
+    )  # fmt: skip
+    append_rows(
+        AssistantMessage,
+        ["creator_id", "kind", "title", "body", "link", "created_at", "dedupe_key"],
+        (_level_message(run=run, outcome=o, rules=rules) for o in changed),
     )
-    message_send_many(messages=(_level_message(run=run, outcome=o, rules=rules) for o in changed))
 
 
 def explain_failures(codes: list[str], level: int, metrics: dict, rules: Rules) -> list[str]:
@@ -159,7 +182,7 @@ def explain_failures(codes: list[str], level: int, metrics: dict, rules: Rules) 
     return lines
 
 
-def _level_message(*, run: JobRun, outcome: LevelOutcome, rules: Rules) -> AssistantMessage:
+def _level_message(*, run: JobRun, outcome: LevelOutcome, rules: Rules) -> tuple:
     up = outcome.level > outcome.previous_level
     if up:
         title = f"恭喜升级为 LV{outcome.level} 达人"
@@ -172,15 +195,8 @@ def _level_message(*, run: JobRun, outcome: LevelOutcome, rules: Rules) -> Assis
             f"本次月度评估中,LV{outcome.previous_level} 的以下要求未达成:" + ";".join(reasons) + "。"
             "继续完成等级任务即可恢复原来等级。"
         )
-    return message(
-        creator_id=outcome.creator_id,
-        kind=AssistantMessage.Kind.LEVEL_UP if up else AssistantMessage.Kind.LEVEL_DOWN,
-        title=title,
-        body=body,
-        link="/levels/",
-        at=run.at,
-        dedupe_key=f"level:{run.pk}:{outcome.creator_id}",
-    )
+    kind = AssistantMessage.Kind.LEVEL_UP if up else AssistantMessage.Kind.LEVEL_DOWN
+    return (outcome.creator_id, kind, title, body, "/levels/", run.at, f"level:{run.pk}:{outcome.creator_id}")
 
 
 # --- rewards ---------------------------------------------------------------------------------------
@@ -205,29 +221,24 @@ def reward_assess_chunk(
 ) -> dict:
     cycle = Cycle.parse(run.period)
     results = evaluate_rewards_chunk(first_id=first_id, last_id=last_id, cycle=cycle, rules=rules, only=only)
-    Assessment.objects.bulk_create(
-        [
-            Assessment(
-                run=run,
-                creator_id=creator_id,
-                previous_level=r.level,
-                level=r.level,
-                passed=r.passed,
-                metrics=to_json(r.metrics),
-                failed=r.failed,
-            )
+    append_rows(
+        Assessment,
+        ASSESSMENT_FIELDS,
+        (
+            (run.pk, creator_id, r.level, r.level, None, r.passed, to_json(r.metrics), r.failed)
             for creator_id, r in results
-        ],
-        ignore_conflicts=True,
-        batch_size=2000,
+        ),
     )
     # Passing grants the level's reward benefits, keyed by the cycle that was passed (program.md §2).
-    benefit_services.grant_reward_benefits(
-        creator_levels={creator_id: r.level for creator_id, r in results if r.passed},
-        cycle=cycle,
-        at=run.at,
-        catalogue=catalogue,
-    )
+    passed = Assessment.objects.filter(run=run, passed=True, creator_id__gte=first_id, creator_id__lte=last_id)
+    for level in sorted({r.level for _, r in results if r.passed}):
+        benefit_services.grant_reward_benefits(
+            creators=passed.filter(level=level).values("creator_id"),
+            level=level,
+            cycle=cycle,
+            at=run.at,
+            catalogue=catalogue,
+        )
     return {"assessed": len(results), "passed": sum(r.passed for _, r in results)}
 
 

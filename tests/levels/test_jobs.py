@@ -83,16 +83,13 @@ def test_a_chunk_killed_midway_and_rerun_gives_the_same_totals(settings, monkeyp
     expected_levels = {3: 2, 4: 1, 2: 1, 1: 1}  # level → creators
 
     real_grant = benefit_services.grant_level_benefits
-    calls = {"n": 0}
 
-    def dies_on_second_chunk(**kwargs):
-        calls["n"] += 1
-        if calls["n"] == 2:
-            real_grant(**kwargs)  # half the chunk's writes happen...
-            raise SystemExit("worker killed")  # ...then the process dies
-        return real_grant(**kwargs)
+    def dies_in_second_chunk(**kwargs):
+        real_grant(**kwargs)  # the second chunk (levels 2 and 1) writes its LV1 grants…
+        if kwargs["level"] == 2:
+            raise SystemExit("worker killed")  # …then the process dies
 
-    monkeypatch.setattr(benefit_services, "grant_level_benefits", dies_on_second_chunk)
+    monkeypatch.setattr(benefit_services, "grant_level_benefits", dies_in_second_chunk)
     due = jobs.level_due(AT)
     with pytest.raises(SystemExit):
         jobs.trigger(Job.ASSESS_MONTHLY, due=due, inline=True)
@@ -102,6 +99,7 @@ def test_a_chunk_killed_midway_and_rerun_gives_the_same_totals(settings, monkeyp
     # The killed chunk left nothing behind: only the first chunk's two creators have levels.
     assert CreatorLevel.objects.count() == 2
 
+    monkeypatch.undo()
     jobs.trigger(Job.ASSESS_MONTHLY, due=due, inline=True)  # the operator re-runs the same command
     run.refresh_from_db()
     assert (run.status, run.summary) == ("done", {"assessed": 5, "up": 5, "down": 0, "same": 0})

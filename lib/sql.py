@@ -1,0 +1,56 @@
+"""Set-based writes the ORM cannot express: INSERT … SELECT over a queryset of creator ids."""
+
+from collections.abc import Sequence
+
+from django.db import connection
+from django.db.models import QuerySet
+
+
+def insert_for_each(
+    *,
+    table: str,
+    columns: Sequence[str],
+    ids: QuerySet,
+    values: Sequence,
+    key_template: str | None = None,
+    conflict: Sequence[str] = (),
+    update: Sequence[str] = (),
+    update_when: str = "",
+) -> int:
+    """``INSERT INTO table (creator_id, *columns) SELECT id, *values FROM ids ON CONFLICT DO NOTHING``.
+
+    ``ids`` is a queryset yielding one column of creator ids; ``values`` are constants for the other
+    columns, except a column named ``dedupe_key``, which is ``key_template`` with ``{id}`` replaced by
+    each creator id. One statement whatever the number of creators; rows that violate a unique
+    constraint are skipped, which is what makes the grant jobs idempotent. With ``conflict`` (the
+    unique columns) and ``update`` (columns to take from the new row), an existing row is updated
+    instead, only where the SQL condition ``update_when`` holds (``old.`` and ``new.`` name the rows).
+    Returns the rows inserted or updated.
+    """
+    qn = connection.ops.quote_name
+    sub_sql, sub_params = ids.query.sql_with_params()
+    selected, params = [], []
+    for column, value in zip(columns, values, strict=True):
+        if column == "dedupe_key":
+            prefix, suffix = key_template.split("{id}")
+            selected.append("%s || CAST(s.creator_id AS TEXT) || %s" if connection.vendor != "sqlite"
+                            else "%s || s.creator_id || %s")  # fmt: skip
+            params += [prefix, suffix]
+        else:
+            selected.append("%s")
+            params.append(value)
+    on_conflict = "ON CONFLICT DO NOTHING"
+    if update:
+        assignments = ", ".join(f"{qn(c)} = excluded.{qn(c)}" for c in update)
+        when = update_when.replace("old.", f"{qn(table)}.").replace("new.", "excluded.")
+        on_conflict = (
+            f"ON CONFLICT ({', '.join(qn(c) for c in conflict)}) DO UPDATE SET {assignments}"
+            + (f" WHERE {when}" if when else "")
+        )
+    sql = (
+        f"INSERT INTO {qn(table)} ({qn('creator_id')}, {', '.join(qn(c) for c in columns)}) "
+        f"SELECT s.creator_id, {', '.join(selected)} FROM ({sub_sql}) s WHERE true {on_conflict}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *sub_params])
+        return cursor.rowcount
