@@ -4,6 +4,8 @@ import threading
 from datetime import datetime, timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django_celery_beat.models import PeriodicTask
 
 from benefits import services as benefit_services
@@ -187,3 +189,19 @@ def test_two_concurrent_triggers_give_one_run():
     assert JobRun.objects.count() == 1
     assert GuaranteeCard.objects.count() == 3
     assert LevelChange.objects.count() == 3
+
+
+
+def _queries_for_one_chunk(new_creators: int) -> int:
+    for i in range(new_creators):
+        creator_at_level(i % 5)
+    run, _ = jobs.run_claim(job=Job.ASSESS_MONTHLY, key=f"q{new_creators}", period="2026-12", at=AT)
+    with CaptureQueriesContext(connection) as captured:
+        jobs.chunk_process(run.chunks.get().pk)
+    return len(captured)
+
+
+@pytest.mark.django_db
+def test_a_chunk_takes_the_same_number_of_queries_for_5_or_55_creators(settings):
+    settings.ASSESS_CHUNK_SIZE = 1000
+    assert _queries_for_one_chunk(5) == _queries_for_one_chunk(50)
