@@ -1,0 +1,65 @@
+# Developer entry points. A fresh machine needs only python3 and GNU make:
+#   make run    a local portal at http://127.0.0.1:8000 with a Celery worker and beat
+#   make test   the test suite (SQLite unless DATABASE_URL is set)
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.requirements-installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+CHROMIUM := /usr/bin/chromium
+
+.DEFAULT_GOAL := help
+.PHONY: help venv run test lint format migrations-check clean
+
+help:
+	@echo "make run               serve http://$(HOST):$(PORT) with a Celery worker and beat (Ctrl-C stops all)"
+	@echo "make test              run the test suite"
+	@echo "make lint              ruff check and ruff format --check"
+	@echo "make format            ruff format and ruff check --fix"
+	@echo "make migrations-check  fail if a model change has no migration"
+	@echo "make clean             remove caches, collected static files and the local queue"
+
+venv: $(STAMP)
+
+# Reinstalls only when a requirements file is newer than the stamp.
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+# DEBUG=1 unless the caller set DEBUG: no SECRET_KEY is needed locally.
+run migrations-check: export DEBUG ?= 1
+
+run: venv
+	mkdir -p "$${VAR_DIR:-var}"
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo --if-empty
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	exec $(PY) scripts/devserver.py --host $(HOST) --port $(PORT)
+
+# Browser tests need Debian's Chromium; CI installs it, a newcomer may not have it yet.
+test: venv
+	@if [ -x $(CHROMIUM) ]; then \
+		$(VENV)/bin/pytest $(PYTEST_ARGS); \
+	else \
+		echo "NOTE: $(CHROMIUM) is missing, so the browser tests are deselected (-m 'not browser')."; \
+		echo "      To run them: apt-get install -y chromium fonts-noto-cjk"; \
+		$(VENV)/bin/pytest -m "not browser" $(PYTEST_ARGS); \
+	fi
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: venv
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+migrations-check: venv
+	$(PY) manage.py makemigrations --check --dry-run
+
+clean:
+	rm -rf .ruff_cache .pytest_cache test-results var/staticfiles var/celery
+	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -1,0 +1,57 @@
+"""Project-level views: the liveness probe and, until the creator portal lands, the home page."""
+
+import os
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+
+def _database_status() -> str:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:  # any driver error means "down"; the text goes to the operator
+        return f"error: {exc.__class__.__name__}: {exc}".strip()
+    return "ok"
+
+
+def _broker_status() -> str:
+    """The broker as /healthz reports it: `ok` when Redis answers a ping within a second,
+    `filesystem` when the broker-less transport's queue folder is writable (the default run),
+    otherwise `error: ...`."""
+    if settings.REDIS_URL:
+        import redis
+
+        try:
+            redis.Redis.from_url(settings.REDIS_URL, socket_timeout=1, socket_connect_timeout=1).ping()
+        except Exception as exc:
+            return f"error: {exc.__class__.__name__}: {exc}"
+        return "ok"
+    queue = settings.CELERY_BROKER_TRANSPORT_OPTIONS["data_folder_in"]
+    if os.path.isdir(queue) and os.access(queue, os.W_OK):
+        return "filesystem"
+    return f"error: queue folder {queue} is not writable"
+
+
+@never_cache
+@require_safe
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Liveness for load balancers and `make run`: 503 only when the database is unreachable, since
+    pages still render without a broker (jobs wait)."""
+    database = _database_status()
+    body = {"status": "ok" if database == "ok" else "error", "database": database, "broker": _broker_status()}
+    return JsonResponse(body, status=200 if database == "ok" else 503)
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Placeholder creator home; the portal issue replaces it with the level card."""
+    creator = getattr(request.user, "creator", None)  # reverse one-to-one: None when not a creator
+    name = creator.nickname if creator else (request.user.get_full_name() or request.user.get_username())
+    return render(request, "home.html", {"display_name": name, "creator": creator})

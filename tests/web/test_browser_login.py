@@ -1,0 +1,82 @@
+"""Sign-in in a real browser (Debian's Chromium) at desktop and phone sizes.
+
+The screenshots land in docs/screenshots/ so a reviewer sees what a creator sees.
+"""
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from creators.models import Creator
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def creator_login(django_user_model) -> tuple[str, str]:
+    user = django_user_model.objects.create_user(username="creator", password="creator-pass-1")
+    Creator.objects.create(external_id="c-1001", nickname="小鹿爱旅行", user=user)
+    return "creator", "creator-pass-1"
+
+
+def sign_in(page: Page, base_url: str, username: str, password: str) -> None:
+    page.get_by_label("账号").fill(username)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(f"{base_url}/")
+
+
+def assert_no_sideways_scroll(page: Page) -> None:
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= page.viewport_size["width"], f"the page is {width}px wide and scrolls sideways"
+
+
+def test_sign_in_on_desktop(page: Page, live_server, creator_login) -> None:
+    page.set_viewport_size(DESKTOP)
+    page.goto(f"{live_server.url}/accounts/login/")
+    expect(page.get_by_role("heading", name="登录达人等级")).to_be_visible()
+    page.screenshot(path=SCREENSHOTS / "login-desktop.png")
+
+    sign_in(page, live_server.url, *creator_login)
+
+    expect(page.get_by_role("heading", name="欢迎, 小鹿爱旅行")).to_be_visible()
+    expect(page.get_by_role("navigation").get_by_role("link", name="权益中心")).to_be_visible()
+
+
+def test_sign_in_on_phone(page: Page, live_server, creator_login) -> None:
+    page.set_viewport_size(PHONE)
+    page.goto(f"{live_server.url}/accounts/login/")
+    assert_no_sideways_scroll(page)
+    page.screenshot(path=SCREENSHOTS / "login-phone.png")
+
+    sign_in(page, live_server.url, *creator_login)
+
+    expect(page.get_by_role("heading", name="欢迎, 小鹿爱旅行")).to_be_visible()
+    assert_no_sideways_scroll(page)
+    page.screenshot(path=SCREENSHOTS / "home-phone.png")
+
+
+def test_wrong_password_shows_error_in_browser(page: Page, live_server, creator_login) -> None:
+    page.set_viewport_size(PHONE)
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("账号").fill("creator")
+    page.get_by_label("密码").fill("not-the-password")
+    page.get_by_role("button", name="登录").click()
+
+    expect(page.get_by_role("alert")).to_contain_text("请输入一个正确的")
+
+
+def test_sign_out_returns_to_login(page: Page, live_server, creator_login) -> None:
+    page.set_viewport_size(PHONE)
+    page.goto(f"{live_server.url}/accounts/login/")
+    sign_in(page, live_server.url, *creator_login)
+
+    page.get_by_role("button", name="退出").click()
+
+    page.wait_for_url(f"{live_server.url}/accounts/login/")
+    expect(page.get_by_role("heading", name="登录达人等级")).to_be_visible()
