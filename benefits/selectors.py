@@ -3,11 +3,24 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, Q, QuerySet, Sum
 
 from creators.models import Creator
 
-from .models import BenefitKind, Cadence, Delivery, Entitlement, EntitlementStatus, GuaranteeCard, LevelBenefit
+from .models import (
+    BenefitKind,
+    Cadence,
+    CardStatus,
+    CaseStatus,
+    Delivery,
+    DouPlusCredit,
+    Entitlement,
+    EntitlementStatus,
+    FeaturedCase,
+    GuaranteeCard,
+    LevelBenefit,
+    LevelPackage,
+)
 
 
 @dataclass(frozen=True)
@@ -34,6 +47,11 @@ class Offer:
         if self.delivery == Delivery.ISSUED or (self.delivery == Delivery.AUTO and self.cadence == Cadence.LEVEL):
             return EntitlementStatus.DELIVERED
         return EntitlementStatus.PENDING  # owed: operator recommendations, extra dispatches
+
+    @property
+    def initial_delivered(self) -> int:
+        """Auto benefits of the level are delivered as granted; cards count up as they are minted."""
+        return self.quantity if self.delivery == Delivery.AUTO and self.cadence == Cadence.LEVEL else 0
 
     @property
     def per_period(self) -> bool:
@@ -82,3 +100,71 @@ def entitlements_of(*, creator: Creator) -> QuerySet[Entitlement]:
 
 def cards_of(*, creator: Creator) -> QuerySet[GuaranteeCard]:
     return GuaranteeCard.objects.filter(creator=creator).order_by("issued_at", "serial")
+
+
+# --- the creator's 我的权益 page and the 精选案例 gallery --------------------------------------------
+
+
+def level_values() -> dict[int, int]:
+    """The advertised value of each level's benefits in yuan ({1: 5000, …, 4: 130000})."""
+    return dict(LevelPackage.objects.values_list("level", "value_yuan"))
+
+
+def catalogue_rows() -> list[LevelBenefit]:
+    """Every line of the catalogue with its benefit (a few dozen rows): value notes and the next
+    level's offers come from here, in one query."""
+    return list(LevelBenefit.objects.select_related("benefit").order_by("level", "kind", "benefit__position"))
+
+
+def entitlements_current(*, creator: Creator, month_key: str, reward_key: str) -> QuerySet[Entitlement]:
+    """What 我的权益 lists: level and once benefits, the benefit period ``month_key``'s, the reward
+    benefits earned for cycle ``reward_key`` (the ones that apply now), and anything still owed from an
+    earlier period. Cases are prefetched (the featured-case row shows its review state)."""
+    return (
+        Entitlement.objects.filter(creator=creator)
+        .filter(Q(period__in=["", month_key, reward_key]) | Q(status=EntitlementStatus.PENDING))
+        .select_related("benefit")
+        .prefetch_related(Prefetch("cases", queryset=FeaturedCase.objects.order_by("-submitted_at", "-pk")))
+        .order_by("benefit__position", "period", "pk")
+    )
+
+
+def entitlement_of(*, creator: Creator, entitlement_id: int) -> Entitlement:
+    """One entitlement of ``creator`` (DoesNotExist for anyone else's), as ``entitlements_current`` loads it."""
+    return (
+        Entitlement.objects.select_related("benefit")
+        .prefetch_related(Prefetch("cases", queryset=FeaturedCase.objects.order_by("-submitted_at", "-pk")))
+        .get(pk=entitlement_id, creator=creator)
+    )
+
+
+def wallet_cards(*, creator: Creator) -> list[GuaranteeCard]:
+    """The creator's guarantee cards: active ones first, nearest expiry first; then the rest, newest
+    first. The entry a used card went to comes with it (its task, its payout)."""
+    cards = list(GuaranteeCard.objects.filter(creator=creator).select_related("entry__task"))
+    active = sorted((c for c in cards if c.status == CardStatus.ACTIVE), key=lambda c: (c.expires_at, c.serial))
+    rest = sorted((c for c in cards if c.status != CardStatus.ACTIVE), key=lambda c: c.issued_at, reverse=True)
+    return active + rest
+
+
+def dou_plus_total(*, creator: Creator) -> int:
+    return DouPlusCredit.objects.filter(creator=creator).aggregate(total=Sum("amount"))["total"] or 0
+
+
+def featured_case_entitlement(*, creator: Creator, entitlement_id: int) -> Entitlement:
+    """The creator's 学院精选案例 entitlement with its cases, newest first (DoesNotExist for another
+    creator's id or another benefit)."""
+    return (
+        Entitlement.objects.select_related("benefit")
+        .prefetch_related(Prefetch("cases", queryset=FeaturedCase.objects.order_by("-submitted_at", "-pk")))
+        .get(pk=entitlement_id, creator=creator, benefit__code="featured_case")
+    )
+
+
+def cases_online() -> QuerySet[FeaturedCase]:
+    """The 精选案例 gallery: approved cases, newest approval first."""
+    return (
+        FeaturedCase.objects.filter(status=CaseStatus.APPROVED)
+        .select_related("creator")
+        .order_by("-reviewed_at", "-pk")
+    )

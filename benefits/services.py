@@ -8,11 +8,11 @@ no-op, and conditional UPDATEs move states only from where they are expected to 
 
 from datetime import datetime, timedelta
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
-from creators.models import AssistantMessage, Creator
+from creators.models import AssistantMessage, AuditLog, Creator
 from creators.services import message, message_send_many
 from lib.errors import ApplicationError
 from lib.periods import Cycle, Month
@@ -22,9 +22,11 @@ from .models import (
     BenefitKind,
     Cadence,
     CardStatus,
+    CaseStatus,
     DouPlusCredit,
     Entitlement,
     EntitlementStatus,
+    FeaturedCase,
     GuaranteeCard,
 )
 from .selectors import Catalogue, Offer
@@ -49,8 +51,8 @@ def _grant(*, creators: QuerySet, level: int, offers: list[Offer], period: Month
             table=Entitlement._meta.db_table,
             columns=["benefit_id", "kind", "level", "period", "quantity", "delivered", "status", "overdue",
                      "granted_at", "lapsed_at"],
-            values=[offer.benefit_id, offer.kind, level, _period_key(offer, period), offer.quantity, 0,
-                    offer.initial_status, False, at, None],
+            values=[offer.benefit_id, offer.kind, level, _period_key(offer, period), offer.quantity,
+                    offer.initial_delivered, offer.initial_status, False, at, None],
             ids=creators,
             conflict=["creator_id", "benefit_id", "period"],
             update=update,
@@ -259,3 +261,101 @@ def entitlement_claim(*, creator: Creator, entitlement_id: int, at: datetime | N
     if entitlement.status == EntitlementStatus.LAPSED:
         raise ApplicationError("该权益已失效:当前等级不再包含此权益,恢复等级后可重新领取。", code="lapsed")
     raise ApplicationError("该权益由系统或运营发放,无需领取。", code="not_claimable")
+
+
+# --- featured cases (学院精选案例, FAQ Q10) ------------------------------------------------------------
+
+FEATURED_CASE = "featured_case"
+ONE_APPROVED_CASE = "每位达人只能上线1条精选案例"
+
+
+def case_submit(
+    *, creator: Creator, entitlement_id: int, title: str, link: str, recommendation: str, at: datetime
+) -> FeaturedCase:
+    """Submit 案例推荐内容 under a claimed 学院精选案例优先上线权; it waits for an operator's review.
+
+    Another creator's entitlement (or one that is not the featured-case benefit) does not exist for this
+    creator. A rejected case may be resubmitted as a new row; a pending or approved one may not. The
+    entitlement row is locked so two tabs submitting at once give one pending case."""
+    with transaction.atomic():
+        entitlement = (
+            Entitlement.objects.select_for_update()
+            .select_related("benefit")
+            .get(pk=entitlement_id, creator=creator, benefit__code=FEATURED_CASE)
+        )
+        if entitlement.status != EntitlementStatus.CLAIMED:
+            raise ApplicationError("请先在“我的权益”领取学院精选案例优先上线权,再提交案例。", code="not_claimed")
+        statuses = set(FeaturedCase.objects.filter(creator=creator).values_list("status", flat=True))
+        if CaseStatus.APPROVED in statuses:
+            raise ApplicationError(ONE_APPROVED_CASE, code="already_approved")
+        if CaseStatus.PENDING in statuses:
+            raise ApplicationError("你已有一条案例在审核中,审核结果会通过星图小助手通知你。", code="pending")
+        return FeaturedCase.objects.create(
+            creator=creator,
+            entitlement=entitlement,
+            title=title,
+            link=link,
+            recommendation=recommendation,
+            status=CaseStatus.PENDING,
+            submitted_at=at,
+        )
+
+
+def case_review(*, case_id: int, reviewer, approve: bool, reason: str, at: datetime) -> FeaturedCase:
+    """An operator approves a pending case (it appears in the 精选案例 gallery) or rejects it with a
+    reason the creator sees. Writes an audit row and tells the creator through 星图小助手.
+
+    At most one approved case per creator (FAQ Q10): checked here, and backed by the partial unique
+    constraint, whose violation under a race becomes the same ApplicationError."""
+    reason = (reason or "").strip()
+    if not approve and not reason:
+        raise ApplicationError("请填写未通过的原因,达人会看到它并据此修改。", code="reason_required")
+    with transaction.atomic():
+        case = FeaturedCase.objects.select_for_update().select_related("creator").get(pk=case_id)
+        if case.status != CaseStatus.PENDING:
+            raise ApplicationError("该案例已审核过。", code="already_reviewed")
+        if approve and FeaturedCase.objects.filter(creator_id=case.creator_id, status=CaseStatus.APPROVED).exists():
+            raise ApplicationError(ONE_APPROVED_CASE, code="already_approved")
+        case.status = CaseStatus.APPROVED if approve else CaseStatus.REJECTED
+        case.reviewed_by = reviewer
+        case.reviewed_at = at
+        case.review_note = reason[:300]
+        try:
+            with transaction.atomic():
+                case.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_note"])
+        except IntegrityError:
+            raise ApplicationError(ONE_APPROVED_CASE, code="already_approved") from None
+        AuditLog.objects.create(
+            actor=reviewer,
+            action="featured_case.approve" if approve else "featured_case.reject",
+            target_type="FeaturedCase",
+            target_id=str(case.pk),
+            creator_id=case.creator_id,
+            detail={"title": case.title, "reason": case.review_note},
+        )
+        if approve:
+            title, body, link = (
+                "你的精选案例已上线",
+                f"案例“{case.title}”审核通过,已在星图学院“精选案例”上线。",
+                "/cases/",
+            )
+        else:
+            title, body, link = (
+                "你的精选案例未通过审核",
+                f"案例“{case.title}”未通过审核,原因:{case.review_note}。修改后可重新提交。",
+                f"/benefits/{case.entitlement_id}/case/",
+            )
+        message_send_many(
+            messages=[
+                message(
+                    creator_id=case.creator_id,
+                    kind=AssistantMessage.Kind.CASE,
+                    title=title,
+                    body=body,
+                    link=link,
+                    at=at,
+                    dedupe_key=f"case:{case.pk}:{case.status}",
+                )
+            ]
+        )
+    return case

@@ -38,12 +38,12 @@ def test_lv3_monthly_grants_the_lv3_basic_set():
     creator = creator_at_level(3)
     assess()
     assert held(creator) == {
-        "identity_tag": ("", 1, 0, "delivered"),
-        "square_ad_slot_fixed": ("", 1, 0, "delivered"),
-        "diamond_slot": ("", 1, 0, "delivered"),
+        "identity_tag": ("", 1, 1, "delivered"),
+        "square_ad_slot_fixed": ("", 1, 1, "delivered"),
+        "diamond_slot": ("", 1, 1, "delivered"),
         "featured_case": ("", 1, 0, "available"),
-        "leaderboard_priority": ("", 1, 0, "delivered"),
-        "case_promotion": ("", 1, 0, "delivered"),
+        "leaderboard_priority": ("", 1, 1, "delivered"),
+        "case_promotion": ("", 1, 1, "delivered"),
         "client_recommendation": ("2026-12", 1, 0, "pending"),
         "guarantee_card": ("2026-12", 3, 3, "delivered"),
     }

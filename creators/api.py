@@ -1,0 +1,46 @@
+"""The machine-to-machine API: ``POST /api/v1/ingest`` (interfaces.md §1)."""
+
+from django.http import HttpRequest, JsonResponse
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from .ingest import ingest_lines
+from .models import IngestToken
+
+TRUE_VALUES = {"1", "true", "yes", "on"}
+
+
+# The only csrf_exempt view in the project, on purpose: its callers are integrations, not browsers with
+# a session, so there is no cookie for CSRF to protect. The bearer token below is what guards it.
+@csrf_exempt
+@require_POST
+def ingest(request: HttpRequest) -> JsonResponse:
+    """Load a JSON Lines body with the same rules as ``manage.py ingest``.
+
+    200 with the summary; 400 with the summary and the first 100 rejects when the file was refused
+    (all or nothing). ``?skip_invalid=1`` stores the valid lines and answers 200 with the rejects.
+    The body is read line by line from the request stream, never whole, so large feeds are fine.
+    """
+    token = _authenticated_token(request)
+    if token is None:
+        response = JsonResponse({"error": "a valid token is required: Authorization: Bearer <token>"}, status=401)
+        response["WWW-Authenticate"] = "Bearer"
+        return response
+    IngestToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+
+    skip_invalid = request.GET.get("skip_invalid", "").lower() in TRUE_VALUES
+    result = ingest_lines(request, skip_invalid=skip_invalid)
+    body = result.summary()
+    if result.rejected:
+        body["rejects"] = [{"line": reject.line, "reason": reject.reason} for reject in result.rejects_sample]
+    return JsonResponse(body, status=200 if result.stored else 400, json_dumps_params={"ensure_ascii": False})
+
+
+def _authenticated_token(request: HttpRequest) -> IngestToken | None:
+    """The live (not revoked) token named by the Authorization header, or None."""
+    scheme, _, raw = request.headers.get("Authorization", "").partition(" ")
+    raw = raw.strip()
+    if scheme.lower() != "bearer" or not raw:
+        return None
+    return IngestToken.objects.matching(raw).first()

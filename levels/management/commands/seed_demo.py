@@ -1,0 +1,153 @@
+"""``seed_demo``: the demo data set of the default run and of benchmarks (interfaces.md §5).
+
+The catalogue (courses with lessons, submission tasks) is written with the ORM; every creator and all
+their activity go through ``ingest_lines``, the data platform's own path. Levels are never set here: the
+assessment engine derives them from the data (``_assess``).
+"""
+
+import time
+from collections import Counter
+from collections.abc import Iterator
+from datetime import datetime
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+from django.utils import timezone
+
+from academy.models import Course, Lesson
+from creators.ingest import ingest_lines
+from creators.models import Creator, SubmissionTask
+from levels import demo, jobs
+from levels.models import JobRun
+from lib.periods import Cycle
+
+PROGRESS_EVERY = 10_000
+DEMO_LOGINS = (("operator", "operator"), ("creator", "creator"))
+
+
+def _instant(value: str) -> datetime:
+    try:
+        at = datetime.fromisoformat(value)
+    except ValueError as error:
+        raise CommandError(f"--at: not an ISO 8601 instant: {value!r}") from error
+    return demo.local_instant(at)
+
+
+class Command(BaseCommand):
+    help = (
+        "Build the deterministic demo data set: academy courses, submission tasks, N creators with their "
+        "activity (pushed through the ingest), and two DEMO logins with well-known passwords — "
+        "operator/operator (staff, operators group) and creator/creator (the LV3 creator c-1001). "
+        "Never run this against a production database."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--creators", type=int, default=300, help="how many creators (default 300)")
+        parser.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
+        parser.add_argument(
+            "--at", type=_instant, default=None, help="ISO 8601 instant the data is relative to (default: now)"
+        )
+        parser.add_argument(
+            "--if-empty", action="store_true", help="do nothing if any creator exists (used by `make run`)"
+        )
+
+    def handle(self, *args, creators: int, seed: int, at: datetime | None, if_empty: bool, **options) -> None:
+        if creators < 0:
+            raise CommandError("--creators must be 0 or more")
+        if if_empty and Creator.objects.exists():
+            self.stdout.write("seed_demo: creators already exist, nothing to do (--if-empty)")
+            return
+        at = at or demo.local_instant(timezone.now())
+        started = time.monotonic()
+        self.stdout.write(f"seed_demo: {creators:,} creators, seed {seed}, at {at.isoformat()}")
+        seed_courses()
+        seed_tasks(at=at)
+        counts = self._ingest(creators=creators, seed=seed, at=at, started=started)
+        seed_logins()
+        self._assess(at)
+        by_type = ", ".join(f"{t} {n:,}" for t, n in sorted(counts.items()))
+        self.stdout.write(
+            f"seed_demo: done — {counts['creator']:,} creators, {sum(counts.values()):,} lines ({by_type}) "
+            f"in {time.monotonic() - started:.1f}s"
+        )
+
+    def _assess(self, at: datetime) -> None:
+        """Levels, history and benefits come from the data, through the same jobs beat runs: the
+        monthly assessment of the reference time (so ``at_risk`` creators hold their tier and show as at
+        risk now), the reward assessment of the previous quarter, then the daily upgrade check at ``at``."""
+        reference = demo.reference_time(at)
+        cycle = Cycle.of(reference).previous()
+        steps = [
+            (JobRun.Job.ASSESS_MONTHLY, jobs.level_due(reference)),
+            (JobRun.Job.ASSESS_REWARDS, jobs.Due(cycle.key, cycle.key, reference)),
+            (JobRun.Job.ASSESS_UPGRADE, jobs.daily_due(at)),
+        ]
+        for job, due in steps:
+            run, _ = jobs.trigger(job, due=due, inline=True)
+            self.stdout.write(f"seed_demo: {job} {due.period}: {run.summary}")
+
+    def _ingest(self, *, creators: int, seed: int, at: datetime, started: float) -> Counter:
+        counts: Counter = Counter()
+        result = ingest_lines(self._stream(creators, seed, at, counts, started))
+        if result.rejected:
+            sample = "\n".join(f"  line {r.line}: {r.reason}" for r in result.rejects_sample[:10])
+            raise CommandError(f"the ingest rejected {result.rejected} demo lines; nothing stored:\n{sample}")
+        return counts
+
+    def _stream(self, creators: int, seed: int, at: datetime, counts: Counter, started: float) -> Iterator[str]:
+        """The generator's lines, counted, with a progress line every 10,000 creators."""
+        for index, lines in enumerate(demo.generate_creators(creators, seed=seed, at=at), 1):
+            for line in lines:
+                counts[demo.line_type(line)] += 1
+                yield line
+            if index % PROGRESS_EVERY == 0:
+                self.stdout.write(
+                    f"  {index:,} creators, {sum(counts.values()):,} lines, {time.monotonic() - started:.0f}s"
+                )
+                self.stdout.flush()  # shown as it happens, also when stdout is a file or a pipe
+
+
+def seed_courses() -> None:
+    """星图学院 courses with their lessons; safe to re-run (keyed by course code and lesson position)."""
+    for position, (code, title, summary, lessons) in enumerate(demo.COURSES, 1):
+        course, _ = Course.objects.update_or_create(
+            code=code, defaults={"title": title, "summary": summary, "position": position, "is_published": True}
+        )
+        Lesson.objects.bulk_create(
+            [
+                Lesson(course=course, position=i, title=t, duration_seconds=demo.lesson_duration(code, i))
+                for i, t in enumerate(lessons, 1)
+            ],
+            ignore_conflicts=True,
+        )
+
+
+def seed_tasks(*, at: datetime) -> None:
+    """Submission tasks, open and close dates relative to ``at``; keyed by code."""
+    for row in demo.task_rows(at):
+        SubmissionTask.objects.update_or_create(code=row.pop("code"), defaults=row)
+
+
+@transaction.atomic
+def seed_logins() -> None:
+    """The two demo logins. Passwords are set only when the user is created."""
+    User = get_user_model()
+    operator, created = User.objects.get_or_create(username="operator", defaults={"is_staff": True})
+    if created:
+        operator.set_password("operator")
+        operator.save(update_fields=["password"])
+    elif not operator.is_staff:
+        operator.is_staff = True
+        operator.save(update_fields=["is_staff"])
+    group, _ = Group.objects.get_or_create(name=settings.OPERATORS_GROUP)
+    operator.groups.add(group)
+
+    user, created = User.objects.get_or_create(username="creator")
+    if created:
+        user.set_password("creator")
+        user.save(update_fields=["password"])
+    Creator.objects.filter(user=user).exclude(external_id=demo.DEMO_CREATOR_ID).update(user=None)
+    Creator.objects.filter(external_id=demo.DEMO_CREATOR_ID).update(user=user)
