@@ -98,9 +98,7 @@ def test_passing_grants_the_levels_reward_benefits_once():
 def test_lv4_reward_grants():
     creator = creator_holding(4, orders=6, video_plays=150_001)
     judge()
-    rewards = dict(
-        Entitlement.objects.filter(creator=creator, kind="reward").values_list("benefit__code", "quantity")
-    )
+    rewards = dict(Entitlement.objects.filter(creator=creator, kind="reward").values_list("benefit__code", "quantity"))
     assert rewards == {"client_recommendation": 5, "fanxing_priority": 1, "guarantee_card": 5}
 
 

@@ -191,7 +191,6 @@ def test_two_concurrent_triggers_give_one_run():
     assert LevelChange.objects.count() == 3
 
 
-
 def _queries_for_one_chunk(new_creators: int) -> int:
     for i in range(new_creators):
         creator_at_level(i % 5)
