@@ -52,7 +52,7 @@ class CourseProgress(models.Model):
     give the same row (program.md §1 courses_completed).
     """
 
-    creator = models.ForeignKey(Creator, on_delete=models.CASCADE, related_name="course_progress")
+    creator = models.ForeignKey(Creator, on_delete=models.CASCADE, related_name="course_progress", db_index=False)
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="progress")
     completion = models.FloatField(default=0)
     updated_at = models.DateTimeField()

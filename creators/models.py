@@ -58,7 +58,7 @@ class Creator(models.Model):
 class Quote(models.Model):
     """A price the creator asks for one kind of work, in yuan (ingest ``quotes``: kind → yuan)."""
 
-    creator = models.ForeignKey(Creator, on_delete=models.CASCADE, related_name="quotes")
+    creator = models.ForeignKey(Creator, on_delete=models.CASCADE, related_name="quotes", db_index=False)
     kind = models.CharField(_("报价类型"), max_length=50)
     amount = models.DecimalField(_("报价(元)"), max_digits=12, decimal_places=2)
 
@@ -83,7 +83,7 @@ class Content(models.Model):
     """A published video or live session with its latest counters."""
 
     external_id = models.CharField(max_length=64, unique=True)
-    creator = models.ForeignKey(Creator, on_delete=models.CASCADE, related_name="contents")
+    creator = models.ForeignKey(Creator, on_delete=models.CASCADE, related_name="contents", db_index=False)
     kind = models.CharField(max_length=10, choices=ContentKind.choices)
     published_at = models.DateTimeField(_("发布时间"))
     effective_plays = models.PositiveBigIntegerField(_("有效播放量"), default=0)
@@ -113,7 +113,7 @@ class Content(models.Model):
 class FansDaily(models.Model):
     """The follower count on one day (ingest ``fans``)."""
 
-    creator = models.ForeignKey(Creator, on_delete=models.CASCADE, related_name="fans_daily")
+    creator = models.ForeignKey(Creator, on_delete=models.CASCADE, related_name="fans_daily", db_index=False)
     date = models.DateField()
     fans = models.PositiveBigIntegerField()
 
@@ -126,7 +126,7 @@ class FansDaily(models.Model):
 class CreditDaily(models.Model):
     """The credit score from that day on (ingest ``credit``)."""
 
-    creator = models.ForeignKey(Creator, on_delete=models.CASCADE, related_name="credit_daily")
+    creator = models.ForeignKey(Creator, on_delete=models.CASCADE, related_name="credit_daily", db_index=False)
     date = models.DateField()
     score = models.PositiveSmallIntegerField()
 
@@ -153,7 +153,7 @@ class OrderStatus(models.TextChoices):
 
 class Order(models.Model):
     external_id = models.CharField(max_length=64, unique=True)
-    creator = models.ForeignKey(Creator, on_delete=models.CASCADE, related_name="orders")
+    creator = models.ForeignKey(Creator, on_delete=models.CASCADE, related_name="orders", db_index=False)
     kind = models.CharField(max_length=10, choices=OrderKind.choices)
     status = models.CharField(max_length=12, choices=OrderStatus.choices)
     created_at = models.DateTimeField()
@@ -187,7 +187,7 @@ class PortalEvent(models.Model):
         TASK_HALL_VIEWED = "task_hall_viewed", _("浏览任务大厅")
         ASSISTANT_VIEWED = "assistant_viewed", _("查看经营助手")
 
-    creator = models.ForeignKey(Creator, on_delete=models.CASCADE, related_name="events")
+    creator = models.ForeignKey(Creator, on_delete=models.CASCADE, related_name="events", db_index=False)
     name = models.CharField(max_length=40, choices=Name.choices)
     at = models.DateTimeField()
 
@@ -195,7 +195,6 @@ class PortalEvent(models.Model):
         verbose_name = _("门户事件")
         verbose_name_plural = _("门户事件")
         constraints = [models.UniqueConstraint(fields=["creator", "name", "at"], name="event_unique")]
-        indexes = [models.Index(fields=["creator", "name", "at"], name="event_creator_name_at")]
 
 
 class SubmissionTask(models.Model):
@@ -231,7 +230,7 @@ class SubmissionEntry(models.Model):
     """A creator's entry in a submission task (ingest ``submission`` or joined in the task hall)."""
 
     external_id = models.CharField(max_length=64, unique=True)
-    creator = models.ForeignKey(Creator, on_delete=models.CASCADE, related_name="submissions")
+    creator = models.ForeignKey(Creator, on_delete=models.CASCADE, related_name="submissions", db_index=False)
     task = models.ForeignKey(SubmissionTask, on_delete=models.PROTECT, related_name="entries")
     submitted_at = models.DateTimeField()
     content = models.ForeignKey(Content, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
