@@ -3,10 +3,12 @@
 Builds N creators with ~30 content items each (plus orders, courses, events, daily fans and credit)
 directly in SQL, then measures in one run:
 
-- the monthly assessment end to end (``jobs.trigger(..., inline=True)``: measure, decide, write
-  results, level changes, history, messages and the period's grants), in creators/s;
+- the monthly assessment end to end (claim, plan, every chunk — measure, decide, write results, level
+  changes, history, messages and the period's grants — and finalise), with ``--workers`` processes
+  doing the chunks as Celery workers would (default: one per CPU), in creators/s;
 - the single-creator path (``creator_progress``'s measuring and evaluation) over a sample, creators/s;
-- the floor: the bare aggregate SQL scans over the same rows that any assessment must read.
+- the floor: the bare aggregate SQL scans over the same rows that any assessment must read, and the
+  batch path's reads and decisions alone (``evaluate``, what ``--dry-run`` does) to compare with it.
 
 Usage (creates/overwrites the database named in DATABASE_URL):
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/xt_bench_assess \\
@@ -15,6 +17,7 @@ Usage (creates/overwrites the database named in DATABASE_URL):
 
 import argparse
 import json
+import multiprocessing
 import os
 import resource
 import sys
@@ -30,8 +33,9 @@ import django
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
+from django.db import connection, connections  # noqa: E402
 
 from creators.models import Creator  # noqa: E402
 from levels import jobs  # noqa: E402
@@ -39,6 +43,7 @@ from levels.evaluation import evaluate_level  # noqa: E402
 from levels.metrics import level_metrics, measure_creator  # noqa: E402
 from levels.models import JobRun  # noqa: E402
 from levels.rules import load_rules  # noqa: E402
+from levels.services import evaluate_levels_chunk  # noqa: E402
 from lib.periods import parse_instant  # noqa: E402
 
 AT = parse_instant("2026-12-01T02:00:00+08:00")
@@ -179,6 +184,38 @@ def floor_scan() -> float:
     return time.perf_counter() - started
 
 
+def _process_chunk(chunk_id: int) -> None:
+    jobs.chunk_process(chunk_id)
+
+
+def assess_monthly(workers: int) -> JobRun:
+    """The monthly run as the Celery workers run it: claim and plan, then chunks processed by
+    ``workers`` processes (each with its own connection), then the run finalised from the database."""
+    run, _ = jobs.run_claim(job=JobRun.Job.ASSESS_MONTHLY, key=jobs.instant_key(AT), period="2026-12", at=AT)
+    chunk_ids = list(run.chunks.values_list("pk", flat=True))
+    if workers == 1:
+        for chunk_id in chunk_ids:
+            jobs.chunk_process(chunk_id)
+    else:
+        connections.close_all()  # children open their own
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            pool.map(_process_chunk, chunk_ids, chunksize=1)
+    jobs.run_finalize(run.pk)
+    run.refresh_from_db()
+    return run
+
+
+def evaluate_only() -> float:
+    """The batch path's reads and decisions without its writes (what ``--dry-run`` does), one process:
+    the like-for-like comparison with the floor."""
+    rules = load_rules()
+    started = time.perf_counter()
+    ids = Creator.objects.order_by("pk").values_list("pk", flat=True).iterator(chunk_size=10_000)
+    for first, last in jobs.chunk_ranges(ids, settings.ASSESS_CHUNK_SIZE):
+        evaluate_levels_chunk(first_id=first, last_id=last, at=AT, rules=rules, upgrade_only=False)
+    return time.perf_counter() - started
+
+
 def single_path(sample: int) -> float:
     rules = load_rules()
     creators = list(Creator.objects.order_by("?")[:sample])
@@ -193,6 +230,7 @@ def main() -> None:
     parser.add_argument("--creators", type=int, default=100_000)
     parser.add_argument("--sample", type=int, default=500, help="creators timed on the single-creator path")
     parser.add_argument("--reuse", action="store_true", help="keep the data of a previous run; only re-assess")
+    parser.add_argument("--workers", type=int, default=os.cpu_count(), help="worker processes (default: CPUs)")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("bench/assess.py measures PostgreSQL: set DATABASE_URL=postgres://…")
@@ -205,8 +243,9 @@ def main() -> None:
     n = Creator.objects.count()
 
     floor_s = floor_scan()
+    evaluate_s = evaluate_only()
     started = time.perf_counter()
-    run, _ = jobs.trigger(JobRun.Job.ASSESS_MONTHLY, due=jobs.level_due(AT), inline=True)
+    run = assess_monthly(args.workers)
     batch_s = time.perf_counter() - started
     single_rate = single_path(args.sample)
     batch_rate = n / batch_s
@@ -214,6 +253,7 @@ def main() -> None:
         json.dumps(
             {
                 "creators": n,
+                "workers": args.workers,
                 "content_rows": n * 30,
                 "build_s": round(build_s, 1) if build_s else None,
                 "batch_s": round(batch_s, 2),
@@ -222,6 +262,8 @@ def main() -> None:
                 "batch_vs_single": round(batch_rate / single_rate, 1),
                 "floor_s": round(floor_s, 2),
                 "batch_vs_floor": round(batch_s / floor_s, 2),
+                "evaluate_s": round(evaluate_s, 2),
+                "evaluate_vs_floor": round(evaluate_s / floor_s, 2),
                 "summary": run.summary,
                 "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
             },
