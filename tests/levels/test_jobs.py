@@ -2,14 +2,17 @@
 
 import threading
 from datetime import datetime, timedelta
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django_celery_beat.models import PeriodicTask
 
 from benefits import services as benefit_services
-from benefits.models import Entitlement, GuaranteeCard
+from benefits.models import DouPlusCredit, Entitlement, GuaranteeCard
+from creators.models import AssistantMessage
 from levels import jobs, tasks
 from levels.models import Assessment, CreatorLevel, JobRun, LevelChange
 from lib.periods import TZ
@@ -204,3 +207,30 @@ def _queries_for_one_chunk(new_creators: int) -> int:
 def test_a_chunk_takes_the_same_number_of_queries_for_5_or_55_creators(settings):
     settings.ASSESS_CHUNK_SIZE = 1000
     assert _queries_for_one_chunk(5) == _queries_for_one_chunk(50)
+
+
+JOB_COMMANDS = [
+    ("assess_levels", "--at", AT.isoformat(), "--mode", "monthly"),
+    ("assess_levels", "--at", (AT + timedelta(days=3)).isoformat(), "--mode", "upgrade"),
+    ("assess_rewards", "--cycle", "2026Q4", "--at", "2027-01-01T03:00:00+08:00"),
+    ("close_period", "--period", "2026-12"),
+    ("expire_cards", "--at", (AT + timedelta(days=181)).isoformat()),
+    ("warn_at_risk", "--at", (AT + timedelta(days=20)).isoformat()),
+    ("reconcile_jobs", "--at", (AT + timedelta(hours=4)).isoformat()),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("command", JOB_COMMANDS, ids=[" ".join(c[:1] + c[-1:]) for c in JOB_COMMANDS])
+def test_every_job_command_run_twice_adds_nothing(command):
+    for level in (1, 2, 3, 4):
+        creator_at_level(level)
+    # A history to work on: levels and grants of the month, then the command under test.
+    call_command("assess_levels", "--at", AT.isoformat(), stdout=StringIO(), stderr=StringIO())
+    call_command(*command, stdout=StringIO(), stderr=StringIO())
+    before = ledger() | {"messages": AssistantMessage.objects.count(), "credits": DouPlusCredit.objects.count(),
+                         "card_states": sorted(GuaranteeCard.objects.values_list("status", flat=True))}  # fmt: skip
+    call_command(*command, stdout=StringIO(), stderr=StringIO())
+    after = ledger() | {"messages": AssistantMessage.objects.count(), "credits": DouPlusCredit.objects.count(),
+                        "card_states": sorted(GuaranteeCard.objects.values_list("status", flat=True))}  # fmt: skip
+    assert after == before
