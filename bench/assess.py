@@ -73,7 +73,7 @@ def build(n: int) -> float:
             industries, submission_enabled, spread_enabled, created_at, updated_at)
         SELECT g, 'b-' || g, '达人' || g, (g * 7919) %% 800000, 40 + g %% 61, g %% 10 <> 0, '测评博主', '上海',
             '["美食"]'::jsonb, true, g %% 3 <> 0, now(), now()
-        FROM generate_series(1, %(n)s) g
+        FROM generate_series(1::bigint, %(n)s) g
         """,
         {"n": n},
     )
@@ -97,7 +97,7 @@ def build(n: int) -> float:
         SELECT 'b-' || c || '-' || k, c, CASE WHEN k %% 6 = 0 THEN 'live' ELSE 'video' END,
             %(at)s::timestamptz - (k * interval '29 hours') - ((c %% 24) * interval '1 hour'),
             ((c * 31 + k * 17) %% (20000 + (c %% 9) * 20000)), ((c * 31 + k * 17) %% 200000) / 40, 0, 0, 0, 0, ''
-        FROM generate_series(1, %(n)s) c, generate_series(0, 29) k
+        FROM generate_series(1::bigint, %(n)s) c, generate_series(0, 29) k
         """,
         {"at": at, "n": n},
     )
@@ -108,7 +108,7 @@ def build(n: int) -> float:
             CASE WHEN (c + k) %% 5 = 0 THEN 'cancelled' ELSE 'completed' END,
             %(at)s::timestamptz - interval '40 days',
             CASE WHEN (c + k) %% 5 = 0 THEN NULL ELSE %(at)s::timestamptz - (k * interval '9 days') END
-        FROM generate_series(1, %(n)s) c, generate_series(0, 3) k
+        FROM generate_series(1::bigint, %(n)s) c, generate_series(0, 3) k
         """,
         {"at": at, "n": n},
     )
@@ -118,7 +118,7 @@ def build(n: int) -> float:
         """
         INSERT INTO academy_courseprogress (creator_id, course_id, completion, updated_at, completed_at)
         SELECT c, k, 0.9, %(at)s::timestamptz - interval '50 days', %(at)s::timestamptz - interval '50 days'
-        FROM generate_series(1, %(n)s) c, generate_series(1, 12) k WHERE k <= c %% 13
+        FROM generate_series(1::bigint, %(n)s) c, generate_series(1, 12) k WHERE k <= c %% 13
         """,
         {"at": at, "n": n},
     )
@@ -128,7 +128,7 @@ def build(n: int) -> float:
         """
         INSERT INTO creators_submissionentry (external_id, creator_id, task_id, submitted_at, content_ref)
         SELECT 's-' || c, c, 1, %(at)s::timestamptz - interval '3 days', ''
-        FROM generate_series(1, %(n)s) c WHERE c %% 2 = 0
+        FROM generate_series(1::bigint, %(n)s) c WHERE c %% 2 = 0
         """,
         {"at": at, "n": n},
     )
@@ -136,7 +136,7 @@ def build(n: int) -> float:
         """
         INSERT INTO creators_fansdaily (creator_id, date, fans)
         SELECT c, (%(at)s::timestamptz AT TIME ZONE 'Asia/Shanghai')::date - d, (c * 7919 + d * 1000) %% 800000
-        FROM generate_series(1, %(n)s) c, generate_series(1, 2) d
+        FROM generate_series(1::bigint, %(n)s) c, generate_series(1, 2) d
         """,
         {"at": at, "n": n},
     )
@@ -144,7 +144,7 @@ def build(n: int) -> float:
         """
         INSERT INTO creators_creditdaily (creator_id, date, score)
         SELECT c, (%(at)s::timestamptz AT TIME ZONE 'Asia/Shanghai')::date - 20, 45 + c %% 56
-        FROM generate_series(1, %(n)s) c WHERE c %% 3 = 0
+        FROM generate_series(1::bigint, %(n)s) c WHERE c %% 3 = 0
         """,
         {"at": at, "n": n},
     )
