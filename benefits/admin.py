@@ -1,6 +1,12 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from . import models
+from lib.errors import ApplicationError
+
+from . import models, services
 
 
 class LevelBenefitInline(admin.TabularInline):
@@ -59,8 +65,49 @@ class DouPlusCreditAdmin(admin.ModelAdmin):
     raw_id_fields = ["creator", "entitlement"]
 
 
+class RejectCasesForm(forms.Form):
+    reason = forms.CharField(label=_("未通过原因"), max_length=300, widget=forms.Textarea(attrs={"rows": 3}))
+
+
 @admin.register(models.FeaturedCase)
 class FeaturedCaseAdmin(admin.ModelAdmin):
     list_display = ["creator", "title", "status", "submitted_at", "reviewed_by", "reviewed_at"]
     list_filter = ["status"]
     raw_id_fields = ["creator", "entitlement"]
+    actions = ["approve", "reject"]
+
+    def _review(self, request, queryset, *, approve: bool, reason: str) -> None:
+        """Each selected case through ``case_review`` (audit row, message to the creator); refusals
+        (already reviewed, a second approved case) are reported, not raised."""
+        done = 0
+        for case in queryset.order_by("submitted_at"):
+            try:
+                services.case_review(case_id=case.pk, reviewer=request.user, approve=approve, reason=reason,
+                                     at=timezone.now())  # fmt: skip
+            except ApplicationError as error:
+                self.message_user(request, f"{case.title}: {error.message}", messages.WARNING)
+            else:
+                done += 1
+        if done:
+            self.message_user(request, _("已审核 %(n)s 条案例") % {"n": done}, messages.SUCCESS)
+
+    @admin.action(description=_("审核通过所选案例"))
+    def approve(self, request, queryset):
+        self._review(request, queryset, approve=True, reason="")
+
+    @admin.action(description=_("审核不通过所选案例(填写原因)"))
+    def reject(self, request, queryset):
+        """A reason is required: the first press shows a form for it, the second applies it."""
+        form = RejectCasesForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            self._review(request, queryset, approve=False, reason=form.cleaned_data["reason"])
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("审核不通过"),
+            "cases": queryset,
+            "form": form,
+            "opts": self.model._meta,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/benefits/featuredcase/reject.html", context)

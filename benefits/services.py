@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from creators.models import AssistantMessage, AuditLog, Creator
 from creators.services import message, message_send_many
@@ -266,7 +267,7 @@ def entitlement_claim(*, creator: Creator, entitlement_id: int, at: datetime | N
 # --- featured cases (学院精选案例, FAQ Q10) ------------------------------------------------------------
 
 FEATURED_CASE = "featured_case"
-ONE_APPROVED_CASE = "每位达人只能上线1条精选案例"
+ONE_APPROVED_CASE = gettext_lazy("每位达人只能上线1条精选案例")
 
 
 def case_submit(
@@ -278,18 +279,18 @@ def case_submit(
     creator. A rejected case may be resubmitted as a new row; a pending or approved one may not. The
     entitlement row is locked so two tabs submitting at once give one pending case."""
     with transaction.atomic():
-        entitlement = (
-            Entitlement.objects.select_for_update()
-            .select_related("benefit")
-            .get(pk=entitlement_id, creator=creator, benefit__code=FEATURED_CASE)
+        # Only the entitlement row is locked (the benefit row is shared by every creator).
+        entitlement = Entitlement.objects.select_for_update(of=("self",)).get(
+            pk=entitlement_id, creator=creator, benefit__code=FEATURED_CASE
         )
         if entitlement.status != EntitlementStatus.CLAIMED:
-            raise ApplicationError("请先在“我的权益”领取学院精选案例优先上线权,再提交案例。", code="not_claimed")
+            message_text = gettext("请先在“我的权益”领取学院精选案例优先上线权,再提交案例。")
+            raise ApplicationError(message_text, code="not_claimed")
         statuses = set(FeaturedCase.objects.filter(creator=creator).values_list("status", flat=True))
         if CaseStatus.APPROVED in statuses:
-            raise ApplicationError(ONE_APPROVED_CASE, code="already_approved")
+            raise ApplicationError(str(ONE_APPROVED_CASE), code="already_approved")
         if CaseStatus.PENDING in statuses:
-            raise ApplicationError("你已有一条案例在审核中,审核结果会通过星图小助手通知你。", code="pending")
+            raise ApplicationError(gettext("你已有一条案例在审核中,审核结果会通过星图小助手通知你。"), code="pending")
         return FeaturedCase.objects.create(
             creator=creator,
             entitlement=entitlement,
@@ -309,13 +310,13 @@ def case_review(*, case_id: int, reviewer, approve: bool, reason: str, at: datet
     constraint, whose violation under a race becomes the same ApplicationError."""
     reason = (reason or "").strip()
     if not approve and not reason:
-        raise ApplicationError("请填写未通过的原因,达人会看到它并据此修改。", code="reason_required")
+        raise ApplicationError(gettext("请填写未通过的原因,达人会看到它并据此修改。"), code="reason_required")
     with transaction.atomic():
-        case = FeaturedCase.objects.select_for_update().select_related("creator").get(pk=case_id)
+        case = FeaturedCase.objects.select_for_update().get(pk=case_id)
         if case.status != CaseStatus.PENDING:
-            raise ApplicationError("该案例已审核过。", code="already_reviewed")
+            raise ApplicationError(gettext("该案例已审核过。"), code="already_reviewed")
         if approve and FeaturedCase.objects.filter(creator_id=case.creator_id, status=CaseStatus.APPROVED).exists():
-            raise ApplicationError(ONE_APPROVED_CASE, code="already_approved")
+            raise ApplicationError(str(ONE_APPROVED_CASE), code="already_approved")
         case.status = CaseStatus.APPROVED if approve else CaseStatus.REJECTED
         case.reviewed_by = reviewer
         case.reviewed_at = at
@@ -324,7 +325,7 @@ def case_review(*, case_id: int, reviewer, approve: bool, reason: str, at: datet
             with transaction.atomic():
                 case.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_note"])
         except IntegrityError:
-            raise ApplicationError(ONE_APPROVED_CASE, code="already_approved") from None
+            raise ApplicationError(str(ONE_APPROVED_CASE), code="already_approved") from None
         AuditLog.objects.create(
             actor=reviewer,
             action="featured_case.approve" if approve else "featured_case.reject",

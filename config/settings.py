@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "academy",
     "benefits",
     "levels",
+    "portal",
 ]
 
 MIDDLEWARE = [
@@ -70,6 +71,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "config.context_processors.navigation",
+                "portal.context_processors.unread",
             ],
             "builtins": ["template_partials.templatetags.partials"],
             "loaders": [

@@ -17,3 +17,4 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     import tempfile
 
     DATABASES["default"]["TEST"] = {"NAME": f"{tempfile.gettempdir()}/xingtu-test-{os.getpid()}.sqlite3"}  # noqa: F405
+WHITENOISE_AUTOREFRESH = True  # serve from the finders: tests never run collectstatic

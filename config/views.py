@@ -1,12 +1,10 @@
-"""Project-level views: the liveness probe and, until the creator portal lands, the home page."""
+"""Project-level views: the liveness probe."""
 
 import os
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -47,11 +45,3 @@ def healthz(request: HttpRequest) -> JsonResponse:
     database = _database_status()
     body = {"status": "ok" if database == "ok" else "error", "database": database, "broker": _broker_status()}
     return JsonResponse(body, status=200 if database == "ok" else 503)
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    """Placeholder creator home; the portal issue replaces it with the level card."""
-    creator = getattr(request.user, "creator", None)  # reverse one-to-one: None when not a creator
-    name = creator.nickname if creator else (request.user.get_full_name() or request.user.get_username())
-    return render(request, "home.html", {"display_name": name, "creator": creator})

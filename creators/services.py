@@ -1,7 +1,15 @@
-from collections.abc import Iterable
+import uuid
+from collections.abc import Iterable, Mapping
 from datetime import datetime
+from decimal import Decimal
 
-from .models import AssistantMessage
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from lib.errors import ApplicationError
+from lib.periods import at_local, local_date
+
+from .models import AssistantMessage, Content, Creator, PortalEvent, Quote, SubmissionEntry, SubmissionTask
 
 
 def message_send_many(*, messages: Iterable[AssistantMessage]) -> None:
@@ -16,3 +24,103 @@ def message(
     return AssistantMessage(
         creator_id=creator_id, kind=kind, title=title, body=body, created_at=at, dedupe_key=dedupe_key, link=link
     )
+
+
+def messages_mark_read(*, creator: Creator, message_ids: list[int] | None = None, at: datetime) -> int:
+    """Mark the creator's unread messages (all, or those ids) read; another creator's ids match nothing."""
+    unread = AssistantMessage.objects.filter(creator=creator, read_at__isnull=True)
+    if message_ids is not None:
+        unread = unread.filter(pk__in=message_ids)
+    return unread.update(read_at=at)
+
+
+# --- Portal events -------------------------------------------------------------------------------
+
+
+def event_record(*, creator: Creator, name: str, at: datetime) -> bool:
+    """Record that ``creator`` did ``name`` (a ``PortalEvent.Name``) at ``at``; True if a row was written.
+
+    The rules only ask whether it happened before an instant (program.md §1), so one event per creator,
+    name and local day is enough: a visit is skipped when one at or before ``at`` is already stored for
+    that day (one query), and an identical instant is ignored by the unique constraint."""
+    if name not in PortalEvent.Name.values:
+        raise ValueError(f"unknown portal event {name!r}")
+    day_start = at_local(local_date(at))
+    if PortalEvent.objects.filter(creator=creator, name=name, at__gte=day_start, at__lte=at).exists():
+        return False
+    created = PortalEvent.objects.bulk_create([PortalEvent(creator=creator, name=name, at=at)], ignore_conflicts=True)
+    return bool(created)
+
+
+# --- Submission tasks ----------------------------------------------------------------------------
+
+# Entries made in the portal get an id derived from (task, content): the unique external_id then
+# refuses a second entry of the same item in the same task even when two requests race.
+_ENTRY_NAMESPACE = uuid.UUID("6f1c2a8e-4b7d-5e90-a1c3-9d2e7f40b815")
+
+
+def _entry_external_id(task: SubmissionTask, content: Content) -> str:
+    return f"portal-{uuid.uuid5(_ENTRY_NAMESPACE, f'{task.pk}:{content.pk}')}"
+
+
+def task_join(*, creator: Creator, task: SubmissionTask, content: Content, at: datetime) -> SubmissionEntry:
+    """Enter one of the creator's own items in an open submission task (投稿).
+
+    Refuses (``ApplicationError``) another creator's item, a task that is not open at ``at``, and an
+    item already entered in this task. A guarantee card is attached one level up, by
+    ``benefits.card_services.task_join_with_card`` (creators never imports benefits)."""
+    if content.creator_id != creator.pk:
+        raise ApplicationError(_("只能提交你自己的作品。"), code="not_own_content")
+    if (task.opens_at is not None and at < task.opens_at) or (task.closes_at is not None and at >= task.closes_at):
+        raise ApplicationError(_("该任务当前不在投稿时间内。"), code="task_closed")
+    entered = SubmissionEntry.objects.filter(creator=creator, task=task)
+    if entered.filter(content=content).exists() or entered.filter(content_ref=content.external_id).exists():
+        raise ApplicationError(_("这个作品已经提交到该任务了。"), code="already_entered")
+    try:
+        with transaction.atomic():
+            return SubmissionEntry.objects.create(
+                external_id=_entry_external_id(task, content),
+                creator=creator,
+                task=task,
+                submitted_at=at,
+                content=content,
+                content_ref=content.external_id,
+            )
+    except IntegrityError:  # the same item entered by a concurrent request
+        raise ApplicationError(_("这个作品已经提交到该任务了。"), code="already_entered") from None
+
+
+# --- Profile and settings ------------------------------------------------------------------------
+
+
+def profile_update(
+    *,
+    creator: Creator,
+    intro: str,
+    region: str,
+    industries: list[str],
+    submission_enabled: bool,
+    spread_enabled: bool,
+    quotes: Mapping[str, Decimal],
+    at: datetime,
+) -> Creator:
+    """Save the creator's profile, enabled task types and quotes.
+
+    ``quotes`` is the creator's complete quote set after the edit (kind → yuan): kinds not in it are
+    removed. Who may enable which task type and whether a quote is required depend on the rule set,
+    which lives above this app; the portal's form checks them before calling this."""
+    if any(amount is None or amount < 0 for amount in quotes.values()):
+        raise ApplicationError(_("报价不能为负数。"), code="negative_quote")
+    creator.intro = intro.strip()
+    creator.region = region.strip()
+    creator.industries = list(dict.fromkeys(i.strip() for i in industries if i and i.strip()))
+    creator.submission_enabled = submission_enabled
+    creator.spread_enabled = spread_enabled
+    with transaction.atomic():
+        creator.save(
+            update_fields=["intro", "region", "industries", "submission_enabled", "spread_enabled", "updated_at"]
+        )
+        Quote.objects.filter(creator=creator).exclude(kind__in=list(quotes)).delete()
+        for kind, amount in quotes.items():
+            Quote.objects.update_or_create(creator=creator, kind=kind, defaults={"amount": amount})
+    return creator

@@ -22,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from benefits import card_services
 from benefits import services as benefit_services
 from benefits.selectors import catalogue_load
 from creators.models import Creator
@@ -109,6 +110,7 @@ SCHEDULES = [
     Schedule(Job.ASSESS_MONTHLY, "0", "2", "1", "*", _due_monthly, "02:00 on the 1st of every month"),
     Schedule(Job.ASSESS_REWARDS, "0", "3", "1", "1,4,7,10", _due_rewards, "03:00 on the 1st of Jan/Apr/Jul/Oct"),
     Schedule(Job.ASSESS_UPGRADE, "0", "4", "*", "*", _daily(4), "every day at 04:00"),
+    Schedule(Job.SETTLE_ENTRIES, "30", "5", "*", "*", _daily(5, 30), "every day at 05:30"),
     Schedule(Job.WARN_AT_RISK, "0", "9", "*", "*", _daily(9), "every day at 09:00"),
 ]
 SCHEDULE_BY_JOB = {s.job: s for s in SCHEDULES}
@@ -222,6 +224,8 @@ def _run_single_step(run: JobRun) -> None:
             summary = benefit_services.close_period(month=Month.parse(run.period), at=run.at, catalogue=catalogue)
         elif run.job == Job.EXPIRE_CARDS:
             summary = {"expired": benefit_services.cards_expire(at=run.at)}
+        elif run.job == Job.SETTLE_ENTRIES:
+            summary = {"settled": card_services.entries_settle_due(at=run.at)}
         else:
             raise ValueError(f"unknown job {run.job}")
         JobRun.objects.filter(pk=run.pk).update(

@@ -216,6 +216,7 @@ JOB_COMMANDS = [
     ("close_period", "--period", "2026-12"),
     ("expire_cards", "--at", (AT + timedelta(days=181)).isoformat()),
     ("warn_at_risk", "--at", (AT + timedelta(days=20)).isoformat()),
+    ("settle_entries", "--at", (AT + timedelta(days=20)).isoformat()),
     ("reconcile_jobs", "--at", (AT + timedelta(hours=4)).isoformat()),
 ]
 

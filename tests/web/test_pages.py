@@ -1,4 +1,4 @@
-"""The web shell: sign-in, sign-out, the placeholder home page, language switch and base template."""
+"""The web shell: sign-in, sign-out, who may open the home page, language switch and base template."""
 
 import re
 
@@ -71,21 +71,26 @@ def test_anonymous_home_redirects_to_login(client: Client) -> None:
     assert response["Location"] == f"{LOGIN_URL}?next=/"
 
 
-def test_home_greets_user_by_username(client: Client, user) -> None:
+def test_home_refuses_a_user_who_is_not_a_creator(client: Client, user) -> None:
+    # The home page is the creator's level card; anyone else gets the portal's 403 page with a way out.
+    client.force_login(user)
+
+    response = client.get("/")
+
+    assert response.status_code == 403
+    assert "这个页面只对达人开放" in response.content.decode()
+
+
+def test_home_shows_the_creators_level_card(client: Client, user) -> None:
+    Creator.objects.create(external_id="c-1001", nickname="小明爱做饭", user=user)
     client.force_login(user)
 
     body = client.get("/").content.decode()
 
-    assert "欢迎, xiaoming" in body
+    assert "小明爱做饭" in body
+    assert "距 LV1 还差" in body
     assert 'href="/levels/"' in body
     assert 'href="/benefits/"' in body
-
-
-def test_home_greets_creator_by_nickname(client: Client, user) -> None:
-    Creator.objects.create(external_id="c-1001", nickname="小明爱做饭", user=user)
-    client.force_login(user)
-
-    assert "欢迎, 小明爱做饭" in client.get("/").content.decode()
 
 
 def test_console_link_only_for_operators(client: Client, user) -> None:

@@ -1,0 +1,119 @@
+"""Reads of the creators app for the portal: submission tasks, the creator's own content, the
+follower figure the rules read, and the business assistant's window statistics."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.shortcuts import get_object_or_404
+
+from lib.periods import local_date
+
+from .models import Content, Creator, FansDaily, Order, OrderKind, OrderStatus, SubmissionEntry, SubmissionTask
+
+
+def _open_at(at: datetime) -> Q:
+    """A task is open on ``[opens_at, closes_at)``; a missing date leaves that side unbounded."""
+    return (Q(opens_at__isnull=True) | Q(opens_at__lte=at)) & (Q(closes_at__isnull=True) | Q(closes_at__gt=at))
+
+
+def tasks_open(*, at: datetime, creator: Creator | None = None) -> QuerySet[SubmissionTask]:
+    """Tasks open at ``at``, closing soonest first. With ``creator``, each is annotated ``joined``."""
+    tasks = SubmissionTask.objects.filter(_open_at(at))
+    if creator is not None:
+        tasks = tasks.annotate(joined=Exists(SubmissionEntry.objects.filter(creator=creator, task=OuterRef("pk"))))
+    return tasks.order_by("closes_at", "code")
+
+
+def task_get(*, code: str) -> SubmissionTask:
+    """Any task by code — closed ones too, so a creator can follow the settlement of their entries."""
+    return get_object_or_404(SubmissionTask, code=code)
+
+
+def task_is_open(*, task: SubmissionTask, at: datetime) -> bool:
+    return (task.opens_at is None or task.opens_at <= at) and (task.closes_at is None or at < task.closes_at)
+
+
+def contents_of(*, creator: Creator) -> QuerySet[Content]:
+    """The creator's own content, newest first: the only items they may submit."""
+    return Content.objects.filter(creator=creator).order_by("-published_at", "-pk")
+
+
+def contents_to_submit(*, creator: Creator, task: SubmissionTask, limit: int = 50) -> list[Content]:
+    """The creator's latest items not yet entered in ``task`` (one query), for the join form."""
+    entered = SubmissionEntry.objects.filter(creator=creator, task=task).filter(
+        Q(content=OuterRef("pk")) | Q(content_ref=OuterRef("external_id"))
+    )
+    return list(contents_of(creator=creator).exclude(Exists(entered))[:limit])
+
+
+def fans_at(*, creator: Creator, at: datetime) -> int:
+    """The follower count the rules read at ``at`` (program.md §1 ``fans``): the latest daily figure
+    dated on or before the day of ``at``, else the creator's current ``fans``. One query."""
+    latest = FansDaily.objects.filter(creator=creator, date__lte=local_date(at)).order_by("-date")
+    value = latest.values_list("fans", flat=True).first()
+    return creator.fans if value is None else value
+
+
+@dataclass(frozen=True)
+class Span:
+    """A slice of the window for the assistant's chart."""
+
+    start: datetime
+    end: datetime
+    posts: int
+    plays: int
+
+
+@dataclass(frozen=True)
+class WindowStats:
+    """The business assistant's figures over ``[start, end)``."""
+
+    start: datetime
+    end: datetime
+    posts: int
+    plays: int
+    likes: int
+    orders: int
+    spans: tuple[Span, ...]
+
+    @property
+    def avg_plays(self) -> int:
+        return self.plays // self.posts if self.posts else 0
+
+
+def stats_window(*, creator: Creator, at: datetime, days: int, spans: int = 5) -> WindowStats:
+    """Posts, effective plays and likes of the items published in ``[at − days, at)``, the same per
+    ``spans`` equal slices of it, and orders completed in it — mass and mini-game kinds excluded, as
+    the rules count them (program.md §1). Two aggregate queries."""
+    start = at - timedelta(days=days)
+    step = (at - start) / spans
+    edges = [start + step * i for i in range(spans)] + [at]
+    published = Q(published_at__gte=start, published_at__lt=at)
+    per_span = {}
+    for i in range(spans):
+        in_span = Q(published_at__gte=edges[i], published_at__lt=edges[i + 1])
+        per_span[f"n{i}"] = Count("pk", filter=in_span)
+        per_span[f"p{i}"] = Sum("effective_plays", filter=in_span)
+    totals = Content.objects.filter(published, creator=creator).aggregate(
+        posts=Count("pk"), plays=Sum("effective_plays"), likes=Sum("likes"), **per_span
+    )
+    orders = (
+        Order.objects.filter(
+            creator=creator, status=OrderStatus.COMPLETED, completed_at__gte=start, completed_at__lt=at
+        )
+        .exclude(kind__in=[OrderKind.MASS, OrderKind.MINIGAME])
+        .count()
+    )
+    return WindowStats(
+        start=start,
+        end=at,
+        posts=totals["posts"],
+        plays=totals["plays"] or 0,
+        likes=totals["likes"] or 0,
+        orders=orders,
+        spans=tuple(
+            Span(start=edges[i], end=edges[i + 1], posts=totals[f"n{i}"], plays=totals[f"p{i}"] or 0)
+            for i in range(spans)
+        ),
+    )

@@ -1,0 +1,33 @@
+"""Who may see creator pages: a signed-in user linked to a creator, only ever their own data."""
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django_htmx.middleware import HtmxDetails
+
+from creators.models import Creator
+
+
+class CreatorRequest(HttpRequest):
+    htmx: HtmxDetails
+    creator: Creator
+
+
+def creator_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Anonymous → the login page; a user who is not a creator (an operator) → 403 with a way out;
+    a creator → the view, with ``request.creator`` set. Views look objects up through
+    ``request.creator`` so another creator's object is simply not found (404)."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        creator = Creator.objects.filter(user=request.user).first()
+        if creator is None:
+            return render(request, "portal/not_a_creator.html", status=403)
+        request.creator = creator
+        return view(request, *args, **kwargs)
+
+    return wrapped

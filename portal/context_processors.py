@@ -1,0 +1,20 @@
+"""The header's unread-message badge, on every page of a signed-in creator: one COUNT, only when the
+template renders the badge."""
+
+from functools import cache
+
+from django.http import HttpRequest
+
+from creators.models import AssistantMessage
+
+
+def unread(request: HttpRequest) -> dict[str, object]:
+    user = getattr(request, "user", None)
+
+    @cache
+    def unread_count() -> int:
+        if user is None or not user.is_authenticated:
+            return 0
+        return AssistantMessage.objects.filter(creator__user=user, read_at__isnull=True).count()
+
+    return {"unread_count": unread_count}

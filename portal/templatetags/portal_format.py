@@ -1,0 +1,37 @@
+"""Figures as Chinese readers expect them (ui.md "Look"): ``{{ 286000|figure }}`` → 28.6万,
+``{{ 70000|money }}`` → ¥70,000, ``{{ at|stamp }}`` → 2026-12-01 02:00 in Asia/Shanghai."""
+
+from datetime import datetime
+
+from django import template
+
+from lib import format as fmt
+from lib.periods import local
+
+register = template.Library()
+
+
+@register.filter
+def figure(value) -> str:
+    return fmt.figure(value)
+
+
+@register.filter
+def money(value) -> str:
+    return "" if value is None else fmt.money(value)
+
+
+@register.filter
+def stamp(value: datetime | None) -> str:
+    return local(value).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+@register.filter
+def day(value: datetime | None) -> str:
+    return local(value).strftime("%Y-%m-%d") if value else ""
+
+
+@register.filter
+def month_day(value: datetime | None) -> str:
+    """5/30: a short date for "最近到期"."""
+    return f"{local(value).month}/{local(value).day}" if value else ""

@@ -1,0 +1,78 @@
+"""星图学院: the course list with this creator's progress, a course's lessons, and marking a lesson
+watched — which moves the course's completion and so ``courses_completed`` (program.md §1)."""
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from academy.selectors import course_get, courses_for, lesson_get, lesson_with_view, lessons_for
+from academy.services import lesson_mark_watched
+from levels.rules import Rules, load_rules
+from portal.access import CreatorRequest, creator_required
+
+
+def course_targets(rules: Rules, completed: int) -> list[dict]:
+    """Per level, the rule set's ``courses_completed`` bar and whether ``completed`` meets it."""
+    rows = [r for r in rules.requirements if r.code == "courses_completed"]
+    return [
+        {"level": r.level, "threshold": r.threshold, "met": r.passes(completed), "gap": max(0, r.threshold - completed)}
+        for r in sorted(rows, key=lambda r: r.level)
+    ]
+
+
+@require_GET
+@creator_required
+def course_list(request: CreatorRequest) -> HttpResponse:
+    rows = courses_for(creator=request.creator)
+    completed = sum(1 for r in rows if r.completed)
+    targets = course_targets(load_rules(), completed)
+    next_target = next((t for t in targets if not t["met"]), None)
+    return render(
+        request,
+        "portal/academy.html",
+        {"rows": rows, "completed": completed, "targets": targets, "next_target": next_target},
+    )
+
+
+@require_GET
+@creator_required
+def course_detail(request: CreatorRequest, code: str) -> HttpResponse:
+    row = course_get(creator=request.creator, code=code)
+    lessons = list(lessons_for(creator=request.creator, course=row.course))
+    watched = sum(1 for lesson in lessons if lesson.watched_at)
+    return render(
+        request,
+        "portal/course.html",
+        {"row": row, "lessons": lessons, "watched": watched, "synced": _synced(row.completion, watched, row.lessons)},
+    )
+
+
+def _synced(completion: float, watched: int, lessons: int) -> bool:
+    """Whether the completion shown comes from the platform's report rather than the lessons ticked here."""
+    return lessons > 0 and completion > watched / lessons + 1e-9
+
+
+@require_POST
+@creator_required
+def lesson_watched(request: CreatorRequest, lesson_id: int) -> HttpResponse:
+    """Mark a lesson watched. HTMX: the lesson row, with the course's progress card swapped out of
+    band; a full page: back to the course (POST/redirect/GET)."""
+    lesson = lesson_get(lesson_id=lesson_id)
+    completed_before = course_get(creator=request.creator, code=lesson.course.code).completed
+    lesson_mark_watched(creator=request.creator, lesson=lesson, at=timezone.now())
+    row = course_get(creator=request.creator, code=lesson.course.code)
+    note = _("课程已完成,计入等级任务「完成学院课程」") if row.completed and not completed_before else _("已标记为学完")
+    if request.htmx:
+        lesson = lesson_with_view(creator=request.creator, lesson_id=lesson_id)
+        watched = lessons_for(creator=request.creator, course=row.course).filter(watched_at__isnull=False).count()
+        context = {"lesson": lesson, "row": row, "watched": watched, "oob": True, "toast": note,
+                   "synced": _synced(row.completion, watched, row.lessons)}  # fmt: skip
+        parts = ("portal/course.html#lesson-row", "portal/course.html#course-progress", "portal/_toast_oob.html")
+        return HttpResponse("".join(render_to_string(name, context, request) for name in parts))
+    messages.success(request, note)
+    return redirect(f"{reverse('course', args=[lesson.course.code])}#lesson-{lesson.pk}")

@@ -1,0 +1,34 @@
+"""权益中心: the next level's checklist, the held level's margins, the reward cycle, level history."""
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from portal import clock, selectors
+from portal.access import CreatorRequest, creator_required
+
+
+@creator_required
+@require_safe
+def center(request: CreatorRequest) -> HttpResponse:
+    context = {
+        "center": selectors.level_center(creator=request.creator, at=clock.now()),
+        "history": selectors.history_of(creator=request.creator),
+    }
+    return render(request, "portal/levels.html", context)
+
+
+@creator_required
+@require_POST
+def refresh(request: CreatorRequest) -> HttpResponse:
+    """刷新进度: measure this creator now (the engine's single-creator path) and show the result. It
+    changes no level: upgrades happen in the daily check, downgrades in the monthly assessment."""
+    center = selectors.level_center(creator=request.creator, at=clock.now())
+    text = _("进度已刷新")
+    if request.htmx:
+        context = {"center": center, "refreshed": True, "toast": {"text": text, "level": "success"}}
+        return render(request, "portal/levels.html#refresh-result", context)
+    messages.success(request, text)
+    return redirect("levels")

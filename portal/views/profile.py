@@ -1,0 +1,111 @@
+"""资料与设置: intro, region, industries, task types, quotes and the Douyin binding status, with the
+LV1 requirements this page satisfies (profile_complete, tasks_enabled, quote_set — program.md §1)."""
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from creators.models import Creator, Quote
+from creators.selectors import fans_at
+from creators.services import profile_update
+from levels.metrics import Facts, level_metrics
+from levels.rules import Rules, load_rules
+from portal.access import CreatorRequest, creator_required
+from portal.forms_profile import ProfileForm, wan
+
+PAGE_CODES = ("profile_complete", "tasks_enabled", "quote_set")
+
+
+def requirement_rows(*, creator: Creator, fans: int, has_quote: bool, rules: Rules) -> list[dict]:
+    """The rule set's requirements this page acts on, measured on the saved profile."""
+    facts = Facts(
+        fans=fans,
+        profile_complete=creator.profile_complete,
+        submission_enabled=creator.submission_enabled,
+        spread_enabled=creator.spread_enabled,
+        has_quote=has_quote,
+    )
+    values = level_metrics(facts, rules)
+    large = fans >= rules.large_creator_fans
+    notes = {
+        "profile_complete": _("达人介绍、所在地域、至少 1 个擅长行业"),
+        "tasks_enabled": (
+            _("粉丝 %(fans)s以上: 须开通投稿与传播任务") % {"fans": wan(rules.large_creator_fans)}
+            if large
+            else _("粉丝 %(min)s以上开通投稿任务") % {"min": wan(rules.tasks_min_fans)}
+        ),
+        "quote_set": (
+            _("粉丝 %(fans)s以上须至少设置一项报价") % {"fans": wan(rules.large_creator_fans)}
+            if large
+            else _("粉丝 %(fans)s以下无需设置") % {"fans": wan(rules.large_creator_fans)}
+        ),
+    }
+    seen: dict[str, dict] = {}
+    for r in sorted(rules.requirements, key=lambda r: (r.level, r.position)):
+        if r.code in PAGE_CODES and r.code not in seen:
+            seen[r.code] = {"code": r.code, "label": r.label, "level": r.level, "met": r.passes(values[r.code]),
+                            "note": notes[r.code]}  # fmt: skip
+    return list(seen.values())
+
+
+def _quotes(creator: Creator) -> dict:
+    return dict(Quote.objects.filter(creator=creator).values_list("kind", "amount"))
+
+
+def _context(request: CreatorRequest, *, form: ProfileForm, fans: int, rules: Rules, quotes: dict) -> dict:
+    rows = requirement_rows(creator=request.creator, fans=fans, has_quote=bool(quotes), rules=rules)
+    return {
+        "form": form,
+        "fans": fans,
+        "creator": request.creator,
+        "requirements": rows,
+        "met_count": sum(1 for r in rows if r["met"]),
+    }
+
+
+@require_http_methods(["GET", "POST"])
+@creator_required
+def profile(request: CreatorRequest) -> HttpResponse:
+    """GET the form; POST saves it. HTMX: the form fragment (and the requirements card out of band)
+    comes back, with errors when invalid (200, as htmx 2 does not swap 4xx). A full page: redirect
+    after saving, the page again with errors and 400 when invalid."""
+    now = timezone.now()
+    rules = load_rules()
+    creator = request.creator
+    fans = fans_at(creator=creator, at=now)
+    quotes = _quotes(creator)
+    options = {"creator": creator, "fans": fans, "tasks_min_fans": rules.tasks_min_fans,
+               "large_creator_fans": rules.large_creator_fans}  # fmt: skip
+    if request.method == "GET":
+        form = ProfileForm(quotes=quotes, **options)
+        return render(
+            request, "portal/profile.html", _context(request, form=form, fans=fans, rules=rules, quotes=quotes)
+        )
+
+    form = ProfileForm(request.POST, quotes=quotes, **options)
+    saved = form.is_valid()
+    if saved:
+        data = form.cleaned_data
+        profile_update(
+            creator=creator,
+            intro=data["intro"],
+            region=data["region"],
+            industries=data["industries"],
+            submission_enabled=data["submission_enabled"],
+            spread_enabled=data["spread_enabled"],
+            quotes=form.quotes(),
+            at=now,
+        )
+        if not request.htmx:
+            messages.success(request, _("资料已保存"))
+            return redirect("profile")
+        quotes = _quotes(creator)
+        form = ProfileForm(quotes=quotes, **options)
+    context = _context(request, form=form, fans=fans, rules=rules, quotes=quotes)
+    if not request.htmx:
+        return render(request, "portal/profile.html", context, status=400)
+    context |= {"oob": True, "toast": _("资料已保存") if saved else ""}
+    return render(request, "portal/profile.html#profile-form", context)

@@ -1,0 +1,124 @@
+"""The activity pages in a real browser (Debian's Chromium) on the demo data, at phone and desktop sizes:
+星图学院, a course (marking a lesson watched through HTMX), 任务大厅, 资料与设置 and 经营助手.
+
+Screenshots land in docs/screenshots/ so a reviewer sees what a creator sees.
+"""
+
+import io
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from benefits.card_selectors import cards_usable
+from benefits.card_services import card_attach, entries_settle_due
+from creators.models import Creator, SubmissionEntry
+from tests.activity_builders import restore_migration_data
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def signed_in(page: Page, live_server) -> Page:
+    """The demo data set (the LV3 creator c-1001 is the ``creator`` login), signed in."""
+    restore_migration_data()  # in case the serialized restore was skipped (see the helper)
+    call_command("seed_demo", "--creators", "3", stdout=io.StringIO())
+    page.set_viewport_size(PHONE)
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("账号").fill("creator")
+    page.get_by_label("密码").fill("creator")
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(f"{live_server.url}/")
+    return page
+
+
+def shot(page: Page, name: str) -> None:
+    """A full-page screenshot from the top (scrolled, the sticky header would be stitched mid-page)."""
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=SCREENSHOTS / name, full_page=True)
+
+
+def assert_no_sideways_scroll(page: Page) -> None:
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= page.viewport_size["width"], f"the page is {width}px wide and scrolls sideways"
+
+
+def test_academy_and_marking_a_lesson(signed_in: Page, live_server) -> None:
+    page = signed_in
+    page.goto(f"{live_server.url}/academy/")
+    expect(page.get_by_role("heading", name="已完成 9 门课程")).to_be_visible()
+    assert_no_sideways_scroll(page)
+    shot(page, "academy-phone.png")
+
+    page.set_viewport_size(DESKTOP)
+    page.get_by_role("link", name="拍摄与剪辑进阶").click()
+    expect(page.get_by_role("heading", name="拍摄与剪辑进阶")).to_be_visible()
+    first = page.locator(".lesson-row").first
+    first.get_by_role("button", name="标记学完").click()
+    # HTMX swapped the row and, out of band, the progress card; the page did not reload.
+    expect(first).to_contain_text("已学完")
+    expect(page.locator("#course-progress")).to_contain_text("已学 1 / 4 课时")
+    expect(page.locator("#toasts")).to_contain_text("已标记为学完")
+    page.wait_for_timeout(300)  # let the toast finish fading in
+    shot(page, "course-desktop.png")
+
+
+def test_joining_a_guarantee_task_with_a_card_on_phone(signed_in: Page, live_server) -> None:
+    page = signed_in
+    page.goto(f"{live_server.url}/tasks/task-13/")
+    page.get_by_label("选择作品").select_option(index=0)
+    page.locator("label.choice", has_text="使用 1 张保底卡").click()
+    page.get_by_role("button", name="提交作品").click()
+    # HTMX replaced the activity region: the entry is listed, pending, with its card.
+    entries = page.locator("#task-activity .entry-list")
+    expect(entries).to_contain_text("待结算")
+    expect(entries).to_contain_text("已使用保底卡 ¥50")
+    expect(page.locator("#toasts")).to_contain_text("投稿成功,已使用 1 张保底卡")
+    assert_no_sideways_scroll(page)
+    shot(page, "task-phone.png")
+
+    page.goto(f"{live_server.url}/tasks/")
+    expect(page.get_by_role("heading", name="我的投稿")).to_be_visible()
+    expect(page.locator(".entry-list")).to_contain_text("小户型收纳改造计划")
+    assert_no_sideways_scroll(page)
+    shot(page, "tasks-phone.png")
+
+
+def test_settled_guarantee_entries_on_phone(signed_in: Page, live_server) -> None:
+    """The demo creator's entries on two closed guarantee tasks, one over and one under the threshold,
+    with a card attached and the daily settlement run."""
+    creator = Creator.objects.get(external_id="c-1001")
+    now = timezone.now()
+    for e in SubmissionEntry.objects.filter(creator=creator, task__code__in=["task-03", "task-07"]):
+        card = cards_usable(creator=creator, at=now).first()
+        card_attach(creator=creator, card_id=card.pk, entry=e, at=now)
+    assert entries_settle_due(at=now) == 2
+    page = signed_in
+    page.goto(f"{live_server.url}/tasks/task-03/")
+    expect(page.locator(".entry-list")).to_contain_text("保底 ¥50 · 实得")
+    page.goto(f"{live_server.url}/tasks/task-07/")
+    expect(page.locator(".entry-list")).to_contain_text("未达播放要求,按实际收益")
+    shot(page, "task-settled-phone.png")
+
+
+def test_profile_on_phone(signed_in: Page, live_server) -> None:
+    page = signed_in
+    page.goto(f"{live_server.url}/profile/")
+    expect(page.get_by_role("heading", name="本页的等级任务已达成 3 / 3 项")).to_be_visible()
+    assert_no_sideways_scroll(page)
+    shot(page, "profile-phone.png")
+
+
+def test_assistant_on_desktop(signed_in: Page, live_server) -> None:
+    page = signed_in
+    page.set_viewport_size(DESKTOP)
+    page.goto(f"{live_server.url}/assistant/")
+    expect(page.get_by_role("heading", name="星图指数")).to_be_visible()
+    expect(page.get_by_text("即将上线")).to_be_visible()
+    shot(page, "assistant-desktop.png")

@@ -1,0 +1,106 @@
+"""A creator's journey through the portal in a real browser (Debian's Chromium), at desktop and phone
+sizes: sign in → the level card → 权益中心 and 刷新进度 → 我的权益 → 领取 (HTMX row swap and toast) →
+已领取 and the guarantee-card wallet.
+
+The screenshots land in docs/screenshots/ (home-, levels-, benefits- × desktop, phone) so a reviewer
+sees what a creator sees.
+"""
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from benefits.selectors import catalogue_load
+from benefits.services import grant_reward_benefits
+from levels.models import CreatorLevel
+from lib.periods import Cycle
+from tests.builders import AT, creator_at_level
+from tests.portal.support import assess, now, restore_seed_data, with_login  # noqa: F401
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("now"),
+]
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+
+
+@pytest.fixture
+def journey_creator():
+    """An LV3 creator of 2026-12 with last quarter's reward benefits, signing in as ``xiaolu``/``pw``."""
+    restore_seed_data()
+    creator = with_login(creator_at_level(3), "xiaolu")
+    creator.nickname = "小鹿爱旅行"
+    creator.save(update_fields=["nickname"])
+    assess()
+    grant_reward_benefits(
+        creators=CreatorLevel.objects.filter(creator=creator).values("creator_id"),
+        level=3, cycle=Cycle(2026, 3), at=AT, catalogue=catalogue_load(),
+    )  # fmt: skip
+    return creator
+
+
+def assert_no_sideways_scroll(page: Page) -> None:
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= page.viewport_size["width"], f"the page is {width}px wide and scrolls sideways"
+
+
+def shot(page: Page, name: str, size: str) -> None:
+    assert_no_sideways_scroll(page)
+    # Toasts float over whatever is under them; the picture is of the page.
+    page.screenshot(path=SCREENSHOTS / f"{name}-{size}.png", full_page=True, style="#toasts { display: none; }")
+
+
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_creator_journey(page: Page, live_server, journey_creator, size: str) -> None:
+    page.set_viewport_size(VIEWPORTS[size])
+
+    # Sign in: the home page answers first with the level card.
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("账号").fill("xiaolu")
+    page.get_by_label("密码").fill("pw")
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(f"{live_server.url}/")
+    expect(page.get_by_role("heading", name="你是 LV3 达人 · 距 LV4 还差 7 项")).to_be_visible()
+    expect(page.get_by_text("¥70,000")).to_be_visible()
+    shot(page, "home", size)
+
+    # (The academy's "finish a lesson" step joins here: open /academy/, finish a lesson, and see
+    # 完成学院课程 move on 权益中心 after 刷新进度.)
+
+    # 权益中心: the checklist, then 刷新进度 swaps it in place.
+    page.get_by_role("link", name="查看升级任务").click()
+    page.wait_for_url(f"{live_server.url}/levels/")
+    expect(page.get_by_role("heading", name="升级到 LV4 的任务")).to_be_visible()
+    page.evaluate("window.stillThisPage = true")
+    page.get_by_role("button", name="刷新进度").click()
+    expect(page.locator("#progress .refreshed")).to_have_text("刚刚刷新")
+    expect(page.locator("#toasts .toast").last).to_have_text("进度已刷新")
+    assert page.evaluate("window.stillThisPage === true"), "刷新进度 reloaded the page instead of swapping"
+    shot(page, "levels", size)
+
+    # 我的权益: claim 学院精选案例优先上线权; the row turns into 已领取 without a reload.
+    page.get_by_role("navigation", name="主导航").get_by_role("link", name="我的权益").click()
+    page.wait_for_url(f"{live_server.url}/benefits/")
+    expect(page.locator("#benefit-summary")).to_contain_text("2 项可领取")
+    page.evaluate("window.stillThisPage = true")
+    row = page.locator(".benefit-row", has_text="学院精选案例优先上线权")
+    row.get_by_role("button", name="领取").click()
+    expect(row.locator(".pill-claimed")).to_have_text("已领取")
+    expect(page.locator("#toasts .toast").last).to_have_text("已领取「学院精选案例优先上线权」")
+    expect(row.get_by_role("link", name="填写案例推荐内容")).to_be_visible()
+    expect(page.locator("#benefit-summary")).to_contain_text("1 项可领取")  # benefitsChanged refreshed it
+    assert page.evaluate("window.stillThisPage === true"), "领取 reloaded the page instead of swapping the row"
+
+    # The wallet: seven active cards (three of 2026-12, four for passing 2026Q3), nearest expiry first.
+    wallet = page.locator("#wallet")
+    expect(wallet).to_contain_text("7 张可用 · 最近到期 5/30")
+    expect(wallet.locator(".wallet-card", has_text="×7")).to_contain_text("剩 179 天")
+    shot(page, "benefits", size)
+
+    # Without JavaScript's help the state holds: a reload still shows 已领取.
+    page.reload()
+    expect(page.locator(".benefit-row", has_text="学院精选案例优先上线权").locator(".pill-claimed")).to_be_visible()

@@ -1,0 +1,254 @@
+"""资料与设置: the form, its rules (task types and quotes by follower line, read from the rule set) and
+the requirements the page satisfies."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from creators.models import Creator, FansDaily, Quote
+from levels.models import RuleSet
+from levels.rules import load_rules
+from lib.periods import local_date
+from tests.activity_builders import with_login
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HX-Request": "true"}
+
+
+def make(fans: int, **fields) -> Creator:
+    return with_login(Creator.objects.create(external_id=f"c-p-{fans}", nickname="资料达人", fans=fans, **fields))
+
+
+@pytest.fixture
+def rules():
+    return load_rules()
+
+
+def signed_in(client: Client, creator: Creator) -> Client:
+    client.force_login(creator.user)
+    return client
+
+
+def form(**overrides) -> dict:
+    data = {
+        "intro": "美食探店博主",
+        "region": "上海",
+        "industries": ["美食"],
+        "submission_enabled": "on",
+        "quote_video_1_20s": "",
+        "quote_video_21_60s": "",
+        "quote_video_60s_plus": "",
+    }
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+# --- permissions -------------------------------------------------------------------------------------
+
+
+def test_anonymous_is_sent_to_login(client: Client) -> None:
+    for method in (client.get, client.post):
+        response = method("/profile/")
+        assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+def test_operator_is_refused(operator_client: Client) -> None:
+    assert operator_client.get("/profile/").status_code == 403
+    assert operator_client.post("/profile/", form()).status_code == 403
+
+
+def test_other_methods_are_405(creator_client: Client) -> None:
+    assert creator_client.put("/profile/").status_code == 405
+
+
+def test_saving_needs_the_csrf_token(creator) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(creator.user)
+    assert client.post("/profile/", form(quote_video_1_20s="1"), headers=HTMX).status_code == 403
+    token = client.get("/profile/").cookies["csrftoken"].value
+    response = client.post("/profile/", form(quote_video_1_20s="1"), headers={**HTMX, "X-CSRFToken": token})
+    assert response.status_code == 200
+
+
+def test_a_creator_edits_only_themselves(creator_client: Client, creator, other_creator) -> None:
+    before = (other_creator.intro, list(other_creator.quotes.values_list("kind", "amount")))
+    creator_client.post("/profile/", form(intro="新介绍", spread_enabled="on", quote_video_1_20s="5000"))
+    other_creator.refresh_from_db()
+    assert (other_creator.intro, list(other_creator.quotes.values_list("kind", "amount"))) == before
+    creator.refresh_from_db()
+    assert creator.intro == "新介绍"
+
+
+# --- page ---------------------------------------------------------------------------------------------
+
+
+def test_page_shows_the_form_binding_and_requirements(creator_client: Client, creator) -> None:
+    body = creator_client.get("/profile/").content.decode()
+
+    assert "达人介绍" in body and "擅长行业" in body and "1-20秒视频" in body
+    assert "已绑定" in body and "抖音 App" in body
+    assert "本页的等级任务已达成 3 / 3 项" in body
+    assert 'value="8000"' in body  # the fixture's quote, shown without ".00"
+
+
+def test_unbound_creator_sees_unbound(client: Client) -> None:
+    body = signed_in(client, make(50_000)).get("/profile/").content.decode()
+    assert "未绑定" in body
+
+
+def test_an_unlisted_industry_and_quote_kind_are_kept(client: Client) -> None:
+    creator = make(150_000, industries=["露营"])
+    Quote.objects.create(creator=creator, kind="live_1h", amount=Decimal("30000"))
+    c = signed_in(client, creator)
+
+    body = c.get("/profile/").content.decode()
+    assert 'value="露营"' in body and "live_1h" in body
+
+    c.post("/profile/", form(industries=["露营", "旅行"], spread_enabled="on", quote_live_1h="30000"))
+    creator.refresh_from_db()
+    assert creator.industries == ["露营", "旅行"]
+    assert Quote.objects.get(creator=creator).kind == "live_1h"
+
+
+# --- saving -----------------------------------------------------------------------------------------
+
+
+def test_full_page_save_redirects(client: Client) -> None:
+    creator = make(50_000)
+    response = signed_in(client, creator).post("/profile/", form(quote_video_21_60s="6000"))
+
+    assert response.status_code == 302 and response["Location"] == "/profile/"
+    creator.refresh_from_db()
+    assert (creator.intro, creator.region, creator.industries) == ("美食探店博主", "上海", ["美食"])
+    assert creator.submission_enabled and not creator.spread_enabled
+    assert dict(creator.quotes.values_list("kind", "amount")) == {"video_21_60s": Decimal("6000")}
+    assert "资料已保存" in client.get("/profile/").content.decode()
+
+
+def test_htmx_save_returns_the_form_and_the_requirements_out_of_band(client: Client) -> None:
+    creator = make(50_000)
+    response = signed_in(client, creator).post("/profile/", form(), headers=HTMX)
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in body
+    assert body.lstrip().startswith('<section class="card" id="profile-form"')
+    assert 'id="profile-reqs" hx-swap-oob="true"' in body
+    assert "资料已保存" in body
+    creator.refresh_from_db()
+    assert creator.profile_complete
+
+
+def test_invalid_input_full_page_is_400_with_errors(client: Client) -> None:
+    creator = make(50_000)
+    response = signed_in(client, creator).post("/profile/", form(quote_video_1_20s="-5", industries=["火星"]))
+
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "报价不能为负数" in body and "<html" in body
+    assert not Quote.objects.filter(creator=creator).exists()
+
+
+def test_invalid_input_htmx_is_200_with_the_form_fragment(client: Client) -> None:
+    creator = make(50_000)
+    response = signed_in(client, creator).post("/profile/", form(quote_video_1_20s="-5"), headers=HTMX)
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "报价不能为负数" in body and "<html" not in body
+    assert "资料已保存" not in body
+    creator.refresh_from_db()
+    assert creator.intro == ""
+
+
+# --- the rules: follower lines from the rule set --------------------------------------------------------
+
+
+def test_quote_is_required_from_the_large_creator_line(client: Client, rules) -> None:
+    creator = make(rules.large_creator_fans)
+    response = signed_in(client, creator).post("/profile/", form(spread_enabled="on"), headers=HTMX)
+
+    assert "须至少设置一项报价" in response.content.decode()
+    creator.refresh_from_db()
+    assert creator.intro == ""  # nothing saved
+
+
+def test_quote_is_optional_just_under_the_line(client: Client, rules) -> None:
+    creator = make(rules.large_creator_fans - 1)
+    response = signed_in(client, creator).post("/profile/", form())
+
+    assert response.status_code == 302
+    assert not Quote.objects.filter(creator=creator).exists()
+
+
+def test_large_creator_saves_with_one_quote(client: Client, rules) -> None:
+    creator = make(rules.large_creator_fans)
+    response = signed_in(client, creator).post("/profile/", form(spread_enabled="on", quote_video_1_20s="9000"))
+    assert response.status_code == 302
+    creator.refresh_from_db()
+    assert creator.spread_enabled
+
+
+def test_spread_is_refused_just_under_the_line(client: Client, rules) -> None:
+    creator = make(rules.large_creator_fans - 1)
+    c = signed_in(client, creator)
+
+    page = c.get("/profile/").content.decode()
+    assert 'name="spread_enabled" id="id_spread_enabled" disabled' in page
+    assert "粉丝 10万以上可开通传播任务" in page
+
+    response = c.post("/profile/", form(spread_enabled="on"))
+    assert response.status_code == 400
+    assert "粉丝 10万以上可开通传播任务" in response.content.decode()
+    creator.refresh_from_db()
+    assert not creator.spread_enabled
+
+
+def test_spread_is_allowed_at_the_line(client: Client, rules) -> None:
+    creator = make(rules.large_creator_fans)
+    signed_in(client, creator).post("/profile/", form(spread_enabled="on", quote_video_1_20s="1"))
+    creator.refresh_from_db()
+    assert creator.spread_enabled
+
+
+def test_submission_needs_the_tasks_line(client: Client, rules) -> None:
+    under = make(rules.tasks_min_fans - 1)
+    response = signed_in(client, under).post("/profile/", form())
+    assert response.status_code == 400
+    assert "粉丝 1万以上可开通投稿任务" in response.content.decode()
+
+    at_line = make(rules.tasks_min_fans)
+    assert signed_in(Client(), at_line).post("/profile/", form()).status_code == 302
+
+
+def test_the_lines_come_from_the_active_rule_set(client: Client) -> None:
+    RuleSet.objects.filter(is_active=True).update(large_creator_fans=200_000)
+    creator = make(150_000)
+    c = signed_in(client, creator)
+
+    assert "粉丝 20万以上可开通传播任务" in c.get("/profile/").content.decode()
+    assert c.post("/profile/", form(spread_enabled="on")).status_code == 400
+    assert c.post("/profile/", form()).status_code == 302  # no quote needed under 20万 now
+
+
+def test_the_fans_figure_is_the_one_the_rules_read(client: Client, rules) -> None:
+    # The latest daily figure on or before today wins over the creator's stored count (program.md §1).
+    creator = make(rules.large_creator_fans - 1)
+    FansDaily.objects.create(creator=creator, date=local_date(timezone.now()) - timedelta(days=1),
+                             fans=rules.large_creator_fans + 5)  # fmt: skip
+    response = signed_in(client, creator).post("/profile/", form(), headers=HTMX)
+    assert "须至少设置一项报价" in response.content.decode()
+
+
+def test_requirements_follow_the_saved_profile(client: Client, rules) -> None:
+    creator = make(rules.large_creator_fans, douyin_bound=True)
+    c = signed_in(client, creator)
+    assert "本页的等级任务已达成 0 / 3 项" in c.get("/profile/").content.decode()
+
+    body = c.post("/profile/", form(spread_enabled="on", quote_video_1_20s="9000"), headers=HTMX).content.decode()
+
+    assert "本页的等级任务已达成 3 / 3 项" in body
