@@ -3,12 +3,9 @@ submission tasks open around now, content items and guarantee cards of a creator
 
 from datetime import datetime, timedelta
 from decimal import Decimal
-from importlib import import_module
 from itertools import count
 
-from django.apps import apps
 from django.contrib.auth.models import User
-from django.db import connection
 from django.utils import timezone
 
 from academy.models import Course, Lesson
@@ -16,35 +13,6 @@ from benefits.models import Benefit, BenefitKind, CardStatus, Entitlement, Entit
 from creators.models import Content, Creator, SubmissionEntry, SubmissionTask
 
 _ids = count(1)
-
-# The data migrations (each one idempotent): operators group, rule set, benefit catalogue, beat schedule.
-_MIGRATION_DATA = (
-    ("creators.migrations.0002_operators_group", "create_group"),
-    ("levels.migrations.0002_seed_rule_set", "seed"),
-    ("benefits.migrations.0002_seed_catalogue", "seed"),
-    ("levels.migrations.0004_beat_schedule", "register"),
-)
-
-
-def restore_migration_data() -> None:
-    """Put back what the data migrations wrote if a transactional test's flush removed it (each data
-    migration only inserts what is missing, so this is a no-op when the data is there).
-
-    ``serialized_rollback`` normally restores it, but once Playwright has started, its greenlet gives
-    the test a fresh ``connections["default"]`` without the serialized copy and Django silently skips
-    the restore; transactional tests here call this first so they do not depend on that."""
-    for module, function in _MIGRATION_DATA:
-        getattr(import_module(module), function)(apps, None)
-
-
-def restore_serialized_data() -> None:
-    """After a module of transactional tests: load the database's serialized post-migration contents
-    again (as ``serialized_rollback`` would), so that a following transactional test that does not ask
-    for serialized rollback still finds the rule set and the catalogue. Rows keep their primary keys,
-    so a later serialized restore updates them in place. Without the serialized copy: nothing."""
-    contents = getattr(connection, "_test_serialized_contents", None)
-    if contents:
-        connection.creation.deserialize_db_from_string(contents)
 
 
 def uid(prefix: str) -> str:

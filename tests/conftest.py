@@ -1,8 +1,10 @@
 """Fixtures shared by every test package."""
 
+import importlib
 import os
 
 import pytest
+from django.apps import apps as django_apps
 
 # Playwright's sync API keeps its event loop marked as running in the main thread from the first
 # browser test to the end of the session, so Django's async-safety check would refuse every ORM
@@ -33,3 +35,28 @@ def browser_context_args(browser_context_args: dict) -> dict:
     """Browse as a creator in mainland China would: Chinese first (Chromium defaults to en-US, which
     LocaleMiddleware would honour), in Shanghai time."""
     return {**browser_context_args, "locale": "zh-CN", "timezone_id": "Asia/Shanghai"}
+
+
+# What the data migrations write, each function idempotent: operators group, rule set, benefit
+# catalogue, beat schedule.
+MIGRATION_DATA = (
+    ("creators.migrations.0002_operators_group", "create_group"),
+    ("levels.migrations.0002_seed_rule_set", "seed"),
+    ("benefits.migrations.0002_seed_catalogue", "seed"),
+    ("levels.migrations.0004_beat_schedule", "register"),
+    ("levels.migrations.0005_settle_entries_job", "register"),
+)
+
+
+@pytest.fixture(autouse=True)
+def _migration_data(request: pytest.FixtureRequest) -> None:
+    """Transactional tests (races, browser journeys) end with a flush that empties what the data
+    migrations wrote, and ``serialized_rollback`` cannot bring it back once Playwright has started
+    (its event loop makes asgiref hand out a fresh connection without the serialized copy). So before
+    each transactional test the data migrations' functions run again; they skip what exists."""
+    marker = request.node.get_closest_marker("django_db")
+    if not (marker and marker.kwargs.get("transaction")) and "live_server" not in request.fixturenames:
+        return
+    request.getfixturevalue("transactional_db")
+    for module, function in MIGRATION_DATA:
+        getattr(importlib.import_module(module), function)(django_apps, None)

@@ -70,9 +70,15 @@ def lesson_watched(request: CreatorRequest, lesson_id: int) -> HttpResponse:
     if request.htmx:
         lesson = lesson_with_view(creator=request.creator, lesson_id=lesson_id)
         watched = lessons_for(creator=request.creator, course=row.course).filter(watched_at__isnull=False).count()
-        context = {"lesson": lesson, "row": row, "watched": watched, "oob": True, "toast": note,
-                   "synced": _synced(row.completion, watched, row.lessons)}  # fmt: skip
-        parts = ("portal/course.html#lesson-row", "portal/course.html#course-progress", "portal/_toast_oob.html")
+        context = {
+            "lesson": lesson,
+            "row": row,
+            "watched": watched,
+            "oob": True,
+            "toast": {"text": note, "level": "success"},
+            "synced": _synced(row.completion, watched, row.lessons),
+        }
+        parts = ("portal/course.html#lesson-row", "portal/course.html#course-progress", "portal/toast.html")
         return HttpResponse("".join(render_to_string(name, context, request) for name in parts))
     messages.success(request, note)
     return redirect(f"{reverse('course', args=[lesson.course.code])}#lesson-{lesson.pk}")

@@ -107,5 +107,5 @@ def profile(request: CreatorRequest) -> HttpResponse:
     context = _context(request, form=form, fans=fans, rules=rules, quotes=quotes)
     if not request.htmx:
         return render(request, "portal/profile.html", context, status=400)
-    context |= {"oob": True, "toast": _("资料已保存") if saved else ""}
+    context |= {"oob": True, "toast": {"text": _("资料已保存"), "level": "success"} if saved else None}
     return render(request, "portal/profile.html#profile-form", context)

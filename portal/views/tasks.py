@@ -111,5 +111,5 @@ def join(request: CreatorRequest, code: str) -> HttpResponse:
             return redirect("task", code=task.code)
         return render(request, "portal/task.html", _task_context(request, task, at=now, form=form), status=400)
     context = _task_context(request, task, at=now, form=None if toast else form)
-    context["toast"] = toast
+    context["toast"] = {"text": toast, "level": "success"} if toast else None
     return render(request, "portal/task.html#task-activity", context)

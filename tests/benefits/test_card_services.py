@@ -13,7 +13,7 @@ from benefits.card_services import card_attach, entries_settle_due, entry_settle
 from benefits.models import CardStatus, GuaranteeCard
 from creators.models import AssistantMessage, Creator, SubmissionEntry
 from lib.errors import ApplicationError
-from tests.activity_builders import card, content, entry, restore_migration_data, restore_serialized_data, task
+from tests.activity_builders import card, content, entry, task
 
 pytestmark = pytest.mark.django_db
 
@@ -139,18 +139,8 @@ def test_join_with_a_card_uses_it(creator) -> None:
     assert c.status == CardStatus.USED and c.entry == e
 
 
-@pytest.fixture(scope="module")
-def leave_migrated_data(django_db_blocker):
-    """The transactional test below ends with a flush; put the migrated data back after this module for
-    transactional tests that follow without serialized rollback."""
-    yield
-    with django_db_blocker.unblock():
-        restore_serialized_data()
-
-
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_two_concurrent_attaches_of_one_card_let_exactly_one_through(leave_migrated_data) -> None:
-    restore_migration_data()  # in case the serialized restore was skipped (see the helper)
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_attaches_of_one_card_let_exactly_one_through() -> None:
     creator = Creator.objects.create(external_id="c-race", nickname="并发", fans=400_000)
     c, t = card(creator), task(guarantee=True)
     items = [content(creator), content(creator)]

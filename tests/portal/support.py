@@ -2,7 +2,6 @@
 benefits, and creators shaped to a level."""
 
 import html
-import importlib
 import re
 from datetime import timedelta
 from io import StringIO
@@ -27,23 +26,6 @@ def now(monkeypatch):
     """Freeze the portal's clock at ``NOW`` (the builders' data is shaped around ``AT``)."""
     monkeypatch.setattr(clock, "now", lambda: NOW)
     return NOW
-
-
-def restore_seed_data() -> None:
-    """Put back what data migrations seed (rule set, benefit catalogue, operators group) when an earlier
-    transactional test's flush emptied them.
-
-    ``serialized_rollback`` cannot do it once a Playwright test has run: its sync API leaves an event
-    loop running in the main thread, so asgiref hands out a fresh connection object that lacks the
-    serialized copy Django restores from. The seed functions skip what already exists."""
-    from django.apps import apps
-
-    for module, function in (
-        ("levels.migrations.0002_seed_rule_set", "seed"),
-        ("benefits.migrations.0002_seed_catalogue", "seed"),
-        ("creators.migrations.0002_operators_group", "create_group"),
-    ):
-        getattr(importlib.import_module(module), function)(apps, None)
 
 
 def assess(at=AT, mode: str = "monthly") -> None:

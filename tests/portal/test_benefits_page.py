@@ -26,7 +26,6 @@ from tests.portal.support import (  # noqa: F401
     fragment,
     hold,
     now,
-    restore_seed_data,
     text,
 )
 
@@ -409,7 +408,6 @@ def text_of(body: str) -> str:
 @pytest.mark.django_db(transaction=True)
 def test_two_concurrent_claims_give_one_claim_and_one_already_claimed(creator) -> None:
     """Two tabs press 领取 at the same instant: the conditional UPDATE lets exactly one through."""
-    restore_seed_data()  # an earlier transactional test's flush may have emptied it
     assess()
     featured = entitlement(creator, "featured_case")
     clients = [Client(), Client()]

@@ -15,9 +15,8 @@ from playwright.sync_api import Page, expect
 from benefits.card_selectors import cards_usable
 from benefits.card_services import card_attach, entries_settle_due
 from creators.models import Creator, SubmissionEntry
-from tests.activity_builders import restore_migration_data
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 DESKTOP = {"width": 1280, "height": 900}
@@ -27,7 +26,6 @@ PHONE = {"width": 390, "height": 844}
 @pytest.fixture
 def signed_in(page: Page, live_server) -> Page:
     """The demo data set (the LV3 creator c-1001 is the ``creator`` login), signed in."""
-    restore_migration_data()  # in case the serialized restore was skipped (see the helper)
     call_command("seed_demo", "--creators", "3", stdout=io.StringIO())
     page.set_viewport_size(PHONE)
     page.goto(f"{live_server.url}/accounts/login/")

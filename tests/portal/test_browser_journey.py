@@ -16,7 +16,7 @@ from benefits.services import grant_reward_benefits
 from levels.models import CreatorLevel
 from lib.periods import Cycle
 from tests.builders import AT, creator_at_level
-from tests.portal.support import assess, now, restore_seed_data, with_login  # noqa: F401
+from tests.portal.support import assess, now, with_login  # noqa: F401
 
 pytestmark = [
     pytest.mark.browser,
@@ -31,7 +31,6 @@ VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, 
 @pytest.fixture
 def journey_creator():
     """An LV3 creator of 2026-12 with last quarter's reward benefits, signing in as ``xiaolu``/``pw``."""
-    restore_seed_data()
     creator = with_login(creator_at_level(3), "xiaolu")
     creator.nickname = "小鹿爱旅行"
     creator.save(update_fields=["nickname"])

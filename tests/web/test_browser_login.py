@@ -9,7 +9,6 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from creators.models import Creator
-from tests.portal.support import restore_seed_data
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -20,9 +19,6 @@ PHONE = {"width": 390, "height": 844}
 
 @pytest.fixture
 def creator_login(django_user_model) -> tuple[str, str]:
-    # The home page reads the rule set and catalogue that migrations seed; an earlier transactional
-    # test's flush may have emptied them.
-    restore_seed_data()
     user = django_user_model.objects.create_user(username="creator", password="creator-pass-1")
     Creator.objects.create(external_id="c-1001", nickname="小鹿爱旅行", user=user)
     return "creator", "creator-pass-1"
