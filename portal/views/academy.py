@@ -6,13 +6,13 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from academy.selectors import course_get, courses_for, lesson_get, lesson_with_view, lessons_for
 from academy.services import lesson_mark_watched
 from levels.rules import Rules, load_rules
+from portal import clock
 from portal.access import CreatorRequest, creator_required
 
 
@@ -64,7 +64,7 @@ def lesson_watched(request: CreatorRequest, lesson_id: int) -> HttpResponse:
     band; a full page: back to the course (POST/redirect/GET)."""
     lesson = lesson_get(lesson_id=lesson_id)
     completed_before = course_get(creator=request.creator, code=lesson.course.code).completed
-    lesson_mark_watched(creator=request.creator, lesson=lesson, at=timezone.now())
+    lesson_mark_watched(creator=request.creator, lesson=lesson, at=clock.now())
     row = course_get(creator=request.creator, code=lesson.course.code)
     note = _("课程已完成,计入等级任务「完成学院课程」") if row.completed and not completed_before else _("已标记为学完")
     if request.htmx:

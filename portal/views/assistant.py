@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from benefits.card_selectors import exposure_of
@@ -17,6 +16,7 @@ from levels.rules import load_rules
 from levels.selectors import level_of
 from lib.format import figure
 from lib.periods import local
+from portal import clock
 from portal.access import CreatorRequest, creator_required
 
 CHART_W, CHART_H = 340, 180
@@ -67,7 +67,7 @@ def plays_chart(spans: tuple[Span, ...]) -> list[Bar]:
 @require_GET
 @creator_required
 def assistant(request: CreatorRequest) -> HttpResponse:
-    now = timezone.now()
+    now = clock.now()
     event_record(creator=request.creator, name=PortalEvent.Name.ASSISTANT_VIEWED, at=now)
     rules = load_rules()
     stats = stats_window(creator=request.creator, at=now, days=rules.window_days)

@@ -4,7 +4,6 @@ LV1 requirements this page satisfies (profile_complete, tasks_enabled, quote_set
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -13,6 +12,7 @@ from creators.selectors import fans_at
 from creators.services import profile_update
 from levels.metrics import Facts, level_metrics
 from levels.rules import Rules, load_rules
+from portal import clock
 from portal.access import CreatorRequest, creator_required
 from portal.forms_profile import ProfileForm, wan
 
@@ -72,7 +72,7 @@ def profile(request: CreatorRequest) -> HttpResponse:
     """GET the form; POST saves it. HTMX: the form fragment (and the requirements card out of band)
     comes back, with errors when invalid (200, as htmx 2 does not swap 4xx). A full page: redirect
     after saving, the page again with errors and 400 when invalid."""
-    now = timezone.now()
+    now = clock.now()
     rules = load_rules()
     creator = request.creator
     fans = fans_at(creator=creator, at=now)

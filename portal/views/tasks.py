@@ -9,7 +9,6 @@ from itertools import groupby
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -21,6 +20,7 @@ from creators.selectors import contents_to_submit, task_get, task_is_open, tasks
 from creators.services import event_record
 from lib.errors import ApplicationError
 from lib.periods import days_left, local_date
+from portal import clock
 from portal.access import CreatorRequest, creator_required
 from portal.forms_tasks import JoinForm
 
@@ -30,7 +30,7 @@ RECENT_ENTRIES = 10
 @require_GET
 @creator_required
 def task_hall(request: CreatorRequest) -> HttpResponse:
-    now = timezone.now()
+    now = clock.now()
     event_record(creator=request.creator, name=PortalEvent.Name.TASK_HALL_VIEWED, at=now)
     tasks = list(tasks_open(at=now, creator=request.creator))
     for task in tasks:
@@ -78,7 +78,7 @@ def card_choices(cards: list[GuaranteeCard]) -> list[dict]:
 @creator_required
 def task_detail(request: CreatorRequest, code: str) -> HttpResponse:
     task = task_get(code=code)
-    return render(request, "portal/task.html", _task_context(request, task, at=timezone.now()))
+    return render(request, "portal/task.html", _task_context(request, task, at=clock.now()))
 
 
 @require_POST
@@ -88,7 +88,7 @@ def join(request: CreatorRequest, code: str) -> HttpResponse:
     with errors in it when refused (200: htmx 2 does not swap 4xx). A full page: redirect on success,
     the page again with errors and 400 when refused."""
     task = task_get(code=code)
-    now = timezone.now()
+    now = clock.now()
     form = JoinForm(request.POST, creator=request.creator, task=task, at=now)
     toast = ""
     if form.is_valid():

@@ -1,6 +1,6 @@
 """A creator's journey through the portal in a real browser (Debian's Chromium), at desktop and phone
-sizes: sign in → the level card → 权益中心 and 刷新进度 → 我的权益 → 领取 (HTMX row swap and toast) →
-已领取 and the guarantee-card wallet.
+sizes: sign in → the level card → 权益中心 → finish a lesson in 学院 → 刷新进度 counts the course →
+我的权益 → 领取 (HTMX row swap and toast) → 已领取 and the guarantee-card wallet.
 
 The screenshots land in docs/screenshots/ (home-, levels-, benefits- × desktop, phone) so a reviewer
 sees what a creator sees.
@@ -9,23 +9,35 @@ sees what a creator sees.
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from academy.models import Lesson
 from benefits.selectors import catalogue_load
 from benefits.services import grant_reward_benefits
 from levels.models import CreatorLevel
 from lib.periods import Cycle
+from portal import clock
+from tests.activity_builders import course
 from tests.builders import AT, creator_at_level
-from tests.portal.support import assess, now, with_login  # noqa: F401
+from tests.portal.support import NOW, assess, with_login
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.usefixtures("now"),
+    pytest.mark.usefixtures("moving_clock"),
 ]
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+
+
+@pytest.fixture
+def moving_clock(monkeypatch):
+    """The portal's clock starts at ``NOW`` and runs: a lesson finished during the journey has happened
+    before the progress refreshed after it (progress counts what happened before its instant)."""
+    started = timezone.now()
+    monkeypatch.setattr(clock, "now", lambda: NOW + (timezone.now() - started))
 
 
 @pytest.fixture
@@ -34,6 +46,8 @@ def journey_creator():
     creator = with_login(creator_at_level(3), "xiaolu")
     creator.nickname = "小鹿爱旅行"
     creator.save(update_fields=["nickname"])
+    short = course(1, title="短视频脚本创作")  # one lesson away from a ninth completed course
+    Lesson.objects.filter(course=short).update(title="脚本的三段式结构")
     assess()
     grant_reward_benefits(
         creators=CreatorLevel.objects.filter(creator=creator).values("creator_id"),
@@ -67,16 +81,29 @@ def test_creator_journey(page: Page, live_server, journey_creator, size: str) ->
     expect(page.get_by_text("¥70,000")).to_be_visible()
     shot(page, "home", size)
 
-    # (The academy's "finish a lesson" step joins here: open /academy/, finish a lesson, and see
-    # 完成学院课程 move on 权益中心 after 刷新进度.)
-
-    # 权益中心: the checklist, then 刷新进度 swaps it in place.
+    # 权益中心 before: 8 of the 10 courses LV4 needs.
     page.get_by_role("link", name="查看升级任务").click()
+    page.wait_for_url(f"{live_server.url}/levels/")
+    courses_row = page.locator(".req-row", has_text="完成学院课程").first
+    expect(courses_row).to_contain_text("8 / ≥ 10")
+
+    # 学院: finish the last lesson of a course (HTMX swaps the lesson row); the course is completed.
+    page.get_by_role("navigation", name="主导航").get_by_role("link", name="学院").click()
+    page.wait_for_url(f"{live_server.url}/academy/")
+    page.get_by_role("link", name="短视频脚本创作").click()
+    lesson = page.locator(".lesson-row", has_text="脚本的三段式结构")
+    lesson.get_by_role("button", name="标记学完").click()
+    expect(lesson.locator(".pill")).to_have_text("已学完")
+    expect(page.locator("#toasts .toast").last).to_contain_text("课程已完成")
+
+    # 权益中心: the checklist, then 刷新进度 swaps it in place and counts the new course.
+    page.get_by_role("navigation", name="主导航").get_by_role("link", name="权益中心").click()
     page.wait_for_url(f"{live_server.url}/levels/")
     expect(page.get_by_role("heading", name="升级到 LV4 的任务")).to_be_visible()
     page.evaluate("window.stillThisPage = true")
     page.get_by_role("button", name="刷新进度").click()
     expect(page.locator("#progress .refreshed")).to_have_text("刚刚刷新")
+    expect(page.locator(".req-row", has_text="完成学院课程").first).to_contain_text("9 / ≥ 10")
     expect(page.locator("#toasts .toast").last).to_have_text("进度已刷新")
     assert page.evaluate("window.stillThisPage === true"), "刷新进度 reloaded the page instead of swapping"
     shot(page, "levels", size)
