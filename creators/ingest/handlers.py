@@ -191,37 +191,30 @@ class FansHandler(LineHandler):
 
     type = "fans"
     order = 20
+    model, field = FansDaily, "fans"
 
     def parse(self, obj: dict[str, Any]) -> dict[str, Any]:
         return {"date": fields.day(obj, "date"), "fans": fields.count(obj, "fans", required=True)}
 
     def write(self, lines: list[ParsedLine], *, ingest: IngestContext) -> None:
         rows = [
-            (line.creator_pk, line.values["date"], line.values["fans"])
+            (line.creator_pk, line.values["date"], line.values[self.field])
             for line in last_wins(lines, lambda line: (line.creator_pk, line.values["date"]))
         ]
         upsert_rows(
-            FansDaily, ("creator", "date", "fans"), rows, unique_fields=("creator", "date"), update_fields=("fans",)
-        )
+            self.model, ("creator", "date", self.field), rows, unique_fields=("creator", "date"),
+            update_fields=(self.field,),
+        )  # fmt: skip
 
 
-class CreditHandler(LineHandler):
+class CreditHandler(FansHandler):
     """``credit``: the credit score (0–100) from that day on, one row per creator and day."""
 
     type = "credit"
-    order = 20
+    model, field = CreditDaily, "score"
 
     def parse(self, obj: dict[str, Any]) -> dict[str, Any]:
         return {"date": fields.day(obj, "date"), "score": fields.integer_between(obj, "score", 0, 100, required=True)}
-
-    def write(self, lines: list[ParsedLine], *, ingest: IngestContext) -> None:
-        rows = [
-            (line.creator_pk, line.values["date"], line.values["score"])
-            for line in last_wins(lines, lambda line: (line.creator_pk, line.values["date"]))
-        ]
-        upsert_rows(
-            CreditDaily, ("creator", "date", "score"), rows, unique_fields=("creator", "date"), update_fields=("score",)
-        )
 
 
 class OrderHandler(LineHandler):
