@@ -182,7 +182,8 @@ def chunk_process(chunk_id: int) -> bool:
     a crash rolls the whole chunk back so a re-run starts clean. Returns False if it was already done."""
     JobChunk.objects.filter(pk=chunk_id).update(attempts=F("attempts") + 1, started_at=timezone.now())
     with transaction.atomic():
-        chunk = JobChunk.objects.select_for_update().select_related("run").get(pk=chunk_id)
+        # Lock the chunk row only (``of``): workers on other chunks of the run must not queue on the run's row.
+        chunk = JobChunk.objects.select_for_update(of=("self",)).select_related("run").get(pk=chunk_id)
         if chunk.status == JobChunk.Status.DONE:
             return False
         run = chunk.run
@@ -193,9 +194,11 @@ def chunk_process(chunk_id: int) -> bool:
             rules=Rules.from_snapshot(run.rules_snapshot),
             catalogue=catalogue_load(),
         )
-        now = timezone.now()
-        JobChunk.objects.filter(pk=chunk.pk).update(status=JobChunk.Status.DONE, stats=stats, finished_at=now)
-        JobRun.objects.filter(pk=run.pk).update(heartbeat_at=now)
+        JobChunk.objects.filter(pk=chunk.pk).update(
+            status=JobChunk.Status.DONE, stats=stats, finished_at=timezone.now()
+        )
+    # After commit, for the same reason: a heartbeat inside the chunk's transaction would hold the run's row.
+    JobRun.objects.filter(pk=run.pk).update(heartbeat_at=timezone.now())
     return True
 
 
