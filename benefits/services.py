@@ -258,10 +258,10 @@ def entitlement_claim(*, creator: Creator, entitlement_id: int, at: datetime | N
     if updated:
         return entitlement
     if entitlement.status == EntitlementStatus.CLAIMED:
-        raise ApplicationError("已领取", code="already_claimed")
+        raise ApplicationError(gettext("已领取"), code="already_claimed")
     if entitlement.status == EntitlementStatus.LAPSED:
-        raise ApplicationError("该权益已失效:当前等级不再包含此权益,恢复等级后可重新领取。", code="lapsed")
-    raise ApplicationError("该权益由系统或运营发放,无需领取。", code="not_claimable")
+        raise ApplicationError(gettext("该权益已失效:当前等级不再包含此权益,恢复等级后可重新领取。"), code="lapsed")
+    raise ApplicationError(gettext("该权益由系统或运营发放,无需领取。"), code="not_claimable")
 
 
 # --- featured cases (学院精选案例, FAQ Q10) ------------------------------------------------------------
