@@ -27,6 +27,7 @@ from benefits.models import (
 )
 from creators.models import AssistantMessage, Creator
 from levels import selectors as level_selectors
+from levels.evaluation import evaluate_reward
 from levels.metrics import mean, measure_creator_cycle
 from levels.models import Comparison, RequirementCode
 from levels.rules import Rules, load_rules
@@ -301,7 +302,7 @@ def reward_progress(*, creator: Creator, standing: Standing) -> RewardProgress |
         days_left=days_left(at, cycle.end),
         orders=orders,
         plays=plays,
-        passed=orders.met and any(row.met for row in plays),
+        passed=evaluate_reward(facts, standing.level, standing.rules).passed,
     )
 
 
