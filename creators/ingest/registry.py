@@ -5,6 +5,7 @@ types from its ``AppConfig.ready()`` (academy: ``course_progress``). That keeps 
 the ingest never imports the apps that feed it.
 """
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, ClassVar
@@ -39,7 +40,7 @@ class IngestContext:
     caches: dict[str, dict[Any, Any]] = field(default_factory=dict)
 
 
-class LineHandler:
+class LineHandler(ABC):
     """One ``type`` of feed line: how to validate a line and how to write a batch of them.
 
     Every type except ``creator`` is about an existing creator: the ingest validates the line's
@@ -51,15 +52,15 @@ class LineHandler:
     # (submissions link content written in the same batch). ``creator`` is always first.
     order: ClassVar[int] = 50
 
+    @abstractmethod
     def parse(self, obj: dict[str, Any]) -> dict[str, Any]:
         """Validate one decoded line; return the values ``write`` needs or raise ``LineError``."""
-        raise NotImplementedError
 
+    @abstractmethod
     def write(self, lines: list[ParsedLine], *, ingest: IngestContext) -> None:
         """Store one batch of valid lines, in line order, with a constant number of queries."""
-        raise NotImplementedError
 
-    def finish(self, *, ingest: IngestContext) -> None:
+    def finish(self, *, ingest: IngestContext) -> None:  # noqa: B027 - a hook: most types need none
         """Called once after the last batch of an ingest that stored lines of this type."""
 
 
