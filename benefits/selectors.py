@@ -1,5 +1,6 @@
 """Reads of the benefits ledger."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -168,3 +169,23 @@ def cases_online() -> QuerySet[FeaturedCase]:
         .select_related("creator")
         .order_by("-reviewed_at", "-pk")
     )
+
+
+@dataclass(frozen=True)
+class CardTerms:
+    """What a guarantee card is worth, how long it lasts, and the lowest level whose basic benefits
+    include cards: read from the catalogue, so the pages say what the jobs do."""
+
+    amount: Decimal
+    valid_days: int
+    first_level: int | None
+
+
+def card_terms(*, catalogue: Iterable[LevelBenefit] | None = None) -> CardTerms | None:
+    rows = catalogue if catalogue is not None else catalogue_rows()
+    cards = [r for r in rows if r.benefit.unit_amount is not None and r.benefit.valid_days]
+    if not cards:
+        return None
+    benefit = cards[0].benefit
+    basic_levels = [r.level for r in cards if r.kind == BenefitKind.BASIC]
+    return CardTerms(benefit.unit_amount, benefit.valid_days, min(basic_levels, default=None))

@@ -580,6 +580,7 @@ class BenefitsPage:
     reward_offers: list[Offered]  # what passing ``cycle`` would give, at the held level
     next_offers: list[Offered]
     wallet: Wallet
+    card_terms: benefit_selectors.CardTerms | None
     dispatch: Dispatch | None
     counts: dict[str, int] = field(default_factory=dict)
 
@@ -648,6 +649,7 @@ def benefits_page(*, creator: Creator, at: datetime) -> BenefitsPage:
         reward_offers=reward_offers,
         next_offers=next_offers,
         wallet=Wallet(cards),
+        card_terms=benefit_selectors.card_terms(catalogue=catalogue),
         dispatch=dispatch,
         counts=counts,
     )

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from benefits.card_selectors import cards_usable, entries_of
 from benefits.card_services import task_join_with_card
 from benefits.models import GuaranteeCard
+from benefits.selectors import card_terms
 from creators.models import PortalEvent, SubmissionTask
 from creators.selectors import contents_to_submit, task_get, task_is_open, tasks_open
 from creators.services import event_record
@@ -58,6 +59,7 @@ def _task_context(request: CreatorRequest, task: SubmissionTask, *, at: datetime
         "form": form,
         "contents": [],
         "cards": [],
+        "card_terms": card_terms() if task.is_guarantee else None,
     }
     if is_open:
         context["form"] = form or JoinForm(creator=request.creator, task=task, at=at)
