@@ -2,7 +2,7 @@
 ingest from ``AcademyConfig.ready()``: academy stands on creators, so it plugs in from above."""
 
 from collections import defaultdict
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import reduce
 from operator import or_
 from typing import Any, NamedTuple
@@ -12,6 +12,9 @@ from django.db.models import Q
 from creators.ingest import IngestContext, LineHandler, ParsedLine, fields, ids_by_code, upsert_rows
 
 from .models import Course, CourseProgress
+
+# When an undated report of a completed course counts from [decision]: before any assessment.
+UNDATED = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 class Progress(NamedTuple):
@@ -28,11 +31,14 @@ def progress_merge(current: Progress | None, *, completion: float, at: datetime 
     - ``completed_at`` is the earliest ``at`` of any report at or above ``Course.COMPLETED_AT`` and is
       never cleared: a course completed "ever" stays completed (program.md §1 courses_completed),
       and reports arriving out of order give the same row.
-    - A report without ``at`` is taken as of ``now`` (one instant per ingest), but only when it changes
-      the completion: re-sending the same undated report is not news, which keeps a re-load idempotent.
+    - A report without ``at`` updates the figure as of ``now`` (one instant per ingest), but only when
+      it changes the completion: re-sending the same undated report is not news, which keeps a re-load
+      idempotent. If it reaches the bar, the course counts as completed since ``UNDATED``: its time is
+      unknown and the rule is "ever", so it counts for an assessment at any instant — also for a
+      back-fill of a past month, which stamping it with the ingest time would miss.
     """
     reported_at = at or now
-    reached_at = reported_at if completion >= Course.COMPLETED_AT else None
+    reached_at = (at or UNDATED) if completion >= Course.COMPLETED_AT else None
     if current is None:
         return Progress(completion, reported_at, reached_at)
     candidates = [moment for moment in (current.completed_at, reached_at) if moment is not None]

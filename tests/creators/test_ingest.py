@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from academy.ingest import Progress, progress_merge
+from academy.ingest import UNDATED, Progress, progress_merge
 from academy.models import Course, CourseProgress
 from creators.ingest import ingest_lines
 from creators.models import (
@@ -627,7 +627,7 @@ def test_course_progress_in_separate_batches_gives_the_same_row(feed, creator):
     assert progress() == (0.5, utc(2026, 1, 6), utc(2026, 1, 5))
 
 
-def test_course_progress_without_at_is_stamped_with_the_ingest_time_and_reloads_unchanged(feed, creator):
+def test_course_progress_without_at_counts_as_completed_for_any_assessment_and_reloads_unchanged(feed, creator):
     before = datetime.now(UTC)
     feed([progress_line(completion=0.8)])
     first = progress()
@@ -635,7 +635,8 @@ def test_course_progress_without_at_is_stamped_with_the_ingest_time_and_reloads_
     feed([progress_line(completion=0.8)])
 
     assert first[0] == 0.8
-    assert before <= first[1] == first[2] <= datetime.now(UTC)
+    assert before <= first[1] <= datetime.now(UTC)  # the figure is as of the ingest
+    assert first[2] == UNDATED  # the completion counts for a back-filled assessment too
     assert progress() == first
 
 
@@ -644,7 +645,7 @@ def test_progress_merge_rules():
     t1, t2 = utc(2026, 1, 1), utc(2026, 1, 2)
     current = Progress(0.5, t2, None)
 
-    assert progress_merge(None, completion=0.9, at=None, now=now) == Progress(0.9, now, now)
+    assert progress_merge(None, completion=0.9, at=None, now=now) == Progress(0.9, now, UNDATED)
     assert progress_merge(current, completion=0.9, at=t1, now=now) == Progress(0.5, t2, t1)
     assert progress_merge(current, completion=0.1, at=t2, now=now) == Progress(0.1, t2, None)
     assert progress_merge(current, completion=0.5, at=None, now=now) == current
