@@ -205,14 +205,24 @@ def assess_monthly(workers: int) -> JobRun:
     return run
 
 
-def evaluate_only() -> float:
-    """The batch path's reads and decisions without its writes (what ``--dry-run`` does), one process:
-    the like-for-like comparison with the floor."""
-    rules = load_rules()
+def _evaluate_range(bounds: tuple[int, int]) -> None:
+    evaluate_levels_chunk(first_id=bounds[0], last_id=bounds[1], at=AT, rules=load_rules(), upgrade_only=False)
+
+
+def evaluate_only(workers: int) -> float:
+    """The batch path's reads and decisions without its writes (what ``--dry-run`` does), over the same
+    worker processes as the run: the like-for-like comparison with the floor, which PostgreSQL itself
+    may run with parallel workers."""
     started = time.perf_counter()
     ids = Creator.objects.order_by("pk").values_list("pk", flat=True).iterator(chunk_size=10_000)
-    for first, last in jobs.chunk_ranges(ids, settings.ASSESS_CHUNK_SIZE):
-        evaluate_levels_chunk(first_id=first, last_id=last, at=AT, rules=rules, upgrade_only=False)
+    ranges = list(jobs.chunk_ranges(ids, settings.ASSESS_CHUNK_SIZE))
+    if workers == 1:
+        for bounds in ranges:
+            _evaluate_range(bounds)
+    else:
+        connections.close_all()
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            pool.map(_evaluate_range, ranges, chunksize=1)
     return time.perf_counter() - started
 
 
@@ -243,7 +253,7 @@ def main() -> None:
     n = Creator.objects.count()
 
     floor_s = floor_scan()
-    evaluate_s = evaluate_only()
+    evaluate_s = evaluate_only(args.workers)
     started = time.perf_counter()
     run = assess_monthly(args.workers)
     batch_s = time.perf_counter() - started
