@@ -43,9 +43,8 @@ def insert_for_each(
     if update:
         assignments = ", ".join(f"{qn(c)} = excluded.{qn(c)}" for c in update)
         when = update_when.replace("old.", f"{qn(table)}.").replace("new.", "excluded.")
-        on_conflict = (
-            f"ON CONFLICT ({', '.join(qn(c) for c in conflict)}) DO UPDATE SET {assignments}"
-            + (f" WHERE {when}" if when else "")
+        on_conflict = f"ON CONFLICT ({', '.join(qn(c) for c in conflict)}) DO UPDATE SET {assignments}" + (
+            f" WHERE {when}" if when else ""
         )
     sql = (
         f"INSERT INTO {qn(table)} ({qn('creator_id')}, {', '.join(qn(c) for c in columns)}) "

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from creators.models import Creator
+from lib.format import round_count
 
 # Common industries offered as checkboxes; a value the creator already has (e.g. from the data
 # platform) stays offered and checked even when it is not in this list.
@@ -22,13 +23,6 @@ QUOTE_KINDS = (
     ("video_21_60s", gettext_lazy("21-60秒视频")),
     ("video_60s_plus", gettext_lazy("60秒以上视频")),
 )
-
-
-def wan(value: int) -> str:
-    """A follower line as Chinese readers say it: 100000 → "10万", 10000 → "1万", 12345 → "12,345"."""
-    if value >= 10_000 and value % 1_000 == 0:
-        return f"{value / 10_000:g}万"
-    return f"{value:,}"
 
 
 class ProfileForm(forms.Form):
@@ -103,10 +97,10 @@ class ProfileForm(forms.Form):
         return [self[f"quote_{kind}"] for kind, _label in self.quote_kinds]
 
     def spread_reason(self) -> str:
-        return _("粉丝 %(fans)s以上可开通传播任务") % {"fans": wan(self.large_creator_fans)}
+        return _("粉丝 %(fans)s以上可开通传播任务") % {"fans": round_count(self.large_creator_fans)}
 
     def submission_reason(self) -> str:
-        return _("粉丝 %(fans)s以上可开通投稿任务") % {"fans": wan(self.tasks_min_fans)}
+        return _("粉丝 %(fans)s以上可开通投稿任务") % {"fans": round_count(self.tasks_min_fans)}
 
     def clean(self) -> dict:
         data = super().clean()
@@ -116,7 +110,8 @@ class ProfileForm(forms.Form):
         if data.get("submission_enabled") and not self.can_submission:
             self.add_error("submission_enabled", self.submission_reason())
         if self.is_large and not self.quotes() and not any(f"quote_{k}" in self.errors for k, _l in self.quote_kinds):
-            self.quote_error = _("粉丝 %(fans)s以上须至少设置一项报价。") % {"fans": wan(self.large_creator_fans)}
+            fans = round_count(self.large_creator_fans)
+            self.quote_error = _("粉丝 %(fans)s以上须至少设置一项报价。") % {"fans": fans}
             self.add_error(None, forms.ValidationError(self.quote_error, code="quote_required"))
         return data
 

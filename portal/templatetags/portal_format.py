@@ -18,7 +18,19 @@ def figure(value) -> str:
 
 @register.filter
 def money(value) -> str:
-    return "" if value is None else fmt.money(value)
+    return "—" if value is None else fmt.money(value)
+
+
+@register.filter
+def wan(value: int) -> str:
+    """A round threshold: 100000 → 10万."""
+    return fmt.round_count(value)
+
+
+@register.filter
+def percent(value: float | None) -> int:
+    """0.45 → 45 (for ``--pct`` and labels)."""
+    return round((value or 0) * 100)
 
 
 @register.filter

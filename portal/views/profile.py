@@ -14,7 +14,7 @@ from levels.metrics import Facts, level_metrics
 from levels.rules import Rules, load_rules
 from portal import clock
 from portal.access import CreatorRequest, creator_required
-from portal.forms_profile import ProfileForm, wan
+from portal.forms_profile import ProfileForm, round_count
 
 PAGE_CODES = ("profile_complete", "tasks_enabled", "quote_set")
 
@@ -33,14 +33,14 @@ def requirement_rows(*, creator: Creator, fans: int, has_quote: bool, rules: Rul
     notes = {
         "profile_complete": _("达人介绍、所在地域、至少 1 个擅长行业"),
         "tasks_enabled": (
-            _("粉丝 %(fans)s以上: 须开通投稿与传播任务") % {"fans": wan(rules.large_creator_fans)}
+            _("粉丝 %(fans)s以上: 须开通投稿与传播任务") % {"fans": round_count(rules.large_creator_fans)}
             if large
-            else _("粉丝 %(min)s以上开通投稿任务") % {"min": wan(rules.tasks_min_fans)}
+            else _("粉丝 %(min)s以上开通投稿任务") % {"min": round_count(rules.tasks_min_fans)}
         ),
         "quote_set": (
-            _("粉丝 %(fans)s以上须至少设置一项报价") % {"fans": wan(rules.large_creator_fans)}
+            _("粉丝 %(fans)s以上须至少设置一项报价") % {"fans": round_count(rules.large_creator_fans)}
             if large
-            else _("粉丝 %(fans)s以下无需设置") % {"fans": wan(rules.large_creator_fans)}
+            else _("粉丝 %(fans)s以下无需设置") % {"fans": round_count(rules.large_creator_fans)}
         ),
     }
     seen: dict[str, dict] = {}
