@@ -152,6 +152,9 @@ class OrderStatus(models.TextChoices):
 
 
 class Order(models.Model):
+    # Orders that count for the program: completed, and neither 全民任务 nor 小游戏任务 (program.md §1–§2).
+    COUNTED = Q(status=OrderStatus.COMPLETED) & ~Q(kind__in=[OrderKind.MASS, OrderKind.MINIGAME])
+
     external_id = models.CharField(max_length=64, unique=True)
     creator = models.ForeignKey(Creator, on_delete=models.CASCADE, related_name="orders", db_index=False)
     kind = models.CharField(max_length=10, choices=OrderKind.choices)

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 
 from lib.periods import local_date
 
-from .models import Content, Creator, FansDaily, Order, OrderKind, OrderStatus, SubmissionEntry, SubmissionTask
+from .models import Content, Creator, FansDaily, Order, SubmissionEntry, SubmissionTask
 
 
 def _open_at(at: datetime) -> Q:
@@ -98,13 +98,7 @@ def stats_window(*, creator: Creator, at: datetime, days: int, spans: int = 5) -
     totals = Content.objects.filter(published, creator=creator).aggregate(
         posts=Count("pk"), plays=Sum("effective_plays"), likes=Sum("likes"), **per_span
     )
-    orders = (
-        Order.objects.filter(
-            creator=creator, status=OrderStatus.COMPLETED, completed_at__gte=start, completed_at__lt=at
-        )
-        .exclude(kind__in=[OrderKind.MASS, OrderKind.MINIGAME])
-        .count()
-    )
+    orders = Order.objects.filter(Order.COUNTED, creator=creator, completed_at__gte=start, completed_at__lt=at).count()
     return WindowStats(
         start=start,
         end=at,

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from fractions import Fraction
 
-from django.db.models import Count, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, OuterRef, Subquery, Sum
 
 from academy.models import CourseProgress
 from creators.models import (
@@ -33,9 +33,6 @@ from creators.models import (
 from lib.periods import local_date, window
 
 from .rules import Rules
-
-# Orders that count for the program: completed, and neither 全民任务 nor 小游戏任务 (program.md §1–§2).
-COUNTED_ORDER = Q(status=OrderStatus.COMPLETED) & ~Q(kind__in=[OrderKind.MASS, OrderKind.MINIGAME])
 
 
 @dataclass
@@ -152,7 +149,7 @@ def measure_chunk(first_id: int, last_id: int, at: datetime, rules: Rules) -> di
 
     counts = [
         (SubmissionEntry.objects.filter(**in_range, submitted_at__gte=start, submitted_at__lt=end), "submissions"),
-        (Order.objects.filter(COUNTED_ORDER, **in_range, completed_at__gte=start, completed_at__lt=end), "orders"),
+        (Order.objects.filter(Order.COUNTED, **in_range, completed_at__gte=start, completed_at__lt=end), "orders"),
         (CourseProgress.objects.filter(**in_range, completed_at__lt=at), "courses_completed"),
     ]
     for queryset, attr in counts:
@@ -166,7 +163,7 @@ def measure_cycle_chunk(first_id: int, last_id: int, start: datetime, end: datet
     in_range = {"creator_id__gte": first_id, "creator_id__lte": last_id}
     facts: dict[int, CycleFacts] = defaultdict(CycleFacts)
     orders = (
-        Order.objects.filter(COUNTED_ORDER, **in_range, completed_at__gte=start, completed_at__lt=end)
+        Order.objects.filter(Order.COUNTED, **in_range, completed_at__gte=start, completed_at__lt=end)
         .values("creator_id")
         .annotate(n=Count("id"))
         .values_list("creator_id", "n")

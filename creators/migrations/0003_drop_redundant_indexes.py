@@ -5,49 +5,83 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('creators', '0002_operators_group'),
+        ("creators", "0002_operators_group"),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='portalevent',
-            name='event_creator_name_at',
+            model_name="portalevent",
+            name="event_creator_name_at",
         ),
         migrations.AlterField(
-            model_name='content',
-            name='creator',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='contents', to='creators.creator'),
+            model_name="content",
+            name="creator",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="contents",
+                to="creators.creator",
+            ),
         ),
         migrations.AlterField(
-            model_name='creditdaily',
-            name='creator',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='credit_daily', to='creators.creator'),
+            model_name="creditdaily",
+            name="creator",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="credit_daily",
+                to="creators.creator",
+            ),
         ),
         migrations.AlterField(
-            model_name='fansdaily',
-            name='creator',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='fans_daily', to='creators.creator'),
+            model_name="fansdaily",
+            name="creator",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="fans_daily",
+                to="creators.creator",
+            ),
         ),
         migrations.AlterField(
-            model_name='order',
-            name='creator',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='orders', to='creators.creator'),
+            model_name="order",
+            name="creator",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="orders",
+                to="creators.creator",
+            ),
         ),
         migrations.AlterField(
-            model_name='portalevent',
-            name='creator',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='events', to='creators.creator'),
+            model_name="portalevent",
+            name="creator",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="events",
+                to="creators.creator",
+            ),
         ),
         migrations.AlterField(
-            model_name='quote',
-            name='creator',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='quotes', to='creators.creator'),
+            model_name="quote",
+            name="creator",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="quotes",
+                to="creators.creator",
+            ),
         ),
         migrations.AlterField(
-            model_name='submissionentry',
-            name='creator',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='submissions', to='creators.creator'),
+            model_name="submissionentry",
+            name="creator",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="submissions",
+                to="creators.creator",
+            ),
         ),
     ]
