@@ -33,6 +33,15 @@ class BenefitKind(models.TextChoices):
     REWARD = "reward", _("奖励权益")
 
 
+class BenefitCode:
+    """Catalogue codes that code acts on by name (the seeded catalogue rows carry the same codes)."""
+
+    EXTRA_DISPATCH = "extra_dispatch"
+    FEATURED_CASE = "featured_case"
+    CLIENT_RECOMMENDATION = "client_recommendation"
+    GUARANTEE_CARD = "guarantee_card"
+
+
 class Benefit(models.Model):
     """One benefit of the catalogue (program.md §3), independent of level."""
 

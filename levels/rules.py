@@ -13,6 +13,11 @@ from .models import Comparison, LevelRequirement, RequirementCode, RewardRequire
 LEVELS = (1, 2, 3, 4)
 
 
+def symbol(comparison: str) -> str:
+    """How a comparison is written for people: "≥", ">", or nothing for a yes/no requirement."""
+    return {Comparison.GTE: "≥", Comparison.GT: ">"}.get(comparison, "")
+
+
 def compare(comparison: str, threshold: int | None, value: bool | int | Fraction) -> bool:
     """Does ``value`` meet the requirement? ``>`` is strict, ``≥`` is not (program.md §1)."""
     if comparison == Comparison.REQUIRED:
@@ -41,8 +46,7 @@ class Requirement:
         """ "粉丝量 > 300,000" — the requirement as a person reads it."""
         if self.comparison == Comparison.REQUIRED:
             return self.label
-        symbol = "≥" if self.comparison == Comparison.GTE else ">"
-        return f"{self.label} {symbol} {self.threshold:,}"
+        return f"{self.label} {symbol(self.comparison)} {self.threshold:,}"
 
 
 @dataclass(frozen=True)
