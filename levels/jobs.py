@@ -6,16 +6,17 @@ split into ``JobChunk`` rows that are each processed atomically under a row lock
 the run is finished when the database says no chunk is pending (not by a chord callback); and the
 hourly reconciler starts any due period that has no run and resumes runs that stopped making progress.
 
-The same functions serve the management commands (``inline=True``: everything in this process, no
-broker) and the Celery tasks (``inline=False``: chunks fan out to workers after commit).
+The same functions serve the management commands (no ``enqueue``: everything in this process, no
+broker) and the Celery tasks, which pass an ``enqueue`` that hands each run's ``Work`` to the workers
+after commit. This module knows nothing of Celery; ``levels.tasks`` does the enqueueing. When each job is
+due comes from ``levels.schedule``.
 """
 
 import hashlib
-import logging
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -26,94 +27,28 @@ from benefits import card_services
 from benefits import services as benefit_services
 from benefits.selectors import catalogue_load
 from creators.models import Creator
-from lib.periods import Cycle, Month, at_local, local, local_date
+from lib.periods import Month, local_date
 
-from . import services
+from . import schedule, services
 from .models import JobChunk, JobRun
 from .rules import Rules, load_rules
+from .schedule import Due, instant_key
 
-log = logging.getLogger(__name__)
 Job = JobRun.Job
 CHUNKED = {Job.ASSESS_MONTHLY, Job.ASSESS_UPGRADE, Job.ASSESS_REWARDS, Job.WARN_AT_RISK}
 
 
 @dataclass(frozen=True)
-class Due:
-    period: str
-    key: str
-    at: datetime
+class Work:
+    """What is left of a run for the workers: its single step (``step``), or its pending chunks."""
+
+    run_id: int
+    step: bool = False
+    chunk_ids: tuple[int, ...] = ()
 
 
-def instant_key(at: datetime) -> str:
-    return at.astimezone(UTC).isoformat(timespec="seconds")
-
-
-def _monthly_on(now: datetime, hour: int) -> datetime:
-    """The latest "1st of the month at ``hour``:00" at or before ``now``."""
-    month = Month.of(now)
-    t = month.start + timedelta(hours=hour)
-    return t if t <= now else month.previous().start + timedelta(hours=hour)
-
-
-def _daily_at(now: datetime, hour: int, minute: int = 0) -> datetime:
-    day = local_date(now)
-    t = at_local(day, hour, minute)
-    return t if t <= now else at_local(day - timedelta(days=1), hour, minute)
-
-
-def _due_close(now: datetime) -> Due:
-    t = _monthly_on(now, 1)
-    period = Month.of(t).previous().key
-    return Due(period, period, t)
-
-
-def _due_monthly(now: datetime) -> Due:
-    t = _monthly_on(now, 2)
-    return Due(Month.of(t).key, instant_key(t), t)
-
-
-def _due_rewards(now: datetime) -> Due:
-    cycle = Cycle.of(now)
-    t = cycle.start + timedelta(hours=3)
-    if t > now:
-        cycle = cycle.previous()
-        t = cycle.start + timedelta(hours=3)
-    period = cycle.previous().key
-    return Due(period, period, t)
-
-
-def _daily(hour: int, minute: int = 0) -> Callable[[datetime], Due]:
-    def due(now: datetime) -> Due:
-        t = _daily_at(now, hour, minute)
-        return Due(local_date(t).isoformat(), instant_key(t), t)
-
-    return due
-
-
-@dataclass(frozen=True)
-class Schedule:
-    """A beat schedule (crontab fields, Asia/Shanghai) and how to name the period due at an instant."""
-
-    job: str
-    minute: str
-    hour: str
-    day_of_month: str
-    month_of_year: str
-    due: Callable[[datetime], Due]
-    words: str
-
-
-# In the order they run on the 1st: close last month, assess, then rewards; the reconciler keeps it.
-SCHEDULES = [
-    Schedule(Job.EXPIRE_CARDS, "10", "0", "*", "*", _daily(0, 10), "every day at 00:10"),
-    Schedule(Job.CLOSE_PERIOD, "0", "1", "1", "*", _due_close, "01:00 on the 1st, for the previous month"),
-    Schedule(Job.ASSESS_MONTHLY, "0", "2", "1", "*", _due_monthly, "02:00 on the 1st of every month"),
-    Schedule(Job.ASSESS_REWARDS, "0", "3", "1", "1,4,7,10", _due_rewards, "03:00 on the 1st of Jan/Apr/Jul/Oct"),
-    Schedule(Job.ASSESS_UPGRADE, "0", "4", "*", "*", _daily(4), "every day at 04:00"),
-    Schedule(Job.SETTLE_ENTRIES, "30", "5", "*", "*", _daily(5, 30), "every day at 05:30"),
-    Schedule(Job.WARN_AT_RISK, "0", "9", "*", "*", _daily(9), "every day at 09:00"),
-]
-SCHEDULE_BY_JOB = {s.job: s for s in SCHEDULES}
+# Hands ``Work`` to the workers (``levels.tasks``); without one, jobs run here and now.
+Enqueue = Callable[[Work], None]
 
 
 # --- claiming and planning -------------------------------------------------------------------------
@@ -236,34 +171,26 @@ def _run_single_step(run: JobRun) -> None:
         )
 
 
-def run_execute(run: JobRun, *, inline: bool) -> None:
-    """Work through what is left of ``run``: here and now (``inline``), or by enqueueing its pending
-    chunks for the workers once the current transaction commits."""
+def run_execute(run: JobRun, *, enqueue: Enqueue | None) -> None:
+    """Work through what is left of ``run``: here and now (no ``enqueue``), or by handing its single step
+    or its pending chunks to ``enqueue``."""
     if run.job not in CHUNKED:
-        if inline:
+        if enqueue is None:
             _run_single_step(run)
         else:
-            from .tasks import run_step  # tasks import this module
-
-            transaction.on_commit(lambda: run_step.delay(run.pk))
+            enqueue(Work(run.pk, step=True))
         return
-    pending = list(
+    pending = tuple(
         JobChunk.objects.filter(run=run, status=JobChunk.Status.PENDING).order_by("index").values_list("pk", flat=True)
     )
-    if inline:
+    if enqueue is None:
         for chunk_id in pending:
             chunk_process(chunk_id)
         run_finalize(run.pk)
-        return
-    from .tasks import chunk_run
-
-    def enqueue() -> None:
-        for chunk_id in pending:
-            chunk_run.delay(chunk_id)
-        if not pending:  # nothing to fan out (no creators): finish here
-            run_finalize(run.pk)
-
-    transaction.on_commit(enqueue)
+    elif pending:
+        enqueue(Work(run.pk, chunk_ids=pending))
+    else:  # nothing to fan out (no creators): finish here
+        run_finalize(run.pk)
 
 
 def dependency_pending(job: str, at: datetime) -> bool:
@@ -275,11 +202,14 @@ def dependency_pending(job: str, at: datetime) -> bool:
     ).exists()
 
 
-def trigger(job: str, *, due: Due, inline: bool, creator_ids: list[int] | None = None) -> tuple[JobRun, bool]:
-    """Claim ``due``'s run of ``job`` and execute it; an existing unfinished run is resumed."""
+def trigger(
+    job: str, *, due: Due, enqueue: Enqueue | None = None, creator_ids: list[int] | None = None
+) -> tuple[JobRun, bool]:
+    """Claim ``due``'s run of ``job`` and execute it (see ``run_execute``); an existing unfinished run is
+    resumed."""
     run, created = run_claim(job=job, key=due.key, period=due.period, at=due.at, creator_ids=creator_ids)
     if run.status != JobRun.Status.DONE:
-        run_execute(run, inline=inline)
+        run_execute(run, enqueue=enqueue)
         run.refresh_from_db()
     return run, created
 
@@ -295,33 +225,30 @@ def key_for(at: datetime, creator_ids: list[int] | None) -> str:
 # --- reconciling -----------------------------------------------------------------------------------
 
 
-def reconcile(*, now: datetime, inline: bool) -> list[dict]:
+def reconcile(*, now: datetime, enqueue: Enqueue | None = None) -> list[dict]:
     """Start every job whose latest due period (within the horizon) has no run, and resume runs that
-    stopped making progress. Each action happens once: ``run_claim`` is the same claim beat uses."""
+    stopped making progress, executing them as ``run_execute`` does. Each action happens once:
+    ``run_claim`` is the same claim beat uses."""
     horizon = timedelta(hours=settings.RECONCILE_HORIZON_HOURS)
     stale_before = now - timedelta(minutes=settings.JOB_STALE_MINUTES)
     actions = []
-    for schedule in SCHEDULES:
-        due = schedule.due(now)
+    for job_schedule in schedule.SCHEDULES:
+        job, due = job_schedule.job, job_schedule.due(now)
         if now - due.at > horizon:
             continue
-        if JobRun.objects.filter(job=schedule.job, period=due.period).exists():
+        if JobRun.objects.filter(job=job, period=due.period).exists():
             continue
-        if dependency_pending(schedule.job, due.at):
-            actions.append({"job": schedule.job, "period": due.period, "action": "waiting"})
+        if dependency_pending(job, due.at):
+            actions.append({"job": job, "period": due.period, "action": "waiting"})
             continue
-        run, created = trigger(schedule.job, due=due, inline=inline)
-        actions.append({"job": schedule.job, "period": due.period, "action": "started" if created else "exists"})
+        run, created = trigger(job, due=due, enqueue=enqueue)
+        actions.append({"job": job, "period": due.period, "action": "started" if created else "exists"})
     stuck = JobRun.objects.filter(status=JobRun.Status.RUNNING, heartbeat_at__lt=stale_before)
     for run in stuck:
         JobRun.objects.filter(pk=run.pk).update(heartbeat_at=now)
-        run_execute(run, inline=inline)
+        run_execute(run, enqueue=enqueue)
         actions.append({"job": run.job, "period": run.period, "action": "resumed"})
     return actions
-
-
-def due_now(job: str, now: datetime | None = None) -> Due:
-    return SCHEDULE_BY_JOB[job].due(local(now or timezone.now()))
 
 
 def level_due(at: datetime, creator_ids: list[int] | None = None) -> Due:

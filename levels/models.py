@@ -131,14 +131,12 @@ class JobRun(models.Model):
         ASSESS_REWARDS = "assess_rewards", _("奖励任务评估")
         CLOSE_PERIOD = "close_period", _("权益期结算")
         EXPIRE_CARDS = "expire_cards", _("保底卡过期")
-        COMPUTE_INDEX = "compute_index", _("星图指数")
         WARN_AT_RISK = "warn_at_risk", _("保级提醒")
         SETTLE_ENTRIES = "settle_entries", _("保底任务结算")
 
     class Status(models.TextChoices):
         RUNNING = "running", _("运行中")
         DONE = "done", _("完成")
-        FAILED = "failed", _("失败")
 
     job = models.CharField(max_length=20, choices=Job.choices)
     period = models.CharField(max_length=20, help_text=_("自然周期: 2026-12, 2026Q4 或 2026-12-05"))
@@ -149,7 +147,6 @@ class JobRun(models.Model):
     creator_ids = models.JSONField(null=True, blank=True, help_text=_("仅评估这些达人(空 = 全部)"))
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
     summary = models.JSONField(default=dict, blank=True)
-    error = models.TextField(blank=True)
     started_at = models.DateTimeField()
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

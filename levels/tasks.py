@@ -1,18 +1,37 @@
-"""Celery tasks: thin wrappers that fetch by id and call ``levels.jobs``. Beat triggers ``job_due``."""
+"""Celery tasks: thin wrappers that fetch by id and call ``levels.jobs``. Beat triggers ``job_due``.
+
+``levels.jobs`` says what is left of a run (``jobs.Work``); ``enqueue_after_commit`` is the one place
+that turns it into tasks, once the claiming transaction has committed so a worker sees the rows.
+"""
 
 from celery import shared_task
+from django.db import transaction
 from django.utils import timezone
 
-from . import jobs
+from . import jobs, schedule
+from .models import JobChunk, JobRun
 
 
-@shared_task(bind=True, max_retries=24)
+def enqueue_after_commit(work: jobs.Work) -> None:
+    """Send ``work`` to the workers after commit: a single-step run as one ``run_step``, a chunked one
+    as a ``chunk_run`` per pending chunk."""
+
+    def send() -> None:
+        if work.step:
+            run_step.delay(work.run_id)
+        for chunk_id in work.chunk_ids:
+            chunk_run.delay(chunk_id)
+
+    transaction.on_commit(send)
+
+
+@shared_task(bind=True, max_retries=24, name=schedule.JOB_TASK)
 def job_due(self, job: str) -> dict:
     """Beat entry point: run the period of ``job`` that is due now (a repeat trigger is a no-op)."""
-    due = jobs.due_now(job)
+    due = schedule.due_now(job, timezone.now())
     if jobs.dependency_pending(job, due.at):
         raise self.retry(countdown=300)  # the reward assessment waits for the monthly one
-    run, created = jobs.trigger(job, due=due, inline=False)
+    run, created = jobs.trigger(job, due=due, enqueue=enqueue_after_commit)
     return {"run": run.pk, "created": created, "status": run.status}
 
 
@@ -21,8 +40,6 @@ def job_due(self, job: str) -> dict:
 def chunk_run(chunk_id: int) -> bool:
     """Process one chunk (idempotent: a redelivered or duplicate task finds it done) and finish the run
     if it was the last."""
-    from .models import JobChunk
-
     done = jobs.chunk_process(chunk_id)
     jobs.run_finalize(JobChunk.objects.values_list("run_id", flat=True).get(pk=chunk_id))
     return done
@@ -31,11 +48,9 @@ def chunk_run(chunk_id: int) -> bool:
 @shared_task(acks_late=True, reject_on_worker_lost=True, autoretry_for=(Exception,), retry_backoff=30,
              max_retries=5)  # fmt: skip
 def run_step(run_id: int) -> None:
-    from .models import JobRun
-
-    jobs.run_execute(JobRun.objects.get(pk=run_id), inline=True)
+    jobs.run_execute(JobRun.objects.get(pk=run_id), enqueue=None)
 
 
-@shared_task
+@shared_task(name=schedule.RECONCILE_TASK)
 def reconcile() -> list[dict]:
-    return jobs.reconcile(now=timezone.now(), inline=False)
+    return jobs.reconcile(now=timezone.now(), enqueue=enqueue_after_commit)

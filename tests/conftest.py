@@ -43,8 +43,7 @@ MIGRATION_DATA = (
     ("creators.migrations.0002_operators_group", "create_group"),
     ("levels.migrations.0002_seed_rule_set", "seed"),
     ("benefits.migrations.0002_seed_catalogue", "seed"),
-    ("levels.migrations.0004_beat_schedule", "register"),
-    ("levels.migrations.0005_settle_entries_job", "register"),
+    ("levels.schedule", "beat_schedule_sync"),  # what migration 0004 runs
 )
 
 

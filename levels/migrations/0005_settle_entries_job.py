@@ -1,31 +1,13 @@
+"""The settle_entries job. Its beat entry is written by 0004 with the rest of ``levels.schedule``; a
+database that applied this migration before it lost its own ``RunPython`` already has the entry."""
+
 from django.db import migrations, models
 
 
-def register(apps, schema_editor):
-    """Every day at 05:30: settle the entries of closed guarantee tasks (program.md §3)."""
-    CrontabSchedule = apps.get_model("django_celery_beat", "CrontabSchedule")
-    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
-    crontab, _ = CrontabSchedule.objects.get_or_create(
-        minute="30", hour="5", day_of_month="*", month_of_year="*", day_of_week="*", timezone="Asia/Shanghai"
-    )
-    PeriodicTask.objects.update_or_create(
-        name="settle_entries",
-        defaults={"task": "levels.tasks.job_due", "crontab": crontab, "args": '["settle_entries"]', "enabled": True},
-    )
-
-
-def unregister(apps, schema_editor):
-    apps.get_model("django_celery_beat", "PeriodicTask").objects.filter(name="settle_entries").delete()
-
-
 class Migration(migrations.Migration):
-    dependencies = [
-        ("levels", "0004_beat_schedule"),
-        ("django_celery_beat", "0019_alter_periodictasks_options"),
-    ]
+    dependencies = [("levels", "0004_beat_schedule")]
 
     operations = [
-        migrations.RunPython(register, unregister),
         migrations.AlterField(
             model_name="jobrun",
             name="job",

@@ -1,21 +1,25 @@
 """The job machinery's own guarantees: one run per period, crash-safe chunks, the reconciler, beat."""
 
+import json
 import threading
 from datetime import datetime, timedelta
 from io import StringIO
 
 import pytest
+from celery.schedules import crontab
+from django.apps import apps as django_apps
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django_celery_beat.models import PeriodicTask
+from django.utils import timezone
+from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
 from benefits import services as benefit_services
 from benefits.models import DouPlusCredit, Entitlement, GuaranteeCard
 from creators.models import AssistantMessage
-from levels import jobs, tasks
+from levels import jobs, schedule, tasks
 from levels.models import Assessment, CreatorLevel, JobRun, LevelChange
-from lib.periods import TZ
+from lib.periods import TZ, local
 from tests.builders import AT, creator_at_level
 
 Job = JobRun.Job
@@ -31,53 +35,180 @@ def ledger() -> dict:
     }
 
 
-@pytest.mark.django_db
 def test_due_periods_follow_the_schedule():
     now = datetime(2027, 1, 1, 2, 30, tzinfo=TZ)
-    assert jobs.due_now(Job.CLOSE_PERIOD, now) == jobs.Due("2026-12", "2026-12", datetime(2027, 1, 1, 1, tzinfo=TZ))
-    monthly = jobs.due_now(Job.ASSESS_MONTHLY, now)
+    close = schedule.due_now(Job.CLOSE_PERIOD, now)
+    assert close == schedule.Due("2026-12", "2026-12", datetime(2027, 1, 1, 1, tzinfo=TZ))
+    monthly = schedule.due_now(Job.ASSESS_MONTHLY, now)
     assert (monthly.period, monthly.at) == ("2027-01", datetime(2027, 1, 1, 2, tzinfo=TZ))
     # Before 03:00 on Jan 1st the latest due reward run is the one of 2026-10-01 (for 2026Q3).
-    assert jobs.due_now(Job.ASSESS_REWARDS, now).period == "2026Q3"
-    assert jobs.due_now(Job.ASSESS_REWARDS, now + timedelta(hours=1)).period == "2026Q4"
-    upgrade = jobs.due_now(Job.ASSESS_UPGRADE, now)
+    assert schedule.due_now(Job.ASSESS_REWARDS, now).period == "2026Q3"
+    assert schedule.due_now(Job.ASSESS_REWARDS, now + timedelta(hours=1)).period == "2026Q4"
+    upgrade = schedule.due_now(Job.ASSESS_UPGRADE, now)
     assert (upgrade.period, upgrade.at) == ("2026-12-31", datetime(2026, 12, 31, 4, tzinfo=TZ))
 
 
-@pytest.mark.django_db
-def test_beat_registers_every_schedule_in_shanghai_time():
-    registered = {
-        t.name: (t.task, t.args, t.crontab.minute, t.crontab.hour, t.crontab.day_of_month, t.crontab.month_of_year,
-                 str(t.crontab.timezone))
+@pytest.mark.parametrize("job_schedule", schedule.SCHEDULES, ids=lambda s: s.job)
+def test_a_job_is_due_at_the_latest_tick_of_the_crontab_beat_runs_it_on(job_schedule):
+    """The run a job claims is the one of beat's latest tick, checked with Celery's own crontab
+    arithmetic at instants spread over two years (odd steps, so every hour and weekday comes up)."""
+    cron = job_schedule.cron
+    beat = crontab(cron.minute, cron.hour, "*", cron.day_of_month, cron.month_of_year)
+    start = datetime(2026, 12, 25, 7, 11, tzinfo=TZ)
+    for step in range(0, 2 * 366 * 24 * 60, 7 * 60 + 13):
+        now = start + timedelta(minutes=step)
+        at = local(job_schedule.due(now).at)
+        fields = (at.month, at.day, at.hour, at.minute, at.second)
+        ticks = (beat.month_of_year, beat.day_of_month, beat.hour, beat.minute, {0})
+        assert all(value in allowed for value, allowed in zip(fields, ticks, strict=True)), at
+        last, until_next, _ = beat.remaining_delta(at, tz=TZ)
+        assert at <= now < last + until_next, (now, at)
+
+
+# What databases registered before the schedule had one definition: changing a name, a task, its
+# arguments or its crontab needs a migration that runs ``beat_schedule_sync`` again.
+REGISTERED = {
+    "expire_cards": ("levels.tasks.job_due", ["expire_cards"], "10 0 * *"),
+    "close_period": ("levels.tasks.job_due", ["close_period"], "0 1 1 *"),
+    "assess_levels monthly": ("levels.tasks.job_due", ["assess_monthly"], "0 2 1 *"),
+    "assess_rewards": ("levels.tasks.job_due", ["assess_rewards"], "0 3 1 1,4,7,10"),
+    "assess_levels upgrade": ("levels.tasks.job_due", ["assess_upgrade"], "0 4 * *"),
+    "settle_entries": ("levels.tasks.job_due", ["settle_entries"], "30 5 * *"),
+    "warn_at_risk": ("levels.tasks.job_due", ["warn_at_risk"], "0 9 * *"),
+    "reconcile_jobs": ("levels.tasks.reconcile", [], "30 * * *"),
+}
+
+
+def beat_rows() -> dict:
+    return {
+        t.name: (
+            t.task,
+            json.loads(t.args),
+            (t.crontab.minute, t.crontab.hour, t.crontab.day_of_month, t.crontab.month_of_year, t.crontab.day_of_week),
+            str(t.crontab.timezone),
+            t.enabled,
+        )
         for t in PeriodicTask.objects.select_related("crontab")
-    }  # fmt: skip
-    jobs_registered = {args: cron for _, (task, args, *cron, tz) in registered.items() if task.endswith("job_due")}
-    for schedule in jobs.SCHEDULES:
-        cron = [schedule.minute, schedule.hour, schedule.day_of_month, schedule.month_of_year]
-        assert jobs_registered[f'["{schedule.job}"]'] == cron, schedule.job
-    assert registered["reconcile_jobs"][:4] == ("levels.tasks.reconcile", "[]", "30", "*")
-    assert {r[-1] for r in registered.values()} == {"Asia/Shanghai"}
+    }
+
+
+@pytest.mark.django_db
+def test_beat_holds_exactly_the_schedule_in_shanghai_time():
+    defined = {
+        e.name: (
+            e.task,
+            list(e.args),
+            (e.cron.minute, e.cron.hour, e.cron.day_of_month, e.cron.month_of_year, "*"),
+            "Asia/Shanghai",
+            True,
+        )
+        for e in schedule.BEAT
+    }
+    assert beat_rows() == defined
+    assert {name: (task, args, " ".join(cron[:4])) for name, (task, args, cron, _, _) in defined.items()} == REGISTERED
+    assert {tasks.job_due.name, tasks.reconcile.name} == {schedule.JOB_TASK, schedule.RECONCILE_TASK}
+
+
+@pytest.mark.django_db
+def test_beat_schedule_sync_puts_back_a_changed_entry_and_adds_nothing_twice():
+    before = beat_rows()
+    crontabs = CrontabSchedule.objects.count()
+    PeriodicTask.objects.filter(name="close_period").update(
+        enabled=False, args="[]", crontab=CrontabSchedule.objects.create(minute="5", timezone="Asia/Shanghai")
+    )
+    PeriodicTask.objects.filter(name="warn_at_risk").delete()
+    schedule.beat_schedule_sync(django_apps)
+    schedule.beat_schedule_sync(django_apps)
+    assert beat_rows() == before
+    assert CrontabSchedule.objects.count() == crontabs + 1  # the stray one, now unused
+
+
+@pytest.fixture
+def enqueued(monkeypatch) -> list[tuple[str, int]]:
+    """Every task ``levels.tasks`` sends, as (task name, id), in order; the tasks still run (eagerly)."""
+    sent: list[tuple[str, int]] = []
+    for task in (tasks.chunk_run, tasks.run_step):
+
+        def delay(pk: int, task=task, send=task.delay):
+            sent.append((task.name, pk))
+            return send(pk)
+
+        monkeypatch.setattr(task, "delay", delay)
+    return sent
+
+
+def chunks_of(run: JobRun) -> list[tuple[str, int]]:
+    return [(tasks.chunk_run.name, pk) for pk in run.chunks.order_by("index").values_list("pk", flat=True)]
 
 
 @pytest.mark.django_db
 def test_beat_task_fans_out_chunks_after_commit_and_finishes_from_the_database(
-    settings, django_capture_on_commit_callbacks, monkeypatch
+    settings, django_capture_on_commit_callbacks, monkeypatch, enqueued
 ):
     settings.ASSESS_CHUNK_SIZE = 2
     for level in (1, 2, 3, 4, 0):
         creator_at_level(level)
-    monkeypatch.setattr(jobs, "due_now", lambda job, now=None: jobs.Due("2026-12", jobs.instant_key(AT), AT))
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+    monkeypatch.setattr(schedule, "due_now", lambda job, now: schedule.Due("2026-12", schedule.instant_key(AT), AT))
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
         tasks.job_due.apply(args=[Job.ASSESS_MONTHLY])
-    assert len(callbacks) >= 1
+    assert enqueued == []  # nothing leaves before the run and its chunks are committed
+    assert len(callbacks) == 1
+    callbacks[0]()
     run = JobRun.objects.get()
+    assert len(enqueued) == 3
+    assert enqueued == chunks_of(run)  # one task per chunk, each chunk once, in order
     assert (run.status, run.summary["assessed"], run.chunks.count()) == ("done", 5, 3)
     # A second beat trigger of the same period (two schedulers) finds the run and does nothing.
     before = ledger()
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
         result = tasks.job_due.apply(args=[Job.ASSESS_MONTHLY]).get()
     assert result["created"] is False
-    assert ledger() == before
+    assert (callbacks, len(enqueued), ledger()) == ([], 3, before)
+
+
+@pytest.mark.django_db
+def test_reconcile_task_sends_each_started_run_to_the_workers_after_commit(
+    settings, django_capture_on_commit_callbacks, monkeypatch, enqueued
+):
+    settings.ASSESS_CHUNK_SIZE = 2
+    for level in (1, 2, 3):
+        creator_at_level(level)
+    now = AT + timedelta(hours=3, minutes=30)  # 05:30 on the 1st: beat was down all night
+    monkeypatch.setattr(timezone, "now", lambda: now)  # one clock for the task, heartbeats and staleness
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        actions = tasks.reconcile.apply().get()
+    assert enqueued == []
+    for callback in callbacks:
+        callback()
+    runs = list(JobRun.objects.order_by("pk"))
+    # Every schedule but the quarter's rewards (last due on Oct 1st, beyond the horizon) was started.
+    assert [(a["job"], a["action"]) for a in actions] == [(r.job, "started") for r in runs]
+    assert {r.job for r in runs} == {s.job for s in schedule.SCHEDULES} - {Job.ASSESS_REWARDS}
+    # A single-step run is one run_step; a chunked one a chunk_run per chunk (two here).
+    expected = [e for r in runs for e in (chunks_of(r) if r.job in jobs.CHUNKED else [(tasks.run_step.name, r.pk)])]
+    assert enqueued == expected
+    assert len(enqueued) == 3 * 2 + 3
+    assert {r.status for r in JobRun.objects.all()} == {"done"}
+
+
+@pytest.mark.django_db
+def test_reconcile_task_resumes_a_stuck_run_by_sending_only_its_pending_chunks(
+    settings, django_capture_on_commit_callbacks, monkeypatch, enqueued
+):
+    settings.ASSESS_CHUNK_SIZE = 1
+    for level in (1, 2, 3):
+        creator_at_level(level)
+    run, _ = jobs.run_claim(job=Job.ASSESS_MONTHLY, key="stuck", period="2026-12", at=AT)
+    done, *pending = chunks_of(run)
+    jobs.chunk_process(done[1])
+    JobRun.objects.filter(pk=run.pk).update(heartbeat_at=AT - timedelta(hours=2))
+    monkeypatch.setattr(schedule, "SCHEDULES", [])  # nothing new is due: only the resumption
+    monkeypatch.setattr(timezone, "now", lambda: AT + timedelta(days=10))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.reconcile.apply().get() == [{"job": Job.ASSESS_MONTHLY, "period": "2026-12", "action": "resumed"}]
+    assert enqueued == pending
+    run.refresh_from_db()
+    assert (run.status, run.summary["assessed"]) == ("done", 3)
 
 
 @pytest.mark.django_db
@@ -97,7 +228,7 @@ def test_a_chunk_killed_midway_and_rerun_gives_the_same_totals(settings, monkeyp
     monkeypatch.setattr(benefit_services, "grant_level_benefits", dies_in_second_chunk)
     due = jobs.level_due(AT)
     with pytest.raises(SystemExit):
-        jobs.trigger(Job.ASSESS_MONTHLY, due=due, inline=True)
+        jobs.trigger(Job.ASSESS_MONTHLY, due=due)
     run = JobRun.objects.get()
     assert run.status == "running"
     assert list(run.chunks.order_by("index").values_list("status", flat=True)) == ["done", "pending", "pending"]
@@ -105,7 +236,7 @@ def test_a_chunk_killed_midway_and_rerun_gives_the_same_totals(settings, monkeyp
     assert CreatorLevel.objects.count() == 2
 
     monkeypatch.undo()
-    jobs.trigger(Job.ASSESS_MONTHLY, due=due, inline=True)  # the operator re-runs the same command
+    jobs.trigger(Job.ASSESS_MONTHLY, due=due)  # the operator re-runs the same command
     run.refresh_from_db()
     assert (run.status, run.summary) == ("done", {"assessed": 5, "up": 5, "down": 0, "same": 0})
     levels = list(CreatorLevel.objects.values_list("level", flat=True))
@@ -118,14 +249,14 @@ def test_a_chunk_killed_midway_and_rerun_gives_the_same_totals(settings, monkeyp
 def test_reconciler_runs_a_missed_month_once():
     creator = creator_at_level(2)
     now = AT + timedelta(hours=3, minutes=30)  # 05:30 on the 1st: beat was down at 01:00, 02:00 and 04:00
-    actions = jobs.reconcile(now=now, inline=True)
+    actions = jobs.reconcile(now=now)
     started = {a["job"] for a in actions if a["action"] == "started"}
     assert {Job.CLOSE_PERIOD, Job.ASSESS_MONTHLY, Job.ASSESS_UPGRADE, Job.EXPIRE_CARDS} <= started
     monthly = JobRun.objects.get(job=Job.ASSESS_MONTHLY)
     assert (monthly.period, monthly.at, monthly.status) == ("2026-12", AT, "done")
     assert CreatorLevel.objects.get(creator=creator).level == 2
     before = ledger()
-    assert jobs.reconcile(now=now + timedelta(hours=1), inline=True) == []
+    assert jobs.reconcile(now=now + timedelta(hours=1)) == []
     assert ledger() == before
     assert JobRun.objects.filter(job=Job.ASSESS_MONTHLY).count() == 1
 
@@ -134,19 +265,17 @@ def test_reconciler_runs_a_missed_month_once():
 def test_reconciler_leaves_old_periods_to_operators(settings):
     settings.RECONCILE_HORIZON_HOURS = 48
     now = AT + timedelta(days=5)
-    jobs.reconcile(now=now, inline=True)
+    jobs.reconcile(now=now)
     assert not JobRun.objects.filter(job=Job.ASSESS_MONTHLY).exists()
 
 
 @pytest.mark.django_db
 def test_reconciler_waits_for_the_monthly_run_before_rewards(monkeypatch):
     quarter_start = datetime(2027, 1, 1, 3, 30, tzinfo=TZ)
-    monkeypatch.setattr(jobs, "SCHEDULES", [jobs.SCHEDULE_BY_JOB[Job.ASSESS_REWARDS]])
-    assert jobs.reconcile(now=quarter_start, inline=True) == [
-        {"job": Job.ASSESS_REWARDS, "period": "2026Q4", "action": "waiting"}
-    ]
-    jobs.trigger(Job.ASSESS_MONTHLY, due=jobs.due_now(Job.ASSESS_MONTHLY, quarter_start), inline=True)
-    assert jobs.reconcile(now=quarter_start, inline=True)[0]["action"] == "started"
+    monkeypatch.setattr(schedule, "SCHEDULES", [schedule.SCHEDULE_BY_JOB[Job.ASSESS_REWARDS]])
+    assert jobs.reconcile(now=quarter_start) == [{"job": Job.ASSESS_REWARDS, "period": "2026Q4", "action": "waiting"}]
+    jobs.trigger(Job.ASSESS_MONTHLY, due=schedule.due_now(Job.ASSESS_MONTHLY, quarter_start))
+    assert jobs.reconcile(now=quarter_start)[0]["action"] == "started"
 
 
 @pytest.mark.django_db
@@ -156,7 +285,7 @@ def test_reconciler_resumes_a_stuck_run(settings):
     creator_at_level(2)
     run, _ = jobs.run_claim(job=Job.ASSESS_MONTHLY, key="stuck", period="2026-12", at=AT)
     JobRun.objects.filter(pk=run.pk).update(heartbeat_at=AT - timedelta(hours=2))
-    actions = jobs.reconcile(now=AT + timedelta(days=10), inline=True)
+    actions = jobs.reconcile(now=AT + timedelta(days=10))
     assert {"job": Job.ASSESS_MONTHLY, "period": "2026-12", "action": "resumed"} in actions
     run.refresh_from_db()
     assert run.status == "done"
@@ -175,7 +304,7 @@ def test_two_concurrent_triggers_give_one_run():
 
         try:
             barrier.wait()
-            _, created = jobs.trigger(Job.ASSESS_MONTHLY, due=jobs.level_due(AT), inline=True)
+            _, created = jobs.trigger(Job.ASSESS_MONTHLY, due=jobs.level_due(AT))
             results.append(created)
         except Exception as exc:  # pragma: no cover - surfaced by the assertion below
             errors.append(exc)

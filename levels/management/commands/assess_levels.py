@@ -31,7 +31,7 @@ class Command(JobCommand):
         else:
             job = JobRun.Job.ASSESS_UPGRADE if upgrade else JobRun.Job.ASSESS_MONTHLY
             due = (jobs.daily_due if upgrade else jobs.level_due)(at, creator_ids)
-            run, created = jobs.trigger(job, due=due, inline=True, creator_ids=creator_ids)
+            run, created = jobs.trigger(job, due=due, creator_ids=creator_ids)
             self.report_existing(run, created)
             if options["json"]:
                 self._print_run(run)

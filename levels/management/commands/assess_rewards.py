@@ -36,7 +36,7 @@ class Command(JobCommand):
         else:
             key = cycle.key if creator_ids is None else cycle.key + jobs.key_for(at, creator_ids)[-9:]
             due = jobs.Due(cycle.key, key, at)
-            run, created = jobs.trigger(JobRun.Job.ASSESS_REWARDS, due=due, inline=True, creator_ids=creator_ids)
+            run, created = jobs.trigger(JobRun.Job.ASSESS_REWARDS, due=due, creator_ids=creator_ids)
             self.report_existing(run, created)
             if options["json"]:
                 rows = (

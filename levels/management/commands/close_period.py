@@ -23,6 +23,6 @@ class Command(JobCommand):
         except ValueError as exc:
             raise CommandError(str(exc)) from None
         at = self.at(options) if options["at"] else month.end
-        run, created = jobs.trigger(JobRun.Job.CLOSE_PERIOD, due=jobs.Due(month.key, month.key, at), inline=True)
+        run, created = jobs.trigger(JobRun.Job.CLOSE_PERIOD, due=jobs.Due(month.key, month.key, at))
         self.report_existing(run, created)
         self.emit({"period": month.key, **run.summary})

@@ -14,6 +14,6 @@ class Command(JobCommand):
 
     def handle(self, *args, **options):
         at = self.at(options)
-        run, created = jobs.trigger(JobRun.Job.EXPIRE_CARDS, due=jobs.daily_due(at), inline=True)
+        run, created = jobs.trigger(JobRun.Job.EXPIRE_CARDS, due=jobs.daily_due(at))
         self.report_existing(run, created)
         self.emit({"at": at.isoformat(), **run.summary})

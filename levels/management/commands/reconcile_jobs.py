@@ -15,7 +15,7 @@ class Command(JobCommand):
         self.add_at(parser)
 
     def handle(self, *args, **options):
-        actions = jobs.reconcile(now=self.at(options), inline=True)
+        actions = jobs.reconcile(now=self.at(options))
         for action in actions:
             self.emit(action)
         self.emit({"summary": {"actions": len(actions)}})

@@ -86,7 +86,7 @@ class Command(BaseCommand):
             (JobRun.Job.ASSESS_UPGRADE, jobs.daily_due(at)),
         ]
         for job, due in steps:
-            run, _ = jobs.trigger(job, due=due, inline=True)
+            run, _ = jobs.trigger(job, due=due)
             self.stdout.write(f"seed_demo: {job} {due.period}: {run.summary}")
 
     def _ingest(self, *, creators: int, seed: int, at: datetime, started: float) -> Counter:

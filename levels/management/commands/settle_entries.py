@@ -17,6 +17,6 @@ class Command(JobCommand):
 
     def handle(self, *args, **options):
         at = self.at(options)
-        run, created = jobs.trigger(JobRun.Job.SETTLE_ENTRIES, due=jobs.daily_due(at), inline=True)
+        run, created = jobs.trigger(JobRun.Job.SETTLE_ENTRIES, due=jobs.daily_due(at))
         self.report_existing(run, created)
         self.emit({"at": at.isoformat(), **run.summary})

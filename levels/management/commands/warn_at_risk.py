@@ -21,7 +21,7 @@ class Command(JobCommand):
     def handle(self, *args, **options):
         at, creator_ids = self.at(options), self.creator_ids(options)
         run, created = jobs.trigger(
-            JobRun.Job.WARN_AT_RISK, due=jobs.daily_due(at, creator_ids), inline=True, creator_ids=creator_ids
+            JobRun.Job.WARN_AT_RISK, due=jobs.daily_due(at, creator_ids), creator_ids=creator_ids
         )
         self.report_existing(run, created)
         self.emit({"at": at.isoformat(), **run.summary})
