@@ -130,7 +130,6 @@ class Offered:
     name: str
     quantity: int
     value_note: str
-    description: str
     new: bool  # not part of the current level's set
     more: bool  # part of it, with a larger quantity or a higher value
 
@@ -257,7 +256,7 @@ def _offered(rows: list[LevelBenefit], have: dict[int, LevelBenefit]) -> list[Of
     for r in rows:
         mine = have.get(r.benefit_id)
         more = mine is not None and (r.quantity > mine.quantity or r.value_note != mine.value_note)
-        offers.append(Offered(r.benefit.name, r.quantity, r.value_note, r.benefit.description, mine is None, more))
+        offers.append(Offered(r.benefit.name, r.quantity, r.value_note, mine is None, more))
     return sorted(offers, key=lambda o: (not o.new, not o.more))
 
 
