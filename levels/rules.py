@@ -50,6 +50,7 @@ class Requirement:
 
     @property
     def label(self) -> str:
+        """A level requirement's metric name (the reward rule's requirements are named by the page)."""
         return str(RequirementCode(self.code).label)
 
 
