@@ -1,5 +1,6 @@
 """Reads of the creators app for the portal: submission tasks, the creator's own content, the
-follower figure the rules read, and the business assistant's window statistics."""
+follower figure the rules read, the business assistant's window statistics, and the creator's
+星图小助手 messages."""
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -9,7 +10,7 @@ from django.shortcuts import get_object_or_404
 
 from lib.periods import local_date
 
-from .models import Content, Creator, FansDaily, Order, SubmissionEntry, SubmissionTask
+from .models import AssistantMessage, Content, Creator, FansDaily, Order, SubmissionEntry, SubmissionTask
 
 
 def _open_at(at: datetime) -> Q:
@@ -111,3 +112,19 @@ def stats_window(*, creator: Creator, at: datetime, days: int, spans: int = 5) -
             for i in range(spans)
         ),
     )
+
+
+# --- 星图小助手 messages ---------------------------------------------------------------------------------
+
+
+def latest_unread(*, creator: Creator, n: int = 3) -> list[AssistantMessage]:
+    unread = AssistantMessage.objects.filter(creator=creator, read_at__isnull=True)
+    return list(unread.order_by("-created_at", "-id")[:n])
+
+
+def messages_of(*, creator: Creator):
+    return AssistantMessage.objects.filter(creator=creator).order_by("-created_at", "-id")
+
+
+def unread_count(*, creator: Creator) -> int:
+    return AssistantMessage.objects.filter(creator=creator, read_at__isnull=True).count()

@@ -34,22 +34,24 @@ def evaluate_level(metrics: dict, rules: Rules) -> LevelEvaluation:
 class RewardEvaluation:
     level: int
     passed: bool
-    failed: list[str]
+    failed: list[str]  # "orders_cycle", "plays_cycle" (neither average above the bar)
     metrics: dict[str, int | Fraction]
+    met: dict[str, bool]  # each requirement of the reward rule by metric code → it passes
 
 
 def evaluate_reward(facts: CycleFacts, level: int, rules: Rules) -> RewardEvaluation:
     """program.md §2: orders in the cycle AND (short-video average OR live average) above the bar."""
     rule = rules.rewards[level]
-    video_avg, live_avg = mean(facts.video_plays, facts.videos), mean(facts.live_plays, facts.lives)
+    metrics = {"orders_cycle": facts.orders, "video_avg_plays": mean(facts.video_plays, facts.videos),
+               "live_avg_plays": mean(facts.live_plays, facts.lives), "videos": facts.videos,
+               "lives": facts.lives}  # fmt: skip
+    met = {r.code: r.passes(metrics[r.code]) for r in (rule.orders, *rule.plays)}
     failed = []
-    if facts.orders < rule.min_orders:
+    if not met[rule.orders.code]:
         failed.append("orders_cycle")
-    if not (video_avg > rule.min_avg_plays or live_avg > rule.min_avg_plays):
+    if not any(met[r.code] for r in rule.plays):
         failed.append("plays_cycle")
-    metrics = {"orders_cycle": facts.orders, "video_avg_plays": video_avg, "live_avg_plays": live_avg,
-               "videos": facts.videos, "lives": facts.lives}  # fmt: skip
-    return RewardEvaluation(level=level, passed=not failed, failed=failed, metrics=metrics)
+    return RewardEvaluation(level=level, passed=not failed, failed=failed, metrics=metrics, met=met)
 
 
 def to_json(metrics: dict) -> dict:

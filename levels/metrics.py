@@ -74,7 +74,7 @@ def mean(total: int, count: int) -> Fraction:
 
 def level_metrics(facts: Facts, rules: Rules) -> dict[str, bool | int | Fraction]:
     """The value of every requirement code of program.md §1 for these facts."""
-    large = facts.fans >= rules.large_creator_fans
+    large = rules.is_large(facts.fans)
     return {
         "profile_complete": facts.profile_complete,
         "task_hall_viewed": facts.task_hall_viewed,

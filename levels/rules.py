@@ -4,6 +4,7 @@
 of levels 1..L, where a higher level's threshold replaces a lower one for the same metric.
 """
 
+import math
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cached_property
@@ -27,6 +28,15 @@ def compare(comparison: str, threshold: int | None, value: bool | int | Fraction
     return value >= threshold if comparison == Comparison.GTE else value > threshold
 
 
+def margin(comparison: str, threshold: int, value: int | Fraction) -> int:
+    """The distance to the bar in whole units: when ``value`` meets it, how much may be lost while it
+    still does (0: exactly at the bar); when it fails, minus how much is still needed. ``≥`` keeps the
+    bar itself, ``>`` needs one more (program.md §1)."""
+    if comparison == Comparison.GTE:
+        return math.floor(value - threshold)
+    return math.ceil(value - threshold) - 1
+
+
 @dataclass(frozen=True)
 class Requirement:
     level: int
@@ -40,20 +50,30 @@ class Requirement:
 
     @property
     def label(self) -> str:
+        """A level requirement's metric name (the reward rule's requirements are named by the page)."""
         return str(RequirementCode(self.code).label)
-
-    def describe(self) -> str:
-        """ "粉丝量 > 300,000" — the requirement as a person reads it."""
-        if self.comparison == Comparison.REQUIRED:
-            return self.label
-        return f"{self.label} {symbol(self.comparison)} {self.threshold:,}"
 
 
 @dataclass(frozen=True)
 class RewardRule:
+    """program.md §2: orders in the cycle ≥ ``min_orders`` AND (short-video OR live average effective
+    plays > ``min_avg_plays``)."""
+
     level: int
     min_orders: int
     min_avg_plays: int
+
+    @property
+    def orders(self) -> Requirement:
+        return Requirement(self.level, "orders_cycle", Comparison.GTE, self.min_orders)
+
+    @property
+    def plays(self) -> tuple[Requirement, ...]:
+        """Either one passing is enough."""
+        return tuple(
+            Requirement(self.level, code, Comparison.GT, self.min_avg_plays)
+            for code in ("video_avg_plays", "live_avg_plays")
+        )
 
 
 @dataclass(frozen=True)
@@ -65,8 +85,13 @@ class Rules:
     requirements: tuple[Requirement, ...]
     rewards: dict[int, RewardRule] = field(default_factory=dict)
 
-    def own(self, level: int) -> list[Requirement]:
-        return [r for r in self.requirements if r.level == level]
+    @property
+    def top_level(self) -> int:
+        return LEVELS[-1]
+
+    def is_large(self, fans: int) -> bool:
+        """A 10万+ creator (program.md §1): also needs spread tasks, a quote and the assistant viewed."""
+        return fans >= self.large_creator_fans
 
     def effective(self, level: int) -> tuple[Requirement, ...]:
         return tuple(self.requirements[i] for i in self.effective_indices[level])

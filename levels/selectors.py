@@ -1,13 +1,21 @@
-"""Reads that combine the engine's state with the benefits ledger."""
+"""The engine as the pages read it: the level held and its history, where one creator stands now (the
+same rules and evaluation as the jobs, measured for one creator), their reward cycle so far, and the
+support report that combines the engine's state with the benefits ledger."""
+
+from dataclasses import dataclass
+from datetime import datetime
 
 from django.db.models import Sum
 
 from benefits.models import DouPlusCredit
 from benefits.selectors import cards_of, entitlements_of
 from creators.models import Creator
-from lib.periods import local
+from lib.periods import Cycle, Month, days_left, local
 
+from .evaluation import LevelEvaluation, RewardEvaluation, evaluate_level, evaluate_reward
+from .metrics import Facts, level_metrics, measure_creator, measure_creator_cycle
 from .models import CreatorLevel, LevelChange
+from .rules import RewardRule, Rules
 
 
 def level_of(*, creator: Creator) -> int:
@@ -16,6 +24,64 @@ def level_of(*, creator: Creator) -> int:
 
 def level_history(*, creator: Creator):
     return LevelChange.objects.filter(creator=creator).order_by("at", "id")
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where one creator stands at ``at``: the portal's 权益中心 reads this."""
+
+    at: datetime
+    level: int
+    evaluation: LevelEvaluation
+    at_risk: bool
+    days_left: int
+    rules: Rules
+
+
+def creator_progress(*, creator: Creator, at: datetime, rules: Rules) -> Progress:
+    """The single-creator path: the same rules and evaluation as the jobs, measured for one creator."""
+    evaluation = evaluate_level(level_metrics(measure_creator(creator, at, rules), rules), rules)
+    held = level_of(creator=creator)
+    return Progress(
+        at=at,
+        level=held,
+        evaluation=evaluation,
+        at_risk=evaluation.qualified_level < held,
+        days_left=days_left(at, Month.of(at).end),
+        rules=rules,
+    )
+
+
+@dataclass(frozen=True)
+class CycleProgress:
+    """The reward cycle in progress at ``at``, judged so far at the level held (program.md §2)."""
+
+    cycle: Cycle
+    rule: RewardRule
+    evaluation: RewardEvaluation
+
+
+def creator_cycle_progress(*, creator: Creator, at: datetime, level: int, rules: Rules) -> CycleProgress | None:
+    """The cycle containing ``at`` measured up to ``at``; None where ``level`` has no reward (level 0)."""
+    rule = rules.rewards.get(level)
+    if rule is None:
+        return None
+    cycle = Cycle.of(at)
+    facts = measure_creator_cycle(creator, cycle.start, at)
+    return CycleProgress(cycle=cycle, rule=rule, evaluation=evaluate_reward(facts, level, rules))
+
+
+def profile_evaluation(*, creator: Creator, fans: int, has_quote: bool, rules: Rules) -> LevelEvaluation:
+    """The rule set judged on the saved profile alone (intro, region, industries, task types, a quote and
+    ``fans``): what the profile page's requirements read; other metrics count as zero."""
+    facts = Facts(
+        fans=fans,
+        profile_complete=creator.profile_complete,
+        submission_enabled=creator.submission_enabled,
+        spread_enabled=creator.spread_enabled,
+        has_quote=has_quote,
+    )
+    return evaluate_level(level_metrics(facts, rules), rules)
 
 
 def _iso(value):

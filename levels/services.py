@@ -1,6 +1,6 @@
 """The program engine: assess creators' levels and rewards (program.md §1–§2) and grant through
 ``benefits``. Each ``*_chunk`` function handles one pk-range of creators with a fixed number of
-queries; ``levels.jobs`` runs them for whole runs. ``creator_progress`` is the single-creator path."""
+queries; ``levels.jobs`` runs them for whole runs."""
 
 from collections import Counter
 from dataclasses import dataclass
@@ -11,14 +11,14 @@ from django.db.models import F
 
 from benefits import services as benefit_services
 from benefits.selectors import Catalogue
-from creators.models import AssistantMessage, Creator
+from creators.models import AssistantMessage
 from creators.services import message, message_send_many
 from lib.bulk import append_rows
 from lib.format import figure
 from lib.periods import Cycle, Month, days_left
 
 from .evaluation import LevelEvaluation, RewardEvaluation, evaluate_level, evaluate_reward, to_json
-from .metrics import CycleFacts, level_metrics, measure_chunk, measure_creator, measure_cycle_chunk
+from .metrics import CycleFacts, level_metrics, measure_chunk, measure_cycle_chunk
 from .models import Assessment, CreatorLevel, JobRun, LevelChange
 from .rules import Rules
 
@@ -273,35 +273,6 @@ def warn_at_risk_chunk(*, run: JobRun, first_id: int, last_id: int, rules: Rules
         )
     message_send_many(messages=messages)
     return {"assessed": len(outcomes), "at_risk": len(at_risk)}
-
-
-# --- one creator -----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Progress:
-    """Where one creator stands at ``at``: the portal's 权益中心 reads this."""
-
-    at: datetime
-    level: int
-    evaluation: LevelEvaluation
-    at_risk: bool
-    days_left: int
-    rules: Rules
-
-
-def creator_progress(*, creator: Creator, at: datetime, rules: Rules) -> Progress:
-    """The single-creator path: the same rules and evaluation as the jobs, measured for one creator."""
-    evaluation = evaluate_level(level_metrics(measure_creator(creator, at, rules), rules), rules)
-    held = CreatorLevel.objects.filter(creator=creator).values_list("level", flat=True).first() or 0
-    return Progress(
-        at=at,
-        level=held,
-        evaluation=evaluation,
-        at_risk=evaluation.qualified_level < held,
-        days_left=days_left(at, Month.of(at).end),
-        rules=rules,
-    )
 
 
 def run_chunk(*, run: JobRun, first_id: int, last_id: int, rules: Rules, catalogue: Catalogue) -> dict:

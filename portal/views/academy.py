@@ -11,27 +11,19 @@ from django.views.decorators.http import require_GET, require_POST
 
 from academy.selectors import course_get, courses_for, lesson_get, lesson_with_view, lessons_for
 from academy.services import lesson_mark_watched
-from levels.rules import Rules, load_rules
+from levels.rules import load_rules
 from portal import clock
 from portal.access import CreatorRequest, creator_required
+from portal.presenters.academy import course_targets
 
 
-def course_targets(rules: Rules, completed: int) -> list[dict]:
-    """Per level, the rule set's ``courses_completed`` bar and whether ``completed`` meets it."""
-    rows = [r for r in rules.requirements if r.code == "courses_completed"]
-    return [
-        {"level": r.level, "threshold": r.threshold, "met": r.passes(completed), "gap": max(0, r.threshold - completed)}
-        for r in sorted(rows, key=lambda r: r.level)
-    ]
-
-
-@require_GET
 @creator_required
+@require_GET
 def course_list(request: CreatorRequest) -> HttpResponse:
     rows = courses_for(creator=request.creator)
     completed = sum(1 for r in rows if r.completed)
     targets = course_targets(load_rules(), completed)
-    next_target = next((t for t in targets if not t["met"]), None)
+    next_target = next((t for t in targets if not t.met), None)
     return render(
         request,
         "portal/academy.html",
@@ -39,8 +31,8 @@ def course_list(request: CreatorRequest) -> HttpResponse:
     )
 
 
-@require_GET
 @creator_required
+@require_GET
 def course_detail(request: CreatorRequest, code: str) -> HttpResponse:
     row = course_get(creator=request.creator, code=code)
     lessons = list(lessons_for(creator=request.creator, course=row.course))
@@ -57,8 +49,8 @@ def _synced(completion: float, watched: int, lessons: int) -> bool:
     return lessons > 0 and completion > watched / lessons + 1e-9
 
 
-@require_POST
 @creator_required
+@require_POST
 def lesson_watched(request: CreatorRequest, lesson_id: int) -> HttpResponse:
     """Mark a lesson watched. HTMX: the lesson row, with the course's progress card swapped out of
     band; a full page: back to the course (POST/redirect/GET)."""

@@ -64,8 +64,8 @@ def plays_chart(spans: tuple[Span, ...]) -> list[Bar]:
     return bars
 
 
-@require_GET
 @creator_required
+@require_GET
 def assistant(request: CreatorRequest) -> HttpResponse:
     now = clock.now()
     event_record(creator=request.creator, name=PortalEvent.Name.ASSISTANT_VIEWED, at=now)

@@ -12,14 +12,15 @@ from django_htmx.http import trigger_client_event
 from benefits import services as benefit_services
 from benefits.models import Entitlement
 from lib.errors import ApplicationError
-from portal import clock, selectors
+from portal import clock
 from portal.access import CreatorRequest, creator_required
+from portal.presenters.benefits import benefit_row_of, benefits_page
 
 
 @creator_required
 @require_safe
 def my_benefits(request: CreatorRequest) -> HttpResponse:
-    page = selectors.benefits_page(creator=request.creator, at=clock.now())
+    page = benefits_page(creator=request.creator, at=clock.now())
     # The summary line refreshes itself after a claim (hx-trigger="benefitsChanged from:body").
     if request.htmx and request.htmx.target == "benefit-summary":
         return render(request, "portal/benefits.html#summary", {"page": page})
@@ -43,7 +44,7 @@ def claim(request: CreatorRequest, entitlement_id: int) -> HttpResponse:
     except ApplicationError as error:
         text, level = error.message, ("info" if error.code == "already_claimed" else "error")
     if request.htmx:
-        row = selectors.benefit_row_of(creator=request.creator, entitlement_id=entitlement_id, at=now)
+        row = benefit_row_of(creator=request.creator, entitlement_id=entitlement_id, at=now)
         response = render(
             request, "portal/benefits.html#claim-result", {"row": row, "toast": {"text": text, "level": level}}
         )

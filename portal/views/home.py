@@ -4,18 +4,20 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from portal import clock, selectors
+from creators.selectors import latest_unread
+from portal import clock
 from portal.access import CreatorRequest, creator_required
+from portal.presenters.home import level_card
 
 
 @creator_required
 @require_safe
 def home(request: CreatorRequest) -> HttpResponse:
-    standing = selectors.standing_of(creator=request.creator, at=clock.now())
+    card = level_card(creator=request.creator, at=clock.now())
     context = {
         "creator": request.creator,
-        "standing": standing,
-        "gaps": selectors.top_gaps(standing),
-        "unread": selectors.latest_unread(creator=request.creator),
+        "standing": card.standing,
+        "gaps": card.gaps,
+        "unread": latest_unread(creator=request.creator),
     }
     return render(request, "portal/home.html", context)

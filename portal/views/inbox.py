@@ -8,16 +8,17 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from creators.selectors import messages_of, unread_count
 from creators.services import messages_mark_read
-from portal import clock, selectors
+from portal import clock
 from portal.access import CreatorRequest, creator_required
 
 PER_PAGE = 20
 
 
 def _page(request: CreatorRequest, number) -> dict:
-    page = Paginator(selectors.messages_of(creator=request.creator), PER_PAGE).get_page(number)
-    return {"page": page, "unread_total": selectors.unread_count(creator=request.creator)}
+    page = Paginator(messages_of(creator=request.creator), PER_PAGE).get_page(number)
+    return {"page": page, "unread_total": unread_count(creator=request.creator)}
 
 
 @creator_required

@@ -6,16 +6,17 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from portal import clock, selectors
+from portal import clock
 from portal.access import CreatorRequest, creator_required
+from portal.presenters.levels import history_of, level_center
 
 
 @creator_required
 @require_safe
 def center(request: CreatorRequest) -> HttpResponse:
     context = {
-        "center": selectors.level_center(creator=request.creator, at=clock.now()),
-        "history": selectors.history_of(creator=request.creator),
+        "center": level_center(creator=request.creator, at=clock.now()),
+        "history": history_of(creator=request.creator),
     }
     return render(request, "portal/levels.html", context)
 
@@ -25,7 +26,7 @@ def center(request: CreatorRequest) -> HttpResponse:
 def refresh(request: CreatorRequest) -> HttpResponse:
     """刷新进度: measure this creator now (the engine's single-creator path) and show the result. It
     changes no level: upgrades happen in the daily check, downgrades in the monthly assessment."""
-    center = selectors.level_center(creator=request.creator, at=clock.now())
+    center = level_center(creator=request.creator, at=clock.now())
     text = _("进度已刷新")
     if request.htmx:
         context = {"center": center, "refreshed": True, "toast": {"text": text, "level": "success"}}

@@ -10,45 +10,11 @@ from django.views.decorators.http import require_http_methods
 from creators.models import Creator, Quote
 from creators.selectors import fans_at
 from creators.services import profile_update
-from levels.metrics import Facts, level_metrics
 from levels.rules import Rules, load_rules
 from portal import clock
 from portal.access import CreatorRequest, creator_required
-from portal.forms_profile import ProfileForm, round_count
-
-PAGE_CODES = ("profile_complete", "tasks_enabled", "quote_set")
-
-
-def requirement_rows(*, creator: Creator, fans: int, has_quote: bool, rules: Rules) -> list[dict]:
-    """The rule set's requirements this page acts on, measured on the saved profile."""
-    facts = Facts(
-        fans=fans,
-        profile_complete=creator.profile_complete,
-        submission_enabled=creator.submission_enabled,
-        spread_enabled=creator.spread_enabled,
-        has_quote=has_quote,
-    )
-    values = level_metrics(facts, rules)
-    large = fans >= rules.large_creator_fans
-    notes = {
-        "profile_complete": _("达人介绍、所在地域、至少 1 个擅长行业"),
-        "tasks_enabled": (
-            _("粉丝 %(fans)s以上: 须开通投稿与传播任务") % {"fans": round_count(rules.large_creator_fans)}
-            if large
-            else _("粉丝 %(min)s以上开通投稿任务") % {"min": round_count(rules.tasks_min_fans)}
-        ),
-        "quote_set": (
-            _("粉丝 %(fans)s以上须至少设置一项报价") % {"fans": round_count(rules.large_creator_fans)}
-            if large
-            else _("粉丝 %(fans)s以下无需设置") % {"fans": round_count(rules.large_creator_fans)}
-        ),
-    }
-    seen: dict[str, dict] = {}
-    for r in sorted(rules.requirements, key=lambda r: (r.level, r.position)):
-        if r.code in PAGE_CODES and r.code not in seen:
-            seen[r.code] = {"code": r.code, "label": r.label, "level": r.level, "met": r.passes(values[r.code]),
-                            "note": notes[r.code]}  # fmt: skip
-    return list(seen.values())
+from portal.forms_profile import ProfileForm
+from portal.presenters.profile import profile_rows
 
 
 def _quotes(creator: Creator) -> dict:
@@ -56,18 +22,18 @@ def _quotes(creator: Creator) -> dict:
 
 
 def _context(request: CreatorRequest, *, form: ProfileForm, fans: int, rules: Rules, quotes: dict) -> dict:
-    rows = requirement_rows(creator=request.creator, fans=fans, has_quote=bool(quotes), rules=rules)
+    rows = profile_rows(creator=request.creator, fans=fans, has_quote=bool(quotes), rules=rules)
     return {
         "form": form,
         "fans": fans,
         "creator": request.creator,
         "requirements": rows,
-        "met_count": sum(1 for r in rows if r["met"]),
+        "met_count": sum(1 for r in rows if r.met),
     }
 
 
-@require_http_methods(["GET", "POST"])
 @creator_required
+@require_http_methods(["GET", "POST"])
 def profile(request: CreatorRequest) -> HttpResponse:
     """GET the form; POST saves it. HTMX: the form fragment (and the requirements card out of band)
     comes back, with errors when invalid (200, as htmx 2 does not swap 4xx). A full page: redirect

@@ -28,8 +28,8 @@ from portal.forms_tasks import JoinForm
 RECENT_ENTRIES = 10
 
 
-@require_GET
 @creator_required
+@require_GET
 def task_hall(request: CreatorRequest) -> HttpResponse:
     now = clock.now()
     event_record(creator=request.creator, name=PortalEvent.Name.TASK_HALL_VIEWED, at=now)
@@ -76,15 +76,15 @@ def card_choices(cards: list[GuaranteeCard]) -> list[dict]:
     return [{"card": group[0], "count": len(group)} for group in (list(g) for _, g in groups)]
 
 
-@require_GET
 @creator_required
+@require_GET
 def task_detail(request: CreatorRequest, code: str) -> HttpResponse:
     task = task_get(code=code)
     return render(request, "portal/task.html", _task_context(request, task, at=clock.now()))
 
 
-@require_POST
 @creator_required
+@require_POST
 def join(request: CreatorRequest, code: str) -> HttpResponse:
     """Submit an item (and maybe a card). HTMX: the task's activity region (entries + form) comes back,
     with errors in it when refused (200: htmx 2 does not swap 4xx). A full page: redirect on success,

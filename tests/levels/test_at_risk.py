@@ -11,7 +11,7 @@ from django.core.management import call_command
 from creators.models import AssistantMessage
 from levels.models import CreatorLevel
 from levels.rules import load_rules
-from levels.services import creator_progress
+from levels.selectors import creator_progress
 from lib.periods import TZ
 from tests.builders import creator_at_level, post
 

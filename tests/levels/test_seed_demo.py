@@ -31,7 +31,7 @@ from creators.models import (
 from levels import demo
 from levels.models import CreatorLevel, LevelChange
 from levels.rules import load_rules
-from levels.services import creator_progress
+from levels.selectors import creator_progress
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from levels.models import LevelChange
-from portal import selectors
+from levels.rules import Requirement
+from portal.presenters.rows import requirement_row
 from tests.builders import AT, complete_courses, order, post
 from tests.portal.support import NOW, assess, creator_with_login, fragment, hold, now, text  # noqa: F401
 
@@ -235,12 +236,13 @@ def test_query_count_does_not_grow_with_history(creator_client: Client, creator)
 def test_requirement_row_gap_for_strict_bars_and_means() -> None:
     from fractions import Fraction
 
-    row = selectors.requirement_row(code="avg_plays_30d", label="平均有效播放量", comparison="gt", threshold=10_000,
-                                    value=Fraction(19_999, 2))  # fmt: skip
+    avg_plays = Requirement(2, "avg_plays_30d", "gt", 10_000)
+    row = requirement_row(requirement=avg_plays, value=Fraction(19_999, 2), met=False)
     assert (row.met, row.value, row.gap) == (False, "9,999.5", "还差 1")
-    row = selectors.requirement_row(code="fans", label="粉丝量", comparison="gt", threshold=300_000, value=300_000)
+    fans = Requirement(3, "fans", "gt", 300_000)
+    row = requirement_row(requirement=fans, value=300_000, met=False)
     assert (row.met, row.gap, row.pct) == (False, "还差 1", 99)
-    row = selectors.requirement_row(code="fans", label="粉丝量", comparison="gt", threshold=300_000, value=300_001)
+    row = requirement_row(requirement=fans, value=300_001, met=True)
     assert (row.met, row.margin, row.tight) == (True, "刚好达标", True)
 
 

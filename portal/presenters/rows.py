@@ -1,0 +1,153 @@
+"""One requirement as every page draws it (ui.md "Numbers with their bar"): name, measured value,
+threshold, bar, state, gap or margin, and where to act on it. Whether it is met comes from the
+engine; the ≥/> arithmetic of the gap and the margin comes from ``levels.rules``."""
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from fractions import Fraction
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from academy.models import Course
+from levels import rules as level_rules
+from levels.models import Comparison
+from levels.rules import Requirement, Rules
+from lib.format import figure
+
+# Where a creator acts on each requirement: a URL name, or None for outside the portal (said in words).
+ACTIONS: dict[str, tuple[str | None, object]] = {
+    "profile_complete": ("profile", gettext_lazy("去完善")),
+    "task_hall_viewed": ("tasks", gettext_lazy("去任务大厅")),
+    "tasks_enabled": ("profile", gettext_lazy("去开通")),
+    "quote_set": ("profile", gettext_lazy("去设置报价")),
+    "assistant_viewed": ("assistant", gettext_lazy("去查看")),
+    "douyin_bound": ("profile", gettext_lazy("去绑定")),
+    "courses_completed": ("academy", gettext_lazy("去学习")),
+    "posts_30d": (None, gettext_lazy("去抖音发布")),
+    "avg_plays_30d": (None, gettext_lazy("去抖音发布")),
+    "submissions_30d": ("tasks", gettext_lazy("去投稿")),
+    "orders_30d": ("tasks", gettext_lazy("去接单")),
+    "fans": (None, gettext_lazy("去抖音发布")),
+    "likes_30d": (None, gettext_lazy("去抖音发布")),
+    "credit_score": (None, gettext_lazy("按时履约")),
+    "orders_cycle": ("tasks", gettext_lazy("去接单")),
+    "video_avg_plays": (None, gettext_lazy("去抖音发布")),
+    "live_avg_plays": (None, gettext_lazy("去抖音直播")),
+}
+UNITS = {
+    "courses_completed": gettext_lazy("门"),
+    "posts_30d": gettext_lazy("条"),
+    "submissions_30d": gettext_lazy("次"),
+    "orders_30d": gettext_lazy("单"),
+    "orders_cycle": gettext_lazy("单"),
+    "credit_score": gettext_lazy("分"),
+}
+
+
+def hints(rules: Rules) -> dict[str, str]:
+    """One muted line under a requirement's name that says how it is counted (program.md §1)."""
+    days = rules.window_days
+    return {
+        "tasks_enabled": _("粉丝 ≥ %(min)s 并开通投稿任务;%(large)s 粉以上还需开通传播任务")
+        % {"min": figure(rules.tasks_min_fans), "large": figure(rules.large_creator_fans)},
+        "quote_set": _("%(large)s 粉以上需要") % {"large": figure(rules.large_creator_fans)},
+        "assistant_viewed": _("%(large)s 粉以上需要") % {"large": figure(rules.large_creator_fans)},
+        "courses_completed": _("完成率 %(pct)s%% 以上计为完成") % {"pct": round(Course.COMPLETED_AT * 100)},
+        "avg_plays_30d": _("近 %(days)s 天发布作品的平均值") % {"days": days},
+        "submissions_30d": _("近 %(days)s 天内") % {"days": days},
+        "orders_30d": _("近 %(days)s 天完成,不含全民任务和小游戏任务") % {"days": days},
+        "likes_30d": _("近 %(days)s 天发布作品的点赞合计") % {"days": days},
+    }
+
+
+@dataclass(frozen=True)
+class Row:
+    """One requirement as ui.md draws it: name, measured value, threshold, bar, state, gap, action."""
+
+    code: str
+    label: str
+    hint: str
+    met: bool
+    value: str  # "28.6万", or 已完成 / 未完成 for a yes/no requirement
+    target: str  # "> 30万"; empty for a yes/no requirement
+    exact: str  # the exact figures, for the title attribute
+    pct: int
+    gap: str  # "还差 1.4万" when unmet
+    margin: str  # "余 1" when met with a figure
+    tight: bool  # met exactly at the bar: one less and it fails
+    action_url: str | None
+    action_text: str
+
+
+def _with_unit(n: int, unit: str) -> str:
+    return f"{figure(n)} {unit}" if unit else figure(n)
+
+
+def _shown(value: Fraction, threshold: int) -> str:
+    """A mean to the unit (72,258), with one decimal only where rounding would hide which side of
+    the bar it is on (10,000.4 against > 10,000)."""
+    if value.denominator == 1:
+        return figure(value.numerator)
+    if math.floor(value) == threshold or round(value) == threshold:
+        return figure(float(value))
+    return figure(round(value))
+
+
+def requirement_row(
+    *, requirement: Requirement, value: bool | int | Fraction, met: bool, label: str | None = None, hint: str = ""
+) -> Row:
+    """``requirement`` measured at ``value``; ``met`` is the engine's verdict on it. ``label`` names a
+    requirement that is not a level metric (the reward cycle's)."""
+    code, comparison, threshold = requirement.code, requirement.comparison, requirement.threshold
+    label = requirement.label if label is None else label
+    url_name, action = ACTIONS.get(code, (None, ""))
+    url = reverse(url_name) if url_name else None
+    if comparison == Comparison.REQUIRED:
+        return Row(code, label, hint, met, _("已完成") if met else _("未完成"), "", "", 100 if met else 0, "", "",
+                   False, url, str(action))  # fmt: skip
+    value = value if isinstance(value, Fraction) else Fraction(value)
+    unit = str(UNITS.get(code, ""))
+    distance = level_rules.margin(comparison, threshold, value)
+    gap = margin = ""
+    tight = False
+    if met:
+        tight = distance == 0
+        margin = _("刚好达标") if tight else _("余 %(n)s") % {"n": _with_unit(distance, unit)}
+    else:
+        gap = _("还差 %(n)s") % {"n": _with_unit(-distance, unit)}
+    pct = 100 if threshold <= 0 else min(100, math.floor(value * 100 / threshold))
+    if not met:
+        pct = min(pct, 99)
+    exact_value = f"{value.numerator:,}" if value.denominator == 1 else f"{float(value):,.2f}"
+    symbol = level_rules.symbol(comparison)
+    return Row(
+        code=code,
+        label=label,
+        hint=hint,
+        met=met,
+        value=_shown(value, threshold),
+        target=f"{symbol} {figure(threshold)}",
+        exact=f"{exact_value} / {symbol} {threshold:,}",
+        pct=pct,
+        gap=gap,
+        margin=margin,
+        tight=tight,
+        action_url=url,
+        action_text=str(action),
+    )
+
+
+def rows_for(requirements: Iterable[Requirement], metrics: dict, failed: Iterable[str], rules: Rules) -> list[Row]:
+    """Rows for ``requirements``, met unless their code is in the engine's ``failed``: unmet first (what
+    to do next), then those met exactly at the bar (one less and they fail), then the rest, each group
+    in rule order."""
+    failing = set(failed)
+    notes = hints(rules)
+    rows = [
+        requirement_row(requirement=r, value=metrics[r.code], met=r.code not in failing, hint=notes.get(r.code, ""))
+        for r in requirements
+    ]
+    return sorted(rows, key=lambda row: (row.met, not row.tight))
