@@ -96,8 +96,9 @@ class Plan:
     risk: str | None = None
     fail_next: set[str] = field(default_factory=set)
     values: dict[str, int] = field(default_factory=dict)
-    avg_spec: tuple[str, int, int] = ("band", 400, 10_000)  # band lo hi | below bar 0 | above bar 0
-    likes_spec: tuple[str, int, int] = ("band", 0, 10_000)
+    # ("band", lo, hi) | ("below", bar, 0) | ("above", bar, 0); always set by ``_draw_values``.
+    avg_spec: tuple[str, int, int] = ("band", 0, 0)
+    likes_spec: tuple[str, int, int] = ("band", 0, 0)
     credit_band: tuple[int, int] = NATURAL_CREDIT
     profile_complete: bool = True
     task_hall: bool = True

@@ -25,7 +25,7 @@ FANS_POINTS = ((-200, 232_000), (-130, 301_500), (-30, 352_000), (0, 368_400))
 LV3_CROSSED = -130
 
 
-def days(n: int) -> timedelta:
+def _days(n: int) -> timedelta:
     return timedelta(days=n)
 
 
@@ -46,7 +46,7 @@ def demo_creator_lines(rng: random.Random, ctx: Ctx) -> list[str]:
     _entries(out, rng, ctx, old + pre + now, special, ids, now[1])
     for name, back in (("task_hall_viewed", (400, 200, 60, 7, 1)), ("assistant_viewed", (380, 30, 2))):
         for b in back:
-            out.event(name, ctx.at - days(b) + timedelta(hours=rng.randint(1, 12)))
+            out.event(name, ctx.at - _days(b) + timedelta(hours=rng.randint(1, 12)))
     return out.lines
 
 
@@ -62,15 +62,15 @@ def _profile(out: CreatorLines, rng: random.Random, ctx: Ctx) -> None:
         industries=["旅行", "美食"],
         task_types=["submission", "spread"],
         quotes={"video_1_20s": 9000, "video_21_60s": 16000, "video_60s_plus": 24000},
-        joined_at=ctx.at - days(420) + timedelta(hours=3),
+        joined_at=ctx.at - _days(420) + timedelta(hours=3),
     )
     for d in [*range(-200, -14, 7), *range(-14, 1)]:
         value = _fans_on(d) if d in (LV3_CROSSED, 0) else round(_fans_on(d) * rng.uniform(0.998, 1.002))
         if d == LV3_CROSSED:
             value = bar("fans", 3) + 800  # just over the LV3 bar: the upgrade from LV2
-        out.fans(ctx.day + days(d), value)
+        out.fans(ctx.day + _days(d), value)
     for d, score in ((-200, 80), (-60, 86), (-12, 84)):
-        out.credit(ctx.day + days(d), score)
+        out.credit(ctx.day + _days(d), score)
 
 
 def _content(
@@ -82,9 +82,9 @@ def _content(
     id(item) -> content id."""
     at, ref = ctx.at, ctx.ref
     history_hi = ref - WINDOW - EDGE
-    n_hist = (history_hi - (at - days(200))).days * 6 // 7
+    n_hist = (history_hi - (at - _days(200))).days * 6 // 7
     # Older posts play better, so the last quarter's video mean clears LV3's reward bar (> 80,000).
-    old = content_items(rng, n_hist, at - days(200), history_hi, 110_000 * n_hist, 0.1)
+    old = content_items(rng, n_hist, at - _days(200), history_hi, 110_000 * n_hist, 0.1)
     n_pre = max(4, (at - ref).days * 6 // 7)
     pre = content_items(rng, n_pre, ref - WINDOW + EDGE, at - WINDOW - EDGE, 90_000 * n_pre, 0.1)
     now = content_items(rng, 17, at - WINDOW + EDGE, ref - EDGE, 72_000 * 17 + rng.randint(0, 17 * 500), 0.12)
@@ -93,7 +93,7 @@ def _content(
 
     # Guarantee-task entries: one above its task's threshold, one below, one open (not yet settled).
     def pick(items: list[Item], task: Task) -> Item:
-        fits = [it for it in items if task.opens <= it.published < task.closes - days(1)]
+        fits = [it for it in items if task.opens <= it.published < task.closes - _days(1)]
         return ([it for it in fits if it.kind == "video"] or fits or items)[-1]
 
     by_code = {t.code: t for t in ctx.tasks}
@@ -120,27 +120,27 @@ def _orders(out: CreatorLines, rng: random.Random, ctx: Ctx) -> None:
         write_order(out, rng, FIRST_ID, k, kind=kind, status=status, when=when, amount=amount, plays=plays)
 
     d = -198 + rng.randint(0, 5)
-    while at + days(d) < ref - WINDOW - EDGE:
-        order("standard", "completed", at + days(d) + timedelta(hours=rng.randint(9, 20)), rng.choice((9000, 16000)))
+    while at + _days(d) < ref - WINDOW - EDGE:
+        order("standard", "completed", at + _days(d) + timedelta(hours=rng.randint(9, 20)), rng.choice((9000, 16000)))
         d += rng.randint(9, 14)
     order("standard", "completed", between(rng, ref - WINDOW + EDGE, at - WINDOW - EDGE), 16000)
     for _ in range(2):
         order("standard", "completed", between(rng, at - WINDOW + EDGE, ref - EDGE), 9000)
     order("mass", "completed", between(rng, at - WINDOW + EDGE, at - EDGE), 380)
     order("minigame", "completed", between(rng, at - WINDOW + EDGE, at - EDGE), 1200)
-    order("standard", "in_progress", at - days(3), 16000)
-    order("standard", "cancelled", at - days(20), 9000)
+    order("standard", "in_progress", at - _days(3), 16000)
+    order("standard", "cancelled", at - _days(20), 9000)
 
 
 def _courses(out: CreatorLines, at: datetime) -> None:
     """9 completed (≥ 8 for LV3, one short of LV4's 10), one half done, one barely started."""
     for i, code in enumerate(("course-01", "course-02", "course-03", "course-04", "course-06", "course-07")):
-        out.course_progress(code, 1.0, at - days(300 - 20 * i))
-    out.course_progress("course-08", 0.85, at - days(175))
-    out.course_progress("course-11", 1.0, at - days(165))
-    out.course_progress("course-09", 1.0, at - days(45))
-    out.course_progress("course-10", 0.45, at - days(5))
-    out.course_progress("course-05", 0.2, at - days(90))
+        out.course_progress(code, 1.0, at - _days(300 - 20 * i))
+    out.course_progress("course-08", 0.85, at - _days(175))
+    out.course_progress("course-11", 1.0, at - _days(165))
+    out.course_progress("course-09", 1.0, at - _days(45))
+    out.course_progress("course-10", 0.45, at - _days(5))
+    out.course_progress("course-05", 0.2, at - _days(90))
 
 
 def _entries(
@@ -153,7 +153,7 @@ def _entries(
     second_now: Item,
 ) -> None:
     """Roughly every fifth post since tasks opened, plus the three guarantee-task ones."""
-    others = [it for it in items if id(it) not in special and it.published >= ctx.at - days(125)]
+    others = [it for it in items if id(it) not in special and it.published >= ctx.at - _days(125)]
     chosen = [*special, *(id(it) for it in others[::5]), id(second_now)]
     by_id = {id(it): it for it in items}
     k = 0
