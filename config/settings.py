@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "benefits",
     "levels",
     "portal",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -1,5 +1,6 @@
 """The seeded rule set must equal program.md §1–§2. The tables below are written out again from
-program.md on purpose: an edit of either the migration or the spec's table is caught here."""
+program.md on purpose, not imported from ``levels.defaults`` (which the migration seeds from): an edit of
+either the defaults or the spec's table is caught here."""
 
 import pytest
 

@@ -20,12 +20,16 @@ from django.utils import timezone
 from academy.models import Course, Lesson
 from creators.ingest import ingest_lines
 from creators.models import Creator, SubmissionTask
-from levels import demo, jobs
+from demo.catalogue import COURSES, lesson_duration, task_rows
+from demo.clock import local_instant, reference_time
+from demo.emit import line_type
+from demo.feed import generate_creators
+from demo.story import DEMO_CREATOR_ID
+from levels import jobs
 from levels.models import JobRun
 from lib.periods import Cycle
 
 PROGRESS_EVERY = 10_000
-DEMO_LOGINS = (("operator", "operator"), ("creator", "creator"))
 
 
 def _instant(value: str) -> datetime:
@@ -33,7 +37,7 @@ def _instant(value: str) -> datetime:
         at = datetime.fromisoformat(value)
     except ValueError as error:
         raise CommandError(f"--at: not an ISO 8601 instant: {value!r}") from error
-    return demo.local_instant(at)
+    return local_instant(at)
 
 
 class Command(BaseCommand):
@@ -60,7 +64,7 @@ class Command(BaseCommand):
         if if_empty and Creator.objects.exists():
             self.stdout.write("seed_demo: creators already exist, nothing to do (--if-empty)")
             return
-        at = at or demo.local_instant(timezone.now())
+        at = at or local_instant(timezone.now())
         started = time.monotonic()
         self.stdout.write(f"seed_demo: {creators:,} creators, seed {seed}, at {at.isoformat()}")
         seed_courses()
@@ -78,7 +82,7 @@ class Command(BaseCommand):
         """Levels, history and benefits come from the data, through the same jobs beat runs: the
         monthly assessment of the reference time (so ``at_risk`` creators hold their tier and show as at
         risk now), the reward assessment of the previous quarter, then the daily upgrade check at ``at``."""
-        reference = demo.reference_time(at)
+        reference = reference_time(at)
         cycle = Cycle.of(reference).previous()
         steps = [
             (JobRun.Job.ASSESS_MONTHLY, jobs.level_due(reference)),
@@ -99,9 +103,9 @@ class Command(BaseCommand):
 
     def _stream(self, creators: int, seed: int, at: datetime, counts: Counter, started: float) -> Iterator[str]:
         """The generator's lines, counted, with a progress line every 10,000 creators."""
-        for index, lines in enumerate(demo.generate_creators(creators, seed=seed, at=at), 1):
+        for index, lines in enumerate(generate_creators(creators, seed=seed, at=at), 1):
             for line in lines:
-                counts[demo.line_type(line)] += 1
+                counts[line_type(line)] += 1
                 yield line
             if index % PROGRESS_EVERY == 0:
                 self.stdout.write(
@@ -112,13 +116,13 @@ class Command(BaseCommand):
 
 def seed_courses() -> None:
     """星图学院 courses with their lessons; safe to re-run (keyed by course code and lesson position)."""
-    for position, (code, title, summary, lessons) in enumerate(demo.COURSES, 1):
+    for position, (code, title, summary, lessons) in enumerate(COURSES, 1):
         course, _ = Course.objects.update_or_create(
             code=code, defaults={"title": title, "summary": summary, "position": position, "is_published": True}
         )
         Lesson.objects.bulk_create(
             [
-                Lesson(course=course, position=i, title=t, duration_seconds=demo.lesson_duration(code, i))
+                Lesson(course=course, position=i, title=t, duration_seconds=lesson_duration(code, i))
                 for i, t in enumerate(lessons, 1)
             ],
             ignore_conflicts=True,
@@ -127,7 +131,7 @@ def seed_courses() -> None:
 
 def seed_tasks(*, at: datetime) -> None:
     """Submission tasks, open and close dates relative to ``at``; keyed by code."""
-    for row in demo.task_rows(at):
+    for row in task_rows(at):
         SubmissionTask.objects.update_or_create(code=row.pop("code"), defaults=row)
 
 
@@ -149,5 +153,5 @@ def seed_logins() -> None:
     if created:
         user.set_password("creator")
         user.save(update_fields=["password"])
-    Creator.objects.filter(user=user).exclude(external_id=demo.DEMO_CREATOR_ID).update(user=None)
-    Creator.objects.filter(external_id=demo.DEMO_CREATOR_ID).update(user=user)
+    Creator.objects.filter(user=user).exclude(external_id=DEMO_CREATOR_ID).update(user=None)
+    Creator.objects.filter(external_id=DEMO_CREATOR_ID).update(user=user)
