@@ -33,8 +33,10 @@ $(STAMP): requirements.txt requirements-dev.txt
 # DEBUG=1 unless the caller set DEBUG: no SECRET_KEY is needed locally.
 run migrations-check: export DEBUG ?= 1
 
+# The settings create no folder; VAR_DIR (the SQLite database's folder) is read through them, so a
+# VAR_DIR from .env (READ_DOT_ENV=1) is honoured. Celery creates its broker folders itself.
 run: venv
-	mkdir -p "$${VAR_DIR:-var}"
+	$(PY) -c 'from config.settings import VAR_DIR; VAR_DIR.mkdir(parents=True, exist_ok=True)'
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo --if-empty
 	$(PY) manage.py collectstatic --noinput --verbosity 0
