@@ -11,11 +11,12 @@ PORT ?= 8000
 CHROMIUM := /usr/bin/chromium
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run test lint format migrations-check clean
+.PHONY: help venv run test screenshots lint format migrations-check clean
 
 help:
 	@echo "make run               serve http://$(HOST):$(PORT) with a Celery worker and beat (Ctrl-C stops all)"
-	@echo "make test              run the test suite"
+	@echo "make test              run the test suite (screenshots go to the ignored test-results/screenshots/)"
+	@echo "make screenshots       refresh the documented screenshots in docs/screenshots/ (browser tests)"
 	@echo "make lint              ruff check and ruff format --check"
 	@echo "make format            ruff format and ruff check --fix"
 	@echo "make migrations-check  fail if a model change has no migration"
@@ -32,8 +33,10 @@ $(STAMP): requirements.txt requirements-dev.txt
 # DEBUG=1 unless the caller set DEBUG: no SECRET_KEY is needed locally.
 run migrations-check: export DEBUG ?= 1
 
+# The settings create no folder; VAR_DIR (the SQLite database's folder) is read through them, so a
+# VAR_DIR from .env (READ_DOT_ENV=1) is honoured. Celery creates its broker folders itself.
 run: venv
-	mkdir -p "$${VAR_DIR:-var}"
+	$(PY) -c 'from config.settings import VAR_DIR; VAR_DIR.mkdir(parents=True, exist_ok=True)'
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo --if-empty
 	$(PY) manage.py collectstatic --noinput --verbosity 0
@@ -48,6 +51,12 @@ test: venv
 		echo "      To run them: apt-get install -y chromium fonts-noto-cjk"; \
 		$(VENV)/bin/pytest -m "not browser" $(PYTEST_ARGS); \
 	fi
+
+# The browser tests save screenshots to the ignored test-results/screenshots/; this run points them at
+# the tracked docs/screenshots/ on purpose (review and commit the PNGs that changed).
+screenshots: venv
+	@test -x $(CHROMIUM) || { echo "$(CHROMIUM) is missing: apt-get install -y chromium fonts-noto-cjk"; exit 1; }
+	SCREENSHOTS_DIR=docs/screenshots $(VENV)/bin/pytest -m browser $(PYTEST_ARGS)
 
 lint: venv
 	$(VENV)/bin/ruff check .

@@ -13,11 +13,16 @@ import environ
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(environ.Env().str("VAR_DIR", default=str(BASE_DIR / "var")))
 
+# .env first (only when asked), so every variable below, VAR_DIR included, may come from it. Variables
+# already in the environment win over the file.
 env = environ.Env()
 if env.bool("READ_DOT_ENV", default=False):
     environ.Env.read_env(BASE_DIR / ".env")
+
+# Settings only name the local folders; whoever uses one creates it (`make run` the database's,
+# config.celery_app the broker's), so importing the settings never writes to the disk.
+VAR_DIR = Path(env.str("VAR_DIR", default=str(BASE_DIR / "var")))
 
 DEBUG = env.bool("DEBUG", default=False)
 if DEBUG:
@@ -175,9 +180,6 @@ else:
         "control_folder": str(CELERY_DATA_DIR / "control"),  # kombu's default is ./control
         "store_processed": False,
     }
-    # kombu does not create these; every process (web, worker, beat) may be the first to need them.
-    for _folder in ("queue", "processed", "control"):
-        (CELERY_DATA_DIR / _folder).mkdir(parents=True, exist_ok=True)
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_ENABLE_UTC = True

@@ -2,6 +2,7 @@
 
 import importlib
 import os
+from pathlib import Path
 
 import pytest
 from django.apps import apps as django_apps
@@ -35,6 +36,19 @@ def browser_context_args(browser_context_args: dict) -> dict:
     """Browse as a creator in mainland China would: Chinese first (Chromium defaults to en-US, which
     LocaleMiddleware would honour), in Shanghai time."""
     return {**browser_context_args, "locale": "zh-CN", "timezone_id": "Asia/Shanghai"}
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def screenshots_dir() -> Path:
+    """Where browser tests save their screenshots: ``$SCREENSHOTS_DIR`` (relative to the project
+    folder), by default the ignored ``test-results/screenshots/`` so a test run leaves the tree clean.
+    ``make screenshots`` points it at the tracked ``docs/screenshots/`` to refresh them on purpose."""
+    folder = ROOT / os.environ.get("SCREENSHOTS_DIR", "test-results/screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 # What the data migrations write, each function idempotent: operators group, rule set, benefit

@@ -69,7 +69,7 @@ def test_unknown_event_name_is_refused(creator) -> None:
 def test_recording_takes_one_query_when_already_recorded_today(creator, django_assert_num_queries) -> None:
     event_record(creator=creator, name=HALL, at=T)
     with django_assert_num_queries(1):
-        event_record(creator=creator, name=HALL, at=T + timedelta(hours=1))
+        assert event_record(creator=creator, name=HALL, at=T + timedelta(hours=1)) is False
 
 
 # --- task_join ------------------------------------------------------------------------------------------

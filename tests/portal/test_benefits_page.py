@@ -363,14 +363,18 @@ def test_a_creator_without_cards_is_told_how_to_get_them(client: Client) -> None
 # --- cost ---------------------------------------------------------------------------------------------
 
 
-def _queries(client: Client) -> int:
+def _queries(client: Client, *, shows: str) -> int:
+    """Queries to answer 我的权益, which must be a 200 showing ``shows``: a refused or empty page is
+    cheap, so a count taken from one would pass for the wrong reason."""
     with CaptureQueriesContext(connection) as captured:
-        assert client.get("/benefits/").status_code == 200
+        response = client.get("/benefits/")
+    assert response.status_code == 200
+    assert shows in text_of(response.content.decode())
     return len(captured)
 
 
 def test_query_count_does_not_grow_with_benefits_cards_cases_or_messages(creator_client: Client, lv3) -> None:
-    few = _queries(creator_client)
+    few = _queries(creator_client, shows="3 张可用")
     recommendation = entitlement(lv3, "client_recommendation")
     for month in range(1, 11):  # ten months of owed recommendations
         Entitlement.objects.create(
@@ -387,7 +391,7 @@ def test_query_count_does_not_grow_with_benefits_cards_cases_or_messages(creator
     AssistantMessage.objects.bulk_create(
         AssistantMessage(creator=lv3, kind="info", title=f"m{i}", created_at=AT) for i in range(30)
     )
-    many = _queries(creator_client)
+    many = _queries(creator_client, shows="13 张可用")
     assert many == few
     assert many <= 30
 
@@ -395,7 +399,9 @@ def test_query_count_does_not_grow_with_benefits_cards_cases_or_messages(creator
 def test_claim_over_htmx_takes_few_queries(creator_client: Client, lv3, django_assert_max_num_queries) -> None:
     featured = entitlement(lv3, "featured_case")
     with django_assert_max_num_queries(16):
-        creator_client.post(claim_url(featured.pk), headers=HTMX)
+        response = creator_client.post(claim_url(featured.pk), headers=HTMX)
+    assert response.status_code == 200
+    assert "已领取「学院精选案例优先上线权」" in response.content.decode()
 
 
 def text_of(body: str) -> str:

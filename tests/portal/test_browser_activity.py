@@ -1,10 +1,12 @@
 """The activity pages in a real browser (Debian's Chromium) on the demo data, at phone and desktop sizes:
 星图学院, a course (marking a lesson watched through HTMX), 任务大厅, 资料与设置 and 经营助手.
 
-Screenshots land in docs/screenshots/ so a reviewer sees what a creator sees.
+Screenshots land in the ``screenshots_dir`` folder; ``make screenshots`` refreshes docs/screenshots/ with
+them so a reviewer sees what a creator sees.
 """
 
 import io
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -18,7 +20,6 @@ from creators.models import Creator, SubmissionEntry
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 
@@ -36,10 +37,14 @@ def signed_in(page: Page, live_server) -> Page:
     return page
 
 
-def shot(page: Page, name: str) -> None:
-    """A full-page screenshot from the top (scrolled, the sticky header would be stitched mid-page)."""
-    page.evaluate("window.scrollTo(0, 0)")
-    page.screenshot(path=SCREENSHOTS / name, full_page=True)
+@pytest.fixture
+def shot(screenshots_dir: Path) -> Callable[[Page, str], None]:
+    def take(page: Page, name: str) -> None:
+        """A full-page screenshot from the top (scrolled, the sticky header would be stitched mid-page)."""
+        page.evaluate("window.scrollTo(0, 0)")
+        page.screenshot(path=screenshots_dir / name, full_page=True)
+
+    return take
 
 
 def assert_no_sideways_scroll(page: Page) -> None:
@@ -47,7 +52,7 @@ def assert_no_sideways_scroll(page: Page) -> None:
     assert width <= page.viewport_size["width"], f"the page is {width}px wide and scrolls sideways"
 
 
-def test_academy_and_marking_a_lesson(signed_in: Page, live_server) -> None:
+def test_academy_and_marking_a_lesson(signed_in: Page, live_server, shot) -> None:
     page = signed_in
     page.goto(f"{live_server.url}/academy/")
     expect(page.get_by_role("heading", name="已完成 9 门课程")).to_be_visible()
@@ -67,7 +72,7 @@ def test_academy_and_marking_a_lesson(signed_in: Page, live_server) -> None:
     shot(page, "course-desktop.png")
 
 
-def test_joining_a_guarantee_task_with_a_card_on_phone(signed_in: Page, live_server) -> None:
+def test_joining_a_guarantee_task_with_a_card_on_phone(signed_in: Page, live_server, shot) -> None:
     page = signed_in
     page.goto(f"{live_server.url}/tasks/task-13/")
     page.get_by_label("选择作品").select_option(index=0)
@@ -88,7 +93,7 @@ def test_joining_a_guarantee_task_with_a_card_on_phone(signed_in: Page, live_ser
     shot(page, "tasks-phone.png")
 
 
-def test_settled_guarantee_entries_on_phone(signed_in: Page, live_server) -> None:
+def test_settled_guarantee_entries_on_phone(signed_in: Page, live_server, shot) -> None:
     """The demo creator's entries on two closed guarantee tasks, one over and one under the threshold,
     with a card attached and the daily settlement run."""
     creator = Creator.objects.get(external_id="c-1001")
@@ -105,7 +110,7 @@ def test_settled_guarantee_entries_on_phone(signed_in: Page, live_server) -> Non
     shot(page, "task-settled-phone.png")
 
 
-def test_profile_on_phone(signed_in: Page, live_server) -> None:
+def test_profile_on_phone(signed_in: Page, live_server, shot) -> None:
     page = signed_in
     page.goto(f"{live_server.url}/profile/")
     expect(page.get_by_role("heading", name="本页的等级任务已达成 3 / 3 项")).to_be_visible()
@@ -113,7 +118,7 @@ def test_profile_on_phone(signed_in: Page, live_server) -> None:
     shot(page, "profile-phone.png")
 
 
-def test_assistant_on_desktop(signed_in: Page, live_server) -> None:
+def test_assistant_on_desktop(signed_in: Page, live_server, shot) -> None:
     page = signed_in
     page.set_viewport_size(DESKTOP)
     page.goto(f"{live_server.url}/assistant/")

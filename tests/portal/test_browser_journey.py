@@ -2,10 +2,11 @@
 sizes: sign in → the level card → 权益中心 → finish a lesson in 学院 → 刷新进度 counts the course →
 我的权益 → 领取 (HTMX row swap and toast) → 已领取 and the guarantee-card wallet.
 
-The screenshots land in docs/screenshots/ (home-, levels-, benefits- × desktop, phone) so a reviewer
-sees what a creator sees.
+The screenshots (home-, levels-, benefits- × desktop, phone) land in the ``screenshots_dir`` folder;
+``make screenshots`` refreshes docs/screenshots/ with them so a reviewer sees what a creator sees.
 """
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -28,7 +29,6 @@ pytestmark = [
     pytest.mark.usefixtures("moving_clock"),
 ]
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 
 
@@ -61,14 +61,18 @@ def assert_no_sideways_scroll(page: Page) -> None:
     assert width <= page.viewport_size["width"], f"the page is {width}px wide and scrolls sideways"
 
 
-def shot(page: Page, name: str, size: str) -> None:
-    assert_no_sideways_scroll(page)
-    # Toasts float over whatever is under them; the picture is of the page.
-    page.screenshot(path=SCREENSHOTS / f"{name}-{size}.png", full_page=True, style="#toasts { display: none; }")
+@pytest.fixture
+def shot(screenshots_dir: Path) -> Callable[[Page, str, str], None]:
+    def take(page: Page, name: str, size: str) -> None:
+        assert_no_sideways_scroll(page)
+        # Toasts float over whatever is under them; the picture is of the page.
+        page.screenshot(path=screenshots_dir / f"{name}-{size}.png", full_page=True, style="#toasts { display: none; }")
+
+    return take
 
 
 @pytest.mark.parametrize("size", ["desktop", "phone"])
-def test_creator_journey(page: Page, live_server, journey_creator, size: str) -> None:
+def test_creator_journey(page: Page, live_server, journey_creator, size: str, shot) -> None:
     page.set_viewport_size(VIEWPORTS[size])
 
     # Sign in: the home page answers first with the level card.

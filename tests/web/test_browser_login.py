@@ -1,6 +1,7 @@
 """Sign-in in a real browser (Debian's Chromium) at desktop and phone sizes.
 
-The screenshots land in docs/screenshots/ so a reviewer sees what a creator sees.
+The screenshots land in the ``screenshots_dir`` folder; ``make screenshots`` refreshes docs/screenshots/
+with them so a reviewer sees what a creator sees.
 """
 
 from pathlib import Path
@@ -12,7 +13,6 @@ from creators.models import Creator
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
 
@@ -36,11 +36,11 @@ def assert_no_sideways_scroll(page: Page) -> None:
     assert width <= page.viewport_size["width"], f"the page is {width}px wide and scrolls sideways"
 
 
-def test_sign_in_on_desktop(page: Page, live_server, creator_login) -> None:
+def test_sign_in_on_desktop(page: Page, live_server, creator_login, screenshots_dir: Path) -> None:
     page.set_viewport_size(DESKTOP)
     page.goto(f"{live_server.url}/accounts/login/")
     expect(page.get_by_role("heading", name="登录达人等级")).to_be_visible()
-    page.screenshot(path=SCREENSHOTS / "login-desktop.png")
+    page.screenshot(path=screenshots_dir / "login-desktop.png")
 
     sign_in(page, live_server.url, *creator_login)
 
@@ -49,11 +49,11 @@ def test_sign_in_on_desktop(page: Page, live_server, creator_login) -> None:
     expect(page.get_by_role("navigation").get_by_role("link", name="权益中心")).to_be_visible()
 
 
-def test_sign_in_on_phone(page: Page, live_server, creator_login) -> None:
+def test_sign_in_on_phone(page: Page, live_server, creator_login, screenshots_dir: Path) -> None:
     page.set_viewport_size(PHONE)
     page.goto(f"{live_server.url}/accounts/login/")
     assert_no_sideways_scroll(page)
-    page.screenshot(path=SCREENSHOTS / "login-phone.png")
+    page.screenshot(path=screenshots_dir / "login-phone.png")
 
     sign_in(page, live_server.url, *creator_login)
 

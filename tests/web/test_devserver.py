@@ -120,10 +120,12 @@ def alive(pid: int) -> bool:
     return True
 
 
-def test_sigterm_stops_web_worker_and_beat(devserver: DevServer) -> None:
+def test_sigterm_stops_web_worker_and_beat(devserver: DevServer, run_env) -> None:
     pids = devserver.wait_until_ready()
     assert set(pids) == {"web", "worker", "beat"}
     assert all(alive(pid) for pid in pids.values())
+    # Nobody made the broker's folders beforehand: the Celery processes create them as they start.
+    assert (Path(run_env["VAR_DIR"]) / "celery" / "queue").is_dir()
 
     devserver.proc.send_signal(signal.SIGTERM)
 

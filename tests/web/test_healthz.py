@@ -14,8 +14,8 @@ def test_healthz_reports_database_ok(client: Client, settings) -> None:
     data = response.json()
     assert data["status"] == "ok"
     assert data["database"] == "ok"
-    # "ok" where REDIS_URL points at a live Redis (CI), "filesystem" in the default run.
-    assert data["broker"] == ("ok" if settings.REDIS_URL else "filesystem")
+    if settings.REDIS_URL:  # CI's live Redis; the filesystem broker has tests of its own below
+        assert data["broker"] == "ok"
 
 
 def test_healthz_needs_no_login_and_is_never_cached(client: Client) -> None:
