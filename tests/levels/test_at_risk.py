@@ -38,8 +38,8 @@ def test_warns_with_failing_requirements_and_days_left():
     summary = warn()
     assert (summary["assessed"], summary["at_risk"]) == (2, 1)
     note = AssistantMessage.objects.get(creator=creator, kind="at_risk")
-    assert "剩 12 天" in note.title
-    assert "粉丝量 30万 (要求 > 30万)" in note.body
+    assert "剩 12 天" in note.display_title
+    assert "粉丝量 30万 (要求 > 30万)" in note.display_body
     assert not AssistantMessage.objects.filter(creator=safe).exists()
 
 
