@@ -31,8 +31,9 @@ def messages_send_for_each(
     ``params`` are the parameters every recipient shares. When they differ, ``each`` gives
     ``(creator_id, params)`` rows, merged over ``params``: one message per row (a creator may get
     several), for the creators of ``creators`` only. ``dedupe_key`` is a template: ``{id}`` is the
-    creator id and ``{name}`` the parameter ``name``; a key sent before is dropped silently, so a job
-    that runs again sends nothing twice. ``link`` arguments may name parameters the same way."""
+    creator id and ``{name}`` the parameter ``name`` (without ``each`` it must hold ``{id}``, one key
+    per creator); a key sent before is dropped silently, so a job that runs again sends nothing twice.
+    ``link`` arguments may name parameters the same way; no ``link``, no link."""
     if text not in TEXTS:
         raise ValueError(f"unknown message text {text!r}")
     shared = dict(params or {})
@@ -77,8 +78,9 @@ def _send_shared(*, creators: QuerySet, text: str, params: Params, link: Link, a
     # Each value as the field itself would write it (JSON adapted for the database in use).
     values = [AssistantMessage._meta.get_field(c).get_db_prep_save(getattr(row, c), connection) for c in columns]
     key = dedupe_key.replace("{id}", "{{id}}").format(**params)  # {id} is left for the SQL to fill
-    insert_for_each(table=AssistantMessage._meta.db_table, columns=columns, values=values, ids=creators,
-                           key_template=key)  # fmt: skip
+    insert_for_each(
+        table=AssistantMessage._meta.db_table, columns=columns, values=values, ids=creators, key_template=key
+    )
 
 
 def messages_mark_read(*, creator: Creator, message_ids: list[int] | None = None, at: datetime) -> int:
