@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from lib.errors import ApplicationError
 
-from . import models, services
+from . import models
+from .services import cases
 
 
 class LevelBenefitInline(admin.TabularInline):
@@ -82,7 +83,7 @@ class FeaturedCaseAdmin(admin.ModelAdmin):
         done = 0
         for case in queryset.order_by("submitted_at"):
             try:
-                services.case_review(case_id=case.pk, reviewer=request.user, approve=approve, reason=reason,
+                cases.case_review(case_id=case.pk, reviewer=request.user, approve=approve, reason=reason,
                                      at=timezone.now())  # fmt: skip
             except ApplicationError as error:
                 self.message_user(request, f"{case.title}: {error.message}", messages.WARNING)

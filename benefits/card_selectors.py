@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from creators.messages import settlement_text
 from creators.models import Creator, SubmissionEntry, SubmissionTask
 from lib.format import money
 
@@ -74,14 +75,6 @@ class EntryRow:
         if self.state == Settlement.EARNED:
             return _("收益 %(earnings)s") % {"earnings": money(self.entry.earnings)}
         return _("待结算")
-
-
-def settlement_text(*, amount: Decimal, payout: Decimal, reached: bool) -> str:
-    """How a settled guarantee entry reads (program.md §3): plays reached → the guarantee and what was
-    paid; not reached → paid the earnings (the card is spent either way)."""
-    if reached:
-        return _("保底 %(amount)s · 实得 %(payout)s") % {"amount": money(amount), "payout": money(payout)}
-    return _("未达播放要求,按实际收益 %(payout)s") % {"payout": money(payout)}
 
 
 def _row(entry: SubmissionEntry) -> EntryRow:

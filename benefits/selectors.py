@@ -9,6 +9,7 @@ from django.db.models import Prefetch, Q, QuerySet, Sum
 from creators.models import Creator
 
 from .models import (
+    BenefitCode,
     BenefitKind,
     Cadence,
     CardStatus,
@@ -158,7 +159,7 @@ def featured_case_entitlement(*, creator: Creator, entitlement_id: int) -> Entit
     return (
         Entitlement.objects.select_related("benefit")
         .prefetch_related(Prefetch("cases", queryset=FeaturedCase.objects.order_by("-submitted_at", "-pk")))
-        .get(pk=entitlement_id, creator=creator, benefit__code="featured_case")
+        .get(pk=entitlement_id, creator=creator, benefit__code=BenefitCode.FEATURED_CASE)
     )
 
 

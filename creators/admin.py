@@ -74,10 +74,14 @@ class SubmissionEntryAdmin(admin.ModelAdmin):
 
 @admin.register(models.AssistantMessage)
 class AssistantMessageAdmin(admin.ModelAdmin):
-    list_display = ["creator", "kind", "title", "created_at", "read_at"]
-    list_filter = ["kind"]
-    search_fields = ["creator__external_id", "title"]
+    list_display = ["creator", "kind", "display_title", "created_at", "read_at"]
+    list_filter = ["kind", "template"]
+    search_fields = ["creator__external_id", "title", "dedupe_key"]
     raw_id_fields = ["creator"]
+
+    @admin.display(description=_("标题"))
+    def display_title(self, message: models.AssistantMessage) -> str:
+        return message.display_title
 
 
 @admin.register(models.AuditLog)

@@ -6,9 +6,13 @@ import hashlib
 import secrets
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from .messages import TEXTS, MessageKind
+from .messages import url as message_url
 
 
 class Creator(models.Model):
@@ -250,23 +254,25 @@ class SubmissionEntry(models.Model):
 
 
 class AssistantMessage(models.Model):
-    """A message from 星图小助手 in the creator's inbox. ``dedupe_key`` makes re-sent jobs silent."""
+    """A message from 星图小助手 in the creator's inbox. ``dedupe_key`` makes re-sent jobs silent.
 
-    class Kind(models.TextChoices):
-        LEVEL_UP = "level_up", _("升级")
-        LEVEL_DOWN = "level_down", _("降级")
-        AT_RISK = "at_risk", _("保级提醒")
-        GRANT = "grant", _("权益发放")
-        CARD = "card", _("保底卡")
-        CASE = "case", _("精选案例")
-        DOU_PLUS = "dou_plus", _("DOU+ 补偿")
-        INFO = "info", _("通知")
+    A message sent by the program names its text (``template``, a key of ``creators.messages.TEXTS``)
+    and stores its ``params`` and a link by URL name, so it reads in the reader's language when
+    shown (``display_title``, ``display_body``, ``url``). Free-text rows (no ``template``) show their
+    stored ``title``, ``body`` and ``link``."""
+
+    Kind = MessageKind
 
     creator = models.ForeignKey(Creator, on_delete=models.CASCADE, related_name="messages")
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    title = models.CharField(max_length=200)
+    template = models.CharField(max_length=40, blank=True)
+    params = models.JSONField(null=True, blank=True, encoder=DjangoJSONEncoder)
+    title = models.CharField(max_length=200, blank=True)
     body = models.TextField(blank=True)
     link = models.CharField(max_length=200, blank=True)
+    url_name = models.CharField(max_length=40, blank=True)
+    url_args = models.JSONField(default=list, blank=True)
+    url_anchor = models.CharField(max_length=40, blank=True)
     dedupe_key = models.CharField(max_length=200, null=True, blank=True, unique=True)
     created_at = models.DateTimeField()
     read_at = models.DateTimeField(null=True, blank=True)
@@ -279,6 +285,30 @@ class AssistantMessage(models.Model):
             models.Index(fields=["creator", "-created_at"], name="message_creator_created"),
             models.Index(fields=["creator"], condition=Q(read_at__isnull=True), name="message_creator_unread"),
         ]
+
+    def __str__(self) -> str:
+        return self.display_title
+
+    def _rendered(self) -> tuple[str, str]:
+        """(title, body) in the active language."""
+        text = TEXTS.get(self.template)
+        if text is None or self.params is None:
+            return self.title, self.body
+        return text.render(self.params)
+
+    @property
+    def display_title(self) -> str:
+        return self._rendered()[0]
+
+    @property
+    def display_body(self) -> str:
+        return self._rendered()[1]
+
+    @property
+    def url(self) -> str:
+        if self.url_name:
+            return message_url(self.url_name, self.url_args, self.url_anchor)
+        return self.link
 
 
 class AuditLog(models.Model):

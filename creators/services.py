@@ -3,26 +3,83 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from lib.errors import ApplicationError
 from lib.periods import at_local, local_date
+from lib.sql import insert_for_each
 
+from .messages import TEXTS, Link, Params
 from .models import AssistantMessage, Content, Creator, PortalEvent, Quote, SubmissionEntry, SubmissionTask
 
 
-def message_send_many(*, messages: Iterable[AssistantMessage]) -> None:
-    """Deliver assistant messages in one statement. A message whose ``dedupe_key`` was sent before is
-    dropped silently, so a job that runs again sends nothing twice."""
-    AssistantMessage.objects.bulk_create(list(messages), ignore_conflicts=True, batch_size=1000)
+def messages_send_for_each(
+    *,
+    creators: QuerySet,
+    text: str,
+    params: Params | None = None,
+    each: Iterable[tuple[int, Params]] | None = None,
+    link: Link | None = None,
+    at: datetime,
+    dedupe_key: str,
+) -> None:
+    """Send the message ``text`` (a key of ``creators.messages.TEXTS``) to every creator in
+    ``creators`` (a queryset of one column, ``creator_id``), in a fixed number of statements.
+
+    ``params`` are the parameters every recipient shares. When they differ, ``each`` gives
+    ``(creator_id, params)`` rows, merged over ``params``: one message per row (a creator may get
+    several), for the creators of ``creators`` only. ``dedupe_key`` is a template: ``{id}`` is the
+    creator id and ``{name}`` the parameter ``name`` (without ``each`` it must hold ``{id}``, one key
+    per creator); a key sent before is dropped silently, so a job that runs again sends nothing twice.
+    ``link`` arguments may name parameters the same way; no ``link``, no link."""
+    if text not in TEXTS:
+        raise ValueError(f"unknown message text {text!r}")
+    shared = dict(params or {})
+    link = link or Link("")
+    if each is None:
+        _send_shared(creators=creators, text=text, params=shared, link=link, at=at, dedupe_key=dedupe_key)
+        return
+    recipients = set(Creator.objects.filter(pk__in=creators).values_list("pk", flat=True))
+    rows = []
+    for creator_id, own in each:
+        if creator_id not in recipients:
+            continue
+        merged = {**shared, **own}
+        rows.append(
+            _message(creator_id=creator_id, text=text, params=merged, link=link, at=at,
+                     dedupe_key=dedupe_key.format(id=creator_id, **merged))
+        )  # fmt: skip
+    AssistantMessage.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
 
 
-def message(
-    *, creator_id: int, kind: str, title: str, body: str = "", at: datetime, dedupe_key: str | None, link: str = ""
+def _message(
+    *, creator_id: int, text: str, params: Params, link: Link, at: datetime, dedupe_key: str
 ) -> AssistantMessage:
     return AssistantMessage(
-        creator_id=creator_id, kind=kind, title=title, body=body, created_at=at, dedupe_key=dedupe_key, link=link
+        creator_id=creator_id,
+        kind=TEXTS[text].kind,
+        template=text,
+        params=params,
+        url_name=link.name,
+        url_args=link.resolve_args(params),
+        url_anchor=link.anchor,
+        created_at=at,
+        dedupe_key=dedupe_key,
+    )
+
+
+def _send_shared(*, creators: QuerySet, text: str, params: Params, link: Link, at: datetime, dedupe_key: str) -> None:
+    """One INSERT … SELECT over ``creators``: the same row for each, but for its creator and key."""
+    row = _message(creator_id=0, text=text, params=params, link=link, at=at, dedupe_key="")
+    columns = ["kind", "template", "params", "title", "body", "link", "url_name", "url_args", "url_anchor",
+               "created_at", "dedupe_key"]  # fmt: skip
+    # Each value as the field itself would write it (JSON adapted for the database in use).
+    values = [AssistantMessage._meta.get_field(c).get_db_prep_save(getattr(row, c), connection) for c in columns]
+    key = dedupe_key.replace("{id}", "{{id}}").format(**params)  # {id} is left for the SQL to fill
+    insert_for_each(
+        table=AssistantMessage._meta.db_table, columns=columns, values=values, ids=creators, key_template=key
     )
 
 
@@ -68,7 +125,7 @@ def task_join(*, creator: Creator, task: SubmissionTask, content: Content, at: d
 
     Refuses (``ApplicationError``) another creator's item, a task that is not open at ``at``, and an
     item already entered in this task. A guarantee card is attached one level up, by
-    ``benefits.card_services.task_join_with_card`` (creators never imports benefits)."""
+    ``benefits.services.cards.task_join_with_card`` (creators never imports benefits)."""
     if content.creator_id != creator.pk:
         raise ApplicationError(_("只能提交你自己的作品。"), code="not_own_content")
     if (task.opens_at is not None and at < task.opens_at) or (task.closes_at is not None and at >= task.closes_at):

@@ -23,9 +23,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from benefits import card_services
-from benefits import services as benefit_services
 from benefits.selectors import catalogue_load
+from benefits.services import cards, recommendations
 from creators.models import Creator
 from lib.periods import Month, local_date
 
@@ -159,11 +158,11 @@ def _run_single_step(run: JobRun) -> None:
             return
         catalogue = catalogue_load()
         if run.job == Job.CLOSE_PERIOD:
-            summary = benefit_services.close_period(month=Month.parse(run.period), at=run.at, catalogue=catalogue)
+            summary = recommendations.period_close(month=Month.parse(run.period), at=run.at, catalogue=catalogue)
         elif run.job == Job.EXPIRE_CARDS:
-            summary = {"expired": benefit_services.cards_expire(at=run.at)}
+            summary = {"expired": cards.cards_expire(at=run.at)}
         elif run.job == Job.SETTLE_ENTRIES:
-            summary = {"settled": card_services.entries_settle_due(at=run.at)}
+            summary = {"settled": cards.entries_settle(at=run.at)}
         else:
             raise ValueError(f"unknown job {run.job}")
         JobRun.objects.filter(pk=run.pk).update(

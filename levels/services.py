@@ -8,20 +8,21 @@ from datetime import datetime
 
 from django.db import transaction
 from django.db.models import F
+from django.utils import translation
 
-from benefits import services as benefit_services
 from benefits.selectors import Catalogue
-from creators.models import AssistantMessage
-from creators.services import message, message_send_many
+from benefits.services import grants
+from creators.messages import Link
+from creators.services import messages_send_for_each
 from lib.bulk import append_rows
-from lib.format import figure
 from lib.periods import Cycle, Month, days_left
 
 from .evaluation import LevelEvaluation, RewardEvaluation, evaluate_level, evaluate_reward, to_json
 from .metrics import CycleFacts, level_metrics, measure_chunk, measure_cycle_chunk
 from .models import Assessment, CreatorLevel, JobRun, LevelChange
-from .rules import Rules
+from .rules import Rules, symbol
 
+LEVELS = Link("levels")  # where level messages lead: the creator's 等级中心
 ASSESSMENT_FIELDS = [
     "run_id",
     "creator_id",
@@ -108,7 +109,7 @@ def level_assess_chunk(
     in_chunk = {"creator_id__gte": first_id, "creator_id__lte": last_id}
     this_run_changes = LevelChange.objects.filter(run=run, **in_chunk)
     for level in sorted({o.level for o in changed}):
-        benefit_services.lapse_benefits(
+        grants.entitlements_lapse(
             creators=this_run_changes.filter(to_level=level).values("creator_id"),
             level=level,
             at=run.at,
@@ -127,7 +128,7 @@ def level_assess_chunk(
             recipients = recipients.filter(creator_id__in=only)
         field = "level"
     for level in sorted(granted):
-        benefit_services.grant_level_benefits(
+        grants.entitlements_grant_level(
             creators=recipients.filter(**{field: level}).values("creator_id"),
             level=level,
             month=Month.of(run.at),
@@ -160,43 +161,45 @@ def _apply_level_changes(*, run: JobRun, changed: list[LevelOutcome], rules: Rul
             for o in changed
         ),
     )  # fmt: skip
-    append_rows(
-        AssistantMessage,
-        ["creator_id", "kind", "title", "body", "link", "created_at", "dedupe_key"],
-        (_level_message(run=run, outcome=o, rules=rules) for o in changed),
-    )
+    changes = LevelChange.objects.filter(run=run, creator_id__in=[o.creator_id for o in changed]).values("creator_id")
+    by_text: dict[str, list] = {}
+    for o in changed:
+        text, params = _level_message(outcome=o, rules=rules)
+        by_text.setdefault(text, []).append((o.creator_id, params))
+    for text, each in by_text.items():  # at most three: up, down, cancelled
+        messages_send_for_each(
+            creators=changes, text=text, each=each, link=LEVELS, at=run.at, dedupe_key=f"level:{run.pk}:{{id}}"
+        )
 
 
-def explain_failures(codes: list[str], level: int, metrics: dict, rules: Rules) -> list[str]:
-    """ "粉丝量 28.6万 (要求 > 30万)" for each failing requirement code of ``level``."""
+def explain_failures(codes: list[str], level: int, metrics: dict, rules: Rules) -> list[dict]:
+    """Each failing requirement code of ``level`` as message parameters: its label (the source text,
+    translated when shown), and for a threshold its value, comparison symbol and threshold — shown as
+    "粉丝量 28.6万 (要求 > 30万)" by ``creators.messages.failure_text``."""
     requirements = {r.code: r for r in rules.effective(level)}
-    lines = []
+    failures = []
     for code in codes:
         req = requirements[code]
         value = metrics.get(code)
+        with translation.override(None):  # the untranslated label, which the reader's language translates
+            label = req.label
         if isinstance(value, bool) or req.threshold is None:
-            lines.append(f"{req.label}: 未完成")
+            failures.append({"label": label})
         else:
-            symbol = "≥" if req.comparison == "gte" else ">"
-            lines.append(f"{req.label} {figure(value)} (要求 {symbol} {figure(req.threshold)})")
-    return lines
+            value = value if value is None or isinstance(value, int) else float(value)  # JSON-ready
+            failures.append({"label": label, "value": value, "symbol": symbol(req.comparison),
+                             "threshold": req.threshold})  # fmt: skip
+    return failures
 
 
-def _level_message(*, run: JobRun, outcome: LevelOutcome, rules: Rules) -> tuple:
-    up = outcome.level > outcome.previous_level
-    if up:
-        title = f"恭喜升级为 LV{outcome.level} 达人"
-        body = f"你已完成 LV{outcome.level} 的全部基础任务,新等级权益已发放到“我的权益”。"
-    else:
-        failing = outcome.evaluation.failed.get(outcome.previous_level, [])
-        reasons = explain_failures(failing, outcome.previous_level, outcome.evaluation.metrics, rules)
-        title = f"等级调整为 LV{outcome.level}" if outcome.level else "等级已取消"
-        body = (
-            f"本次月度评估中,LV{outcome.previous_level} 的以下要求未达成:" + ";".join(reasons) + "。"
-            "继续完成等级任务即可恢复原来等级。"
-        )
-    kind = AssistantMessage.Kind.LEVEL_UP if up else AssistantMessage.Kind.LEVEL_DOWN
-    return (outcome.creator_id, kind, title, body, "/levels/", run.at, f"level:{run.pk}:{outcome.creator_id}")
+def _level_message(*, outcome: LevelOutcome, rules: Rules) -> tuple[str, dict]:
+    """The text and parameters telling a creator of their level change."""
+    if outcome.level > outcome.previous_level:
+        return "level_up", {"level": outcome.level}
+    failing = outcome.evaluation.failed.get(outcome.previous_level, [])
+    failures = explain_failures(failing, outcome.previous_level, outcome.evaluation.metrics, rules)
+    text = "level_down" if outcome.level else "level_cancelled"
+    return text, {"level": outcome.level, "previous": outcome.previous_level, "failures": failures}
 
 
 # --- rewards ---------------------------------------------------------------------------------------
@@ -232,7 +235,7 @@ def reward_assess_chunk(
     # Passing grants the level's reward benefits, keyed by the cycle that was passed (program.md §2).
     passed = Assessment.objects.filter(run=run, passed=True, creator_id__gte=first_id, creator_id__lte=last_id)
     for level in sorted({r.level for _, r in results if r.passed}):
-        benefit_services.grant_reward_benefits(
+        grants.entitlements_grant_reward(
             creators=passed.filter(level=level).values("creator_id"),
             level=level,
             cycle=cycle,
@@ -255,23 +258,22 @@ def warn_at_risk_chunk(*, run: JobRun, first_id: int, last_id: int, rules: Rules
     )
     at_risk = [o for o in outcomes if o.level < o.previous_level]
     month = Month.of(run.at)
-    left = days_left(run.at, month.end)
-    messages = []
+    each = []
     for o in at_risk:
         failing = o.evaluation.failed[o.previous_level]
-        reasons = explain_failures(failing, o.previous_level, o.evaluation.metrics, rules)
-        messages.append(
-            message(
-                creator_id=o.creator_id,
-                kind=AssistantMessage.Kind.AT_RISK,
-                title=f"保级提醒:LV{o.previous_level} 还有 {len(failing)} 项未达成,剩 {left} 天",
-                body="如果本月结束时仍未达成,下月 1 日的月度评估将调整你的等级:" + ";".join(reasons) + "。",
-                link="/levels/",
-                at=run.at,
-                dedupe_key=f"at_risk:{o.creator_id}:{month.key}:{','.join(sorted(failing))}",
-            )
-        )
-    message_send_many(messages=messages)
+        failures = explain_failures(failing, o.previous_level, o.evaluation.metrics, rules)
+        params = {"level": o.previous_level, "count": len(failing), "failures": failures,
+                  "failing": ",".join(sorted(failing))}  # fmt: skip
+        each.append((o.creator_id, params))
+    messages_send_for_each(
+        creators=CreatorLevel.objects.filter(creator_id__in=[o.creator_id for o in at_risk]).values("creator_id"),
+        text="at_risk",
+        params={"days_left": days_left(run.at, month.end)},
+        each=each,
+        link=LEVELS,
+        at=run.at,
+        dedupe_key=f"at_risk:{{id}}:{month.key}:{{failing}}",
+    )
     return {"assessed": len(outcomes), "at_risk": len(at_risk)}
 
 

@@ -1,6 +1,6 @@
 """The task-hall join form: which of the creator's own items to submit, and on a guarantee task which
 of their usable cards to attach. Choices are the creator's own rows only, so another creator's id is
-an invalid choice; ``benefits.card_services`` re-checks both when it writes."""
+an invalid choice; ``benefits.services.cards`` re-checks both when it writes."""
 
 from datetime import datetime
 

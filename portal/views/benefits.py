@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import trigger_client_event
 
-from benefits import services as benefit_services
 from benefits.models import Entitlement
+from benefits.services import grants
 from lib.errors import ApplicationError
 from portal import clock
 from portal.access import CreatorRequest, creator_required
@@ -36,7 +36,7 @@ def claim(request: CreatorRequest, entitlement_id: int) -> HttpResponse:
     now = clock.now()
     claimed = False
     try:
-        entitlement = benefit_services.entitlement_claim(creator=request.creator, entitlement_id=entitlement_id, at=now)
+        entitlement = grants.entitlement_claim(creator=request.creator, entitlement_id=entitlement_id, at=now)
         claimed = True
         text, level = _("已领取「%(name)s」") % {"name": entitlement.benefit.name}, "success"
     except Entitlement.DoesNotExist:

@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from benefits import selectors as benefit_selectors
-from benefits import services as benefit_services
 from benefits.models import CaseStatus, Entitlement, EntitlementStatus
+from benefits.services import cases as case_services
 from lib.errors import ApplicationError
 from portal import clock
 from portal.access import CreatorRequest, creator_required
@@ -50,8 +50,8 @@ def case_form(request: CreatorRequest, entitlement_id: int) -> HttpResponse:
     form = CaseForm(request.POST)
     if form.is_valid():
         try:
-            benefit_services.case_submit(creator=request.creator, entitlement_id=entitlement.pk, at=clock.now(),
-                                         **form.cleaned_data)  # fmt: skip
+            case_services.case_submit(creator=request.creator, entitlement_id=entitlement.pk, at=clock.now(),
+                                      **form.cleaned_data)  # fmt: skip
         except ApplicationError as error:
             form.add_error(None, error.message)
         else:

@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from benefits.card_selectors import cards_usable, entries_of
-from benefits.card_services import task_join_with_card
 from benefits.models import GuaranteeCard
 from benefits.selectors import card_terms
+from benefits.services import cards as card_services
 from creators.models import PortalEvent, SubmissionTask
 from creators.selectors import contents_to_submit, task_get, task_is_open, tasks_open
 from creators.services import event_record
@@ -96,7 +96,7 @@ def join(request: CreatorRequest, code: str) -> HttpResponse:
     if form.is_valid():
         card = form.cleaned_data.get("card")
         try:
-            task_join_with_card(
+            card_services.task_join_with_card(
                 creator=request.creator,
                 task=task,
                 content=form.cleaned_data["content"],

@@ -9,8 +9,8 @@ from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from benefits.card_services import card_attach, entries_settle_due, entry_settle, task_join_with_card
 from benefits.models import CardStatus, GuaranteeCard
+from benefits.services.cards import card_attach, entries_settle, entry_settle, task_join_with_card
 from creators.models import AssistantMessage, Creator, SubmissionEntry
 from lib.errors import ApplicationError
 from tests.activity_builders import card, content, entry, task
@@ -194,7 +194,7 @@ def settled(e: SubmissionEntry) -> tuple[Decimal | None, str]:
 def test_plays_reached_with_small_earnings_pays_the_guarantee(creator) -> None:
     e, _ = closed_entry(creator, plays=10_000, earnings="12.00")  # exactly at the threshold: reached
 
-    assert entries_settle_due(at=timezone.now()) == 1
+    assert entries_settle(at=timezone.now()) == 1
 
     assert settled(e) == (Decimal("50.00"), CardStatus.SETTLED)
     assert e.settled_at is not None
@@ -202,20 +202,20 @@ def test_plays_reached_with_small_earnings_pays_the_guarantee(creator) -> None:
 
 def test_plays_reached_with_larger_earnings_pays_the_earnings(creator) -> None:
     e, _ = closed_entry(creator, plays=30_000, earnings="86.50")
-    entries_settle_due(at=timezone.now())
+    entries_settle(at=timezone.now())
     assert settled(e) == (Decimal("86.50"), CardStatus.SETTLED)
 
 
 def test_plays_below_the_threshold_pay_the_earnings_and_spend_the_card(creator) -> None:
     e, _ = closed_entry(creator, plays=9_999, earnings="12.00")
-    entries_settle_due(at=timezone.now())
+    entries_settle(at=timezone.now())
     assert settled(e) == (Decimal("12.00"), CardStatus.SETTLED)
 
 
 def test_entry_plays_fall_back_to_the_content_item(creator) -> None:
     e, _ = closed_entry(creator, plays=0, earnings="5.00")
     SubmissionEntry.objects.filter(pk=e.pk).update(effective_plays=None, content=content(creator, plays=20_000))
-    entries_settle_due(at=timezone.now())
+    entries_settle(at=timezone.now())
     assert settled(e)[0] == Decimal("50.00")
 
 
@@ -223,10 +223,10 @@ def test_settlement_sends_one_card_message_with_the_payout(creator) -> None:
     closed_entry(creator, plays=12_000, earnings="12.00")
     closed_entry(creator, plays=500, earnings="3.00")
 
-    entries_settle_due(at=timezone.now())
+    entries_settle(at=timezone.now())
 
     messages = AssistantMessage.objects.filter(creator=creator, kind=AssistantMessage.Kind.CARD)
-    texts = sorted(m.title + " | " + m.body for m in messages)
+    texts = sorted(m.display_title + " | " + m.display_body for m in messages)
     assert len(texts) == 2
     assert any("实得 ¥50" in t and "保底 ¥50 · 实得 ¥50" in t for t in texts)
     assert any("实得 ¥3" in t and "未达播放要求,按实际收益 ¥3" in t for t in texts)
@@ -235,9 +235,9 @@ def test_settlement_sends_one_card_message_with_the_payout(creator) -> None:
 def test_running_settlement_again_adds_nothing(creator) -> None:
     e, _ = closed_entry(creator, plays=12_000, earnings="12.00")
     first_at = timezone.now()
-    entries_settle_due(at=first_at)
+    entries_settle(at=first_at)
 
-    assert entries_settle_due(at=first_at + timedelta(days=1)) == 0
+    assert entries_settle(at=first_at + timedelta(days=1)) == 0
 
     e.refresh_from_db()
     assert (e.payout, e.settled_at) == (Decimal("50.00"), first_at)
@@ -251,7 +251,7 @@ def test_entries_not_yet_due_are_left_alone(creator) -> None:
     still_open = entry(creator, task(guarantee=True), effective_plays=12_000, earnings=Decimal("1"))
     card_attach(creator=creator, card_id=card(creator).pk, entry=still_open, at=now)
 
-    assert entries_settle_due(at=now) == 0
+    assert entries_settle(at=now) == 0
 
     for e in (unknown, no_card, still_open):
         e.refresh_from_db()
@@ -279,8 +279,8 @@ def test_entry_settle_settles_one_and_explains_why_not(creator) -> None:
 def test_settling_many_takes_no_more_statements_than_settling_one(creator, django_assert_max_num_queries) -> None:
     closed_entry(creator, plays=12_000, earnings="12.00")
     with CaptureQueriesContext(connection) as one:
-        entries_settle_due(at=timezone.now())
+        entries_settle(at=timezone.now())
     for i in range(12):
         closed_entry(creator, plays=5_000 * i, earnings=f"{i}.00")
     with django_assert_max_num_queries(len(one)):
-        assert entries_settle_due(at=timezone.now()) == 12
+        assert entries_settle(at=timezone.now()) == 12

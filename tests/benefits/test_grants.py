@@ -9,7 +9,7 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 
 from benefits.models import DouPlusCredit, Entitlement, ExtraDispatch, GuaranteeCard
-from benefits.services import entitlement_claim
+from benefits.services.grants import entitlement_claim
 from creators.models import SubmissionTask
 from lib.errors import ApplicationError
 from tests.builders import AT, creator_at_level, order, post
@@ -60,7 +60,7 @@ def test_cards_expire_180_days_after_issue_to_the_second():
     assert GuaranteeCard.objects.filter(status="active").count() == 3
     call("expire_cards", "--at", expiry.isoformat())
     assert GuaranteeCard.objects.filter(status="expired").count() == 3
-    assert creator.messages.filter(title__contains="过期").count() == 3
+    assert creator.messages.filter(template="card_expired").count() == 3
 
 
 def test_upgrade_mid_month_tops_the_period_up():

@@ -56,7 +56,7 @@ def test_monthly_moves_down_several_steps_and_explains_why():
     assert (change.from_level, change.to_level, change.reason) == (4, 1, "monthly")
     assert "fans" in change.failed
     note = AssistantMessage.objects.get(creator=creator, kind="level_down")
-    assert "LV4" in note.body and "粉丝量" in note.body
+    assert "LV4" in note.display_body and "粉丝量" in note.display_body
 
 
 def test_monthly_moves_up_several_steps():

@@ -7,6 +7,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 
 from creators.models import AssistantMessage
 from levels.models import CreatorLevel
@@ -38,8 +39,8 @@ def test_warns_with_failing_requirements_and_days_left():
     summary = warn()
     assert (summary["assessed"], summary["at_risk"]) == (2, 1)
     note = AssistantMessage.objects.get(creator=creator, kind="at_risk")
-    assert "剩 12 天" in note.title
-    assert "粉丝量 30万 (要求 > 30万)" in note.body
+    assert "剩 12 天" in note.display_title
+    assert "粉丝量 30万 (要求 > 30万)" in note.display_body
     assert not AssistantMessage.objects.filter(creator=safe).exists()
 
 
@@ -68,3 +69,12 @@ def test_progress_shows_the_same_at_risk_state():
     fine = holding(2, shape_level=2)
     post(fine, 1, at=NOW, plays=50_000)
     assert creator_progress(creator=fine, at=NOW, rules=rules).at_risk is False
+
+
+def test_an_english_reader_reads_the_warning_in_english():
+    creator = holding(3, shape_level=3, fans=300_000)
+    warn()
+    note = AssistantMessage.objects.get(creator=creator, kind="at_risk")
+    with translation.override("en"):
+        assert note.display_title == "Keep your level: 1 LV3 requirements not met, 12 days left"
+        assert "Followers 300k (required > 300k)" in note.display_body

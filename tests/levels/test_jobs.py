@@ -14,8 +14,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
-from benefits import services as benefit_services
 from benefits.models import DouPlusCredit, Entitlement, GuaranteeCard
+from benefits.services import grants
 from creators.models import AssistantMessage
 from levels import jobs, schedule, tasks
 from levels.models import Assessment, CreatorLevel, JobRun, LevelChange
@@ -218,14 +218,14 @@ def test_a_chunk_killed_midway_and_rerun_gives_the_same_totals(settings, monkeyp
         creator_at_level(level)
     expected_levels = {3: 2, 4: 1, 2: 1, 1: 1}  # level → creators
 
-    real_grant = benefit_services.grant_level_benefits
+    real_grant = grants.entitlements_grant_level
 
     def dies_in_second_chunk(**kwargs):
         real_grant(**kwargs)  # the second chunk (levels 2 and 1) writes its LV1 grants…
         if kwargs["level"] == 2:
             raise SystemExit("worker killed")  # …then the process dies
 
-    monkeypatch.setattr(benefit_services, "grant_level_benefits", dies_in_second_chunk)
+    monkeypatch.setattr(grants, "entitlements_grant_level", dies_in_second_chunk)
     due = jobs.level_due(AT)
     with pytest.raises(SystemExit):
         jobs.trigger(Job.ASSESS_MONTHLY, due=due)

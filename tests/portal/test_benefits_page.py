@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from benefits.models import DouPlusCredit, Entitlement, FeaturedCase, GuaranteeCard
 from benefits.selectors import catalogue_load
-from benefits.services import grant_reward_benefits
+from benefits.services.grants import entitlements_grant_reward
 from creators.models import AssistantMessage, SubmissionTask
 from levels.models import CreatorLevel
 from lib.periods import Cycle
@@ -131,7 +131,7 @@ def test_an_owed_recommendation_from_an_earlier_month_is_carried_over(creator_cl
 
 
 def test_reward_benefits_earned_last_cycle_are_listed(creator_client: Client, lv3) -> None:
-    grant_reward_benefits(
+    entitlements_grant_reward(
         creators=CreatorLevel.objects.filter(creator=lv3).values("creator_id"),
         level=3, cycle=Cycle(2026, 3), at=AT, catalogue=catalogue_load(),
     )  # fmt: skip

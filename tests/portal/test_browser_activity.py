@@ -15,7 +15,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from benefits.card_selectors import cards_usable
-from benefits.card_services import card_attach, entries_settle_due
+from benefits.services.cards import card_attach, entries_settle
 from creators.models import Creator, SubmissionEntry
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -101,7 +101,7 @@ def test_settled_guarantee_entries_on_phone(signed_in: Page, live_server, shot) 
     for e in SubmissionEntry.objects.filter(creator=creator, task__code__in=["task-03", "task-07"]):
         card = cards_usable(creator=creator, at=now).first()
         card_attach(creator=creator, card_id=card.pk, entry=e, at=now)
-    assert entries_settle_due(at=now) == 2
+    assert entries_settle(at=now) == 2
     page = signed_in
     page.goto(f"{live_server.url}/tasks/task-03/")
     expect(page.locator(".entry-list")).to_contain_text("保底 ¥50 · 实得")

@@ -15,7 +15,7 @@ from playwright.sync_api import Page, expect
 
 from academy.models import Lesson
 from benefits.selectors import catalogue_load
-from benefits.services import grant_reward_benefits
+from benefits.services.grants import entitlements_grant_reward
 from levels.models import CreatorLevel
 from lib.periods import Cycle
 from portal import clock
@@ -49,7 +49,7 @@ def journey_creator():
     short = course(1, title="短视频脚本创作")  # one lesson away from a ninth completed course
     Lesson.objects.filter(course=short).update(title="脚本的三段式结构")
     assess()
-    grant_reward_benefits(
+    entitlements_grant_reward(
         creators=CreatorLevel.objects.filter(creator=creator).values("creator_id"),
         level=3, cycle=Cycle(2026, 3), at=AT, catalogue=catalogue_load(),
     )  # fmt: skip

@@ -8,7 +8,8 @@ from django.contrib.auth.models import User
 from django.test import Client
 
 from benefits.models import Entitlement, FeaturedCase
-from benefits.services import case_review, case_submit, entitlement_claim
+from benefits.services.cases import case_review, case_submit
+from benefits.services.grants import entitlement_claim
 from creators.models import AssistantMessage, AuditLog
 from lib.errors import ApplicationError
 from tests.portal.support import NOW, assess, entitlement, fragment, now, text  # noqa: F401
@@ -102,7 +103,7 @@ def test_review_cycle_submit_reject_resubmit_approve_gallery(creator_client: Cli
     assert f'value="{CASE["link"]}"' in page
     assert "修改后重新提交" in text(creator_client.get("/benefits/"))
     note = AssistantMessage.objects.get(creator=creator, kind="case")
-    assert "未通过" in note.title and "链接打不开" in note.body and note.link == url(featured)
+    assert "未通过" in note.display_title and "链接打不开" in note.display_body and note.url == url(featured)
 
     # Resubmit: a new row, pending again.
     creator_client.post(url(featured), {**CASE, "link": "https://v.douyin.com/public/"})
@@ -116,7 +117,9 @@ def test_review_cycle_submit_reject_resubmit_approve_gallery(creator_client: Cli
     assert creator.nickname in body and CASE["title"] in body and CASE["recommendation"] in body
     assert 'href="https://v.douyin.com/public/"' in gallery.content.decode()
     assert "你的案例已上线" in text(creator_client.get(url(featured)))
-    assert AssistantMessage.objects.filter(creator=creator, kind="case", title="你的精选案例已上线").exists()
+    assert AssistantMessage.objects.get(creator=creator, kind="case", template="case_approved").display_title == (
+        "你的精选案例已上线"
+    )
     assert list(AuditLog.objects.order_by("pk").values_list("action", "target_id", "actor")) == [
         ("featured_case.reject", str(first.pk), reviewer.pk),
         ("featured_case.approve", str(second.pk), reviewer.pk),

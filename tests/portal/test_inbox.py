@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from creators.models import AssistantMessage
 from tests.builders import AT
-from tests.portal.support import NOW, fragment, now, text  # noqa: F401
+from tests.portal.support import NOW, assess, fragment, now, text  # noqa: F401
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("now")]
 HTMX = {"HX-Request": "true"}
@@ -118,3 +118,16 @@ def test_query_count_does_not_grow_with_messages(creator_client: Client, creator
         response = creator_client.get("/messages/")
     assert (response.status_code, "消息39" in response.content.decode()) == (200, True)
     assert len(many) == len(few)
+
+
+def test_an_english_reader_reads_the_programs_messages_in_english(creator_client: Client, creator) -> None:
+    assess()  # LV3: a level-up, the level's benefits and its guarantee cards, sent in one job
+    chinese = text(creator_client.get("/messages/"))
+    english = text(creator_client.get("/messages/", headers={"Accept-Language": "en"}))
+    assert "恭喜升级为 LV3 达人" in chinese and "你收到 3 张投稿任务收益保底卡" in chinese
+    assert "Congratulations, you are now an LV3 creator" in english
+    assert "2026-12 level benefits granted" in english
+    assert "You received 3 submission task guarantee cards" in english
+    assert "恭喜" not in english and "保底卡" not in english
+    body = creator_client.get("/messages/").content.decode()
+    assert 'href="/levels/"' in body and 'href="/benefits/#wallet"' in body  # links resolved by URL name

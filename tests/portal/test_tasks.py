@@ -10,8 +10,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from benefits.card_services import card_attach, entries_settle_due
 from benefits.models import CardStatus
+from benefits.services.cards import card_attach, entries_settle
 from creators.models import PortalEvent, SubmissionEntry
 from levels.metrics import measure_creator
 from levels.rules import load_rules
@@ -136,7 +136,7 @@ def test_task_page_shows_settlement_of_my_entries(creator_client: Client, creato
     for e in (reached, missed, pending):
         card_attach(creator=creator, card_id=card(creator, issued_at=now - timedelta(days=30)).pk, entry=e,
                     at=now - timedelta(days=5))  # fmt: skip
-    entries_settle_due(at=now)
+    entries_settle(at=now)
 
     body = creator_client.get(f"/tasks/{t.code}/").content.decode()
 

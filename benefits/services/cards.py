@@ -1,13 +1,14 @@
-"""Guarantee cards at work (program.md §3, FAQ Q14): attaching a card to an entry of a guarantee
-submission task, and settling it once the task has closed and the platform has reported earnings.
+"""Guarantee cards (program.md §3, FAQ Q14) from issue to settlement: minted with the entitlements that
+owe them (``cards_issue``), expired when their validity runs out (``cards_expire``), attached to an
+entry of a guarantee submission task (``card_attach``), and settled once the task has closed and the
+platform has reported earnings (``entry_settle`` / ``entries_settle``).
 
-States: active → used (``card_attach``) → settled (``entry_settle`` / ``entries_settle_due``). Every
-state move is a conditional UPDATE whose row count says whether this call made it, so a double click,
-two tabs or two job runs move a card once.
+States: active → used → settled, or active → expired. Every state move is a conditional UPDATE whose
+row count says whether this call made it, so a double click, two tabs or two job runs move a card once.
 """
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 from uuid import UUID
 
 from django.db import IntegrityError, transaction
@@ -16,15 +17,105 @@ from django.db.models.functions import Coalesce, Greatest
 from django.db.models.lookups import GreaterThanOrEqual
 from django.utils.translation import gettext as _
 
-from creators.models import AssistantMessage, Content, Creator, SubmissionEntry, SubmissionTask
-from creators.services import message, message_send_many, task_join
+from creators.messages import Link
+from creators.models import Content, Creator, SubmissionEntry, SubmissionTask
+from creators.services import messages_send_for_each, task_join
 from lib.errors import ApplicationError
-from lib.format import money
+from lib.periods import Cycle, Month
 
-from .card_selectors import settlement_text
-from .models import CardStatus, GuaranteeCard
+from ..models import CardStatus, Entitlement, EntitlementStatus, GuaranteeCard
+from ..selectors import Catalogue
 
 SETTLE_BATCH = 500  # entries per UPDATE: bounded statements however many are due
+WALLET = Link("benefits", anchor="wallet")
+
+
+def cards_issue(*, creators: QuerySet, period: Month | Cycle, at: datetime, catalogue: Catalogue) -> None:
+    """Mint the guarantee cards owed by card entitlements of ``period``: serials delivered+1..quantity.
+
+    A card's amount and validity are the catalogue's; ``expires_at`` is ``issued_at`` + the validity
+    in days, to the second."""
+    card_offers = {o.benefit_id: o for o in catalogue.offers if o.unit_amount is not None and o.valid_days}
+    if not card_offers:
+        return
+    owed = list(
+        Entitlement.objects.filter(
+            creator_id__in=creators,
+            benefit_id__in=card_offers,
+            period=period.key,
+            delivered__lt=F("quantity"),
+        ).values_list("pk", "creator_id", "benefit_id", "delivered", "quantity")
+    )
+    if not owed:
+        return
+    cards = []
+    for pk, creator_id, benefit_id, delivered, quantity in owed:
+        offer = card_offers[benefit_id]
+        cards += [
+            GuaranteeCard(
+                creator_id=creator_id,
+                entitlement_id=pk,
+                serial=serial,
+                amount=offer.unit_amount,
+                issued_at=at,
+                expires_at=at + timedelta(days=offer.valid_days),
+            )
+            for serial in range(delivered + 1, quantity + 1)
+        ]
+    GuaranteeCard.objects.bulk_create(cards, ignore_conflicts=True, batch_size=2000)
+    Entitlement.objects.filter(pk__in=[row[0] for row in owed]).update(
+        delivered=F("quantity"), status=EntitlementStatus.DELIVERED
+    )
+    messages_send_for_each(
+        creators=creators,
+        text="cards_issued",
+        each=(
+            (
+                creator_id,
+                {
+                    "entitlement": pk,
+                    "quantity": quantity,
+                    "count": quantity - delivered,
+                    "amount": card_offers[benefit_id].unit_amount,
+                    "valid_days": card_offers[benefit_id].valid_days,
+                },
+            )
+            for pk, creator_id, benefit_id, delivered, quantity in owed
+        ),
+        link=WALLET,
+        at=at,
+        dedupe_key="cards:{entitlement}:{quantity}",
+    )
+
+
+def cards_expire(*, at: datetime) -> int:
+    """Active cards whose ``expires_at`` is at or before ``at`` become expired (the card is valid for
+    ``[issued_at, expires_at)``). Returns how many expired now."""
+    expiring = list(
+        GuaranteeCard.objects.filter(status=CardStatus.ACTIVE, expires_at__lte=at).values_list(
+            "pk", "creator_id", "issued_at", "expires_at"
+        )
+    )
+    if not expiring:
+        return 0
+    pks = [row[0] for row in expiring]
+    with transaction.atomic():
+        count = GuaranteeCard.objects.filter(pk__in=pks, status=CardStatus.ACTIVE).update(
+            status=CardStatus.EXPIRED, expired_at=at
+        )
+        messages_send_for_each(
+            creators=GuaranteeCard.objects.filter(pk__in=pks).values("creator_id"),
+            text="card_expired",
+            # The validity the card was issued with (the catalogue's at the time).
+            each=(
+                (creator_id, {"card": str(pk), "valid_days": (expires_at - issued_at).days})
+                for pk, creator_id, issued_at, expires_at in expiring
+            ),
+            link=WALLET,
+            at=at,
+            dedupe_key="card_expired:{card}",
+        )
+    return count
 
 
 def card_attach(*, creator: Creator, card_id: UUID | str, entry: SubmissionEntry, at: datetime) -> GuaranteeCard:
@@ -126,36 +217,36 @@ def _settle(entry_ids: Iterable[int], at: datetime) -> int:
             GuaranteeCard.objects.filter(entry_id__in=batch, status=CardStatus.USED).update(
                 status=CardStatus.SETTLED, settled_at=at
             )
-            _notify(batch, at)
+            _notify_settled(batch, at)
     return settled
 
 
-def _notify(entry_ids: list[int], at: datetime) -> None:
-    rows = (
-        GuaranteeCard.objects.filter(entry_id__in=entry_ids, status=CardStatus.SETTLED, settled_at=at)
-        .annotate(plays=_card_plays())
-        .values_list(
-            "pk", "creator_id", "amount", "plays", "entry__payout", "entry__task__title", "entry__task__code",
-            "entry__task__guarantee_threshold",
-        )
+def _notify_settled(entry_ids: list[int], at: datetime) -> None:
+    settled_here = GuaranteeCard.objects.filter(entry_id__in=entry_ids, status=CardStatus.SETTLED, settled_at=at)
+    rows = settled_here.annotate(plays=_card_plays()).values_list(
+        "pk", "creator_id", "amount", "plays", "entry__payout", "entry__task__title", "entry__task__code",
+        "entry__task__guarantee_threshold",
     )  # fmt: skip
-    message_send_many(
-        messages=(
-            message(
-                creator_id=creator_id,
-                kind=AssistantMessage.Kind.CARD,
-                title=_("保底卡已结算 · 实得 %(payout)s") % {"payout": money(payout)},
-                body=_("「%(task)s」%(result)s")
-                % {
+    messages_send_for_each(
+        creators=settled_here.values("creator_id"),
+        text="card_settled",
+        each=(
+            (
+                creator_id,
+                {
+                    "card": str(pk),
+                    "amount": amount,
+                    "payout": payout,
+                    "reached": plays >= (threshold or 0),
                     "task": title or code,
-                    "result": settlement_text(amount=amount, payout=payout, reached=plays >= (threshold or 0)),
+                    "code": code,
                 },
-                link=f"/tasks/{code}/",
-                at=at,
-                dedupe_key=f"card_settled:{pk}",
             )
             for pk, creator_id, amount, plays, payout, title, code, threshold in rows
-        )
+        ),
+        link=Link("task", args=("{code}",)),
+        at=at,
+        dedupe_key="card_settled:{card}",
     )
 
 
@@ -180,7 +271,7 @@ def entry_settle(*, entry: SubmissionEntry, at: datetime) -> bool:
     return _settle([entry.pk], at) == 1
 
 
-def entries_settle_due(*, at: datetime) -> int:
+def entries_settle(*, at: datetime) -> int:
     """The daily job: settle every entry that is due at ``at`` (see ``_due``). Safe to re-run: a settled
     entry is never due again, and message dedupe keys drop repeats. Returns how many were settled."""
     return _settle(_due(at).order_by("pk").values_list("pk", flat=True), at)

@@ -1,0 +1,188 @@
+"""What 星图小助手 says, in one place: each message text by name, rendered in the reader's language.
+
+A message row stores the name of its text, the parameters (figures, names, ids) and a link by URL
+name; the words are chosen when the message is shown, so an English reader reads English and a
+figure reads 28.6万 or 286k. Figures come from the sender (the catalogue, the engine), never from
+the texts here. Rows without a text name (operator notices, older rows) show their stored title and
+body.
+"""
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db import models
+from django.urls import NoReverseMatch, reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext_lazy as _
+
+from lib.format import figure, money
+
+Params = Mapping[str, Any]
+
+
+class MessageKind(models.TextChoices):
+    """The category a message is listed under (the pill in the inbox)."""
+
+    LEVEL_UP = "level_up", _("升级")
+    LEVEL_DOWN = "level_down", _("降级")
+    AT_RISK = "at_risk", _("保级提醒")
+    GRANT = "grant", _("权益发放")
+    CARD = "card", _("保底卡")
+    CASE = "case", _("精选案例")
+    DOU_PLUS = "dou_plus", _("DOU+ 补偿")
+    INFO = "info", _("通知")
+
+
+@dataclass(frozen=True)
+class Link:
+    """Where a message leads: a portal URL name, its arguments and an optional ``#anchor``.
+
+    An argument may name a parameter as ``"{name}"``; it is filled per message when it is sent."""
+
+    name: str
+    args: Sequence[str | int] = ()
+    anchor: str = ""
+
+    def resolve_args(self, params: Params) -> list[str | int]:
+        return [a.format(**params) if isinstance(a, str) else a for a in self.args]
+
+
+def url(name: str, args: Sequence[str | int], anchor: str) -> str:
+    """The path of a stored link; empty when the name no longer resolves (a renamed page)."""
+    try:
+        path = reverse(name, args=list(args))
+    except NoReverseMatch:
+        return ""
+    return f"{path}#{anchor}" if anchor else path
+
+
+# --- how parameters read -----------------------------------------------------------------------------
+
+
+def settlement_text(*, amount: Decimal | str, payout: Decimal | str, reached: bool) -> str:
+    """How a settled guarantee entry reads (program.md §3): plays reached → the guarantee and what was
+    paid; not reached → paid the earnings (the card is spent either way). The task hall shows the
+    same sentence."""
+    if reached:
+        return gettext("保底 %(amount)s · 实得 %(payout)s") % {
+            "amount": money(Decimal(amount)),
+            "payout": money(Decimal(payout)),
+        }
+    return gettext("未达播放要求,按实际收益 %(payout)s") % {"payout": money(Decimal(payout))}
+
+
+def failure_text(failure: Params) -> str:
+    """One failing requirement: "粉丝量 28.6万 (要求 > 30万)", or "…: 未完成" for a yes/no one. The
+    label is stored as its source text and translated here."""
+    label = gettext(failure["label"])
+    if "threshold" not in failure:
+        return gettext("%(label)s: 未完成") % {"label": label}
+    return gettext("%(label)s %(value)s (要求 %(symbol)s %(threshold)s)") % {
+        "label": label,
+        "value": figure(failure["value"]),
+        "symbol": failure["symbol"],
+        "threshold": figure(failure["threshold"]),
+    }
+
+
+def _failures(params: Params) -> dict:
+    return {**params, "reasons": pgettext("list separator", ";").join(failure_text(f) for f in params["failures"])}
+
+
+def _card_terms(params: Params) -> dict:
+    return {**params, "amount": money(Decimal(params["amount"]))}
+
+
+def _settled(params: Params) -> dict:
+    result = settlement_text(amount=params["amount"], payout=params["payout"], reached=params["reached"])
+    return {**params, "payout": money(Decimal(params["payout"])), "result": result}
+
+
+# --- the texts ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Text:
+    """A message text: its category, a title and body with ``%(name)s`` placeholders, and how the
+    stored parameters become the values those placeholders show."""
+
+    kind: str
+    title: Promise
+    body: Promise
+    values: Callable[[Params], Mapping[str, Any]] = dict
+
+    def render(self, params: Params) -> tuple[str, str]:
+        values = self.values(params)
+        return str(self.title) % values, str(self.body) % values
+
+
+TEXTS: dict[str, Text] = {
+    "grant_basic": Text(
+        MessageKind.GRANT,
+        _("%(period)s 等级权益已发放"),
+        _("你的 LV%(level)s 权益已到账,可在“我的权益”查看和领取。"),
+    ),
+    "grant_reward": Text(
+        MessageKind.GRANT,
+        _("%(period)s 奖励权益已发放"),
+        _("你的 LV%(level)s 奖励权益已到账,可在“我的权益”查看和领取。"),
+    ),
+    "cards_issued": Text(
+        MessageKind.CARD,
+        _("你收到 %(count)s 张投稿任务收益保底卡"),
+        _("每张 %(amount)s,有效期 %(valid_days)s 天,参加保底投稿任务时使用。"),
+        _card_terms,
+    ),
+    "card_expired": Text(
+        MessageKind.CARD,
+        _("一张保底卡已过期"),
+        _("保底卡有效期 %(valid_days)s 天,已到期未使用。"),
+    ),
+    "card_settled": Text(
+        MessageKind.CARD,
+        _("保底卡已结算 · 实得 %(payout)s"),
+        _("「%(task)s」%(result)s"),
+        _settled,
+    ),
+    "dou_plus": Text(
+        MessageKind.DOU_PLUS,
+        _("%(period)s 额外派发补偿 %(amount)s DOU+"),
+        _("本期优质投稿任务额外派发少了 %(missing)s 次,按每次 %(per_missing)s DOU+ 补发 %(amount)s DOU+。"),
+    ),
+    "case_approved": Text(
+        MessageKind.CASE,
+        _("你的精选案例已上线"),
+        _("案例“%(title)s”审核通过,已在星图学院“精选案例”上线。"),
+    ),
+    "case_rejected": Text(
+        MessageKind.CASE,
+        _("你的精选案例未通过审核"),
+        _("案例“%(title)s”未通过审核,原因:%(reason)s。修改后可重新提交。"),
+    ),
+    "level_up": Text(
+        MessageKind.LEVEL_UP,
+        _("恭喜升级为 LV%(level)s 达人"),
+        _("你已完成 LV%(level)s 的全部基础任务,新等级权益已发放到“我的权益”。"),
+    ),
+    "level_down": Text(
+        MessageKind.LEVEL_DOWN,
+        _("等级调整为 LV%(level)s"),
+        _("本次月度评估中,LV%(previous)s 的以下要求未达成:%(reasons)s。继续完成等级任务即可恢复原来等级。"),
+        _failures,
+    ),
+    "level_cancelled": Text(
+        MessageKind.LEVEL_DOWN,
+        _("等级已取消"),
+        _("本次月度评估中,LV%(previous)s 的以下要求未达成:%(reasons)s。继续完成等级任务即可恢复原来等级。"),
+        _failures,
+    ),
+    "at_risk": Text(
+        MessageKind.AT_RISK,
+        _("保级提醒:LV%(level)s 还有 %(count)s 项未达成,剩 %(days_left)s 天"),
+        _("如果本月结束时仍未达成,下月 1 日的月度评估将调整你的等级:%(reasons)s。"),
+        _failures,
+    ),
+}
