@@ -158,7 +158,8 @@ class CardStatus(models.TextChoices):
 
 
 class GuaranteeCard(models.Model):
-    """投稿任务收益保底卡: ¥50, valid 180 days from issue (program.md §3)."""
+    """投稿任务收益保底卡: its amount and validity are copied from the catalogue's guarantee-card benefit
+    when it is issued (program.md §3)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     creator = models.ForeignKey(Creator, on_delete=models.CASCADE, related_name="guarantee_cards")

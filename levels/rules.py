@@ -15,8 +15,9 @@ LEVELS = (1, 2, 3, 4)
 
 
 def symbol(comparison: str) -> str:
-    """How a comparison is written for people: "≥", ">", or nothing for a yes/no requirement."""
-    return {Comparison.GTE: "≥", Comparison.GT: ">"}.get(comparison, "")
+    """How a comparison is written for people (the choice's label, "≥" or ">"); nothing for a yes/no
+    requirement."""
+    return "" if comparison == Comparison.REQUIRED else Comparison(comparison).label
 
 
 def compare(comparison: str, threshold: int | None, value: bool | int | Fraction) -> bool:

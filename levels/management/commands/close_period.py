@@ -9,8 +9,8 @@ from ._jobs import JobCommand
 
 class Command(JobCommand):
     help = (
-        "Close benefit period --period (YYYY-MM): credit 20 DOU+ per extra dispatch not made and flag client "
-        "recommendations still owed as overdue (program.md §3). Runs once per period."
+        "Close benefit period --period (YYYY-MM): credit DOU+ (at the catalogue's rate) per extra dispatch not "
+        "made and flag client recommendations still owed as overdue (program.md §3). Runs once per period."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
