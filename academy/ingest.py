@@ -1,4 +1,4 @@
-"""The ``course_progress`` line of the activity feed (interfaces.md §1), registered with the creators
+"""The ``course_progress`` line of the activity feed (docs/interfaces.md §1), registered with the creators
 ingest from ``AcademyConfig.ready()``: academy stands on creators, so it plugs in from above."""
 
 from collections import defaultdict
@@ -29,7 +29,7 @@ def progress_merge(current: Progress | None, *, completion: float, at: datetime 
     - ``completion``/``updated_at`` follow the report with the latest ``at``; on a tie the later report
       wins (a later line, or a later ingest), so re-loading a file ends on the same figure.
     - ``completed_at`` is the earliest ``at`` of any report at or above ``Course.COMPLETED_AT`` and is
-      never cleared: a course completed "ever" stays completed (program.md §1 courses_completed),
+      never cleared: a course completed "ever" stays completed (docs/program.md §1 courses_completed),
       and reports arriving out of order give the same row.
     - A report without ``at`` updates the figure as of ``now`` (one instant per ingest), but only when
       it changes the completion: re-sending the same undated report is not news, which keeps a re-load

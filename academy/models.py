@@ -14,7 +14,7 @@ class Course(models.Model):
     position = models.PositiveIntegerField(default=0)
     is_published = models.BooleanField(default=True)
 
-    # The glossary's definition of a completed course (program.md: "completed" = completion ≥ 0.80).
+    # The glossary's definition of a completed course (docs/program.md: "completed" = completion ≥ 0.80).
     # It is academy vocabulary, not a level threshold: the rule set counts completed courses.
     COMPLETED_AT = 0.80
 
@@ -49,7 +49,7 @@ class CourseProgress(models.Model):
     ``completion`` is the latest figure reported (by ``updated_at``); ``completed_at`` is the earliest
     moment any report reached ``Course.COMPLETED_AT``. Courses count as completed "ever" from that
     moment on, so a later lower report does not un-complete a course, and reports arriving out of order
-    give the same row (program.md §1 courses_completed).
+    give the same row (docs/program.md §1 courses_completed).
     """
 
     creator = models.ForeignKey(Creator, on_delete=models.CASCADE, related_name="course_progress", db_index=False)

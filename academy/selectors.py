@@ -27,7 +27,7 @@ class CourseRow:
 
     @property
     def completed(self) -> bool:
-        # "Completed" is ever reaching Course.COMPLETED_AT (program.md §1), the figure the rules count.
+        # "Completed" is ever reaching Course.COMPLETED_AT (docs/program.md §1), the figure the rules count.
         return self.completed_at is not None
 
 

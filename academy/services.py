@@ -23,7 +23,7 @@ def lesson_mark_watched(*, creator: Creator, lesson: Lesson, at: datetime) -> Co
       data platform already reported (ingest ``course_progress``): watching a lesson must not make the
       bar go backwards for a creator who studied on the platform before.
     - ``completed_at`` is set to ``at`` the first time completion reaches ``Course.COMPLETED_AT`` and
-      is never cleared, so the course counts for ``courses_completed`` from then on (program.md §1).
+      is never cleared, so the course counts for ``courses_completed`` from then on (docs/program.md §1).
     """
     course_id = lesson.course_id
     with transaction.atomic():

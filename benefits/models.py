@@ -1,7 +1,7 @@
 """The benefits ledger: the catalogue (what each level gives) and what each creator was granted.
 
 This app knows levels only as numbers; `levels` decides who holds which level and calls the services
-here to grant, top up and lapse (program.md §3).
+here to grant, top up and lapse (docs/program.md §3).
 """
 
 import uuid
@@ -43,7 +43,7 @@ class BenefitCode:
 
 
 class Benefit(models.Model):
-    """One benefit of the catalogue (program.md §3), independent of level."""
+    """One benefit of the catalogue (docs/program.md §3), independent of level."""
 
     code = models.SlugField(max_length=40, unique=True)
     name = models.CharField(_("名称"), max_length=100)
@@ -159,7 +159,7 @@ class CardStatus(models.TextChoices):
 
 class GuaranteeCard(models.Model):
     """投稿任务收益保底卡: its amount and validity are copied from the catalogue's guarantee-card benefit
-    when it is issued (program.md §3)."""
+    when it is issued (docs/program.md §3)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     creator = models.ForeignKey(Creator, on_delete=models.CASCADE, related_name="guarantee_cards")

@@ -43,7 +43,7 @@ class Offer:
 
     @property
     def initial_status(self) -> str:
-        """The state a fresh grant starts in (program.md §3 "Delivery")."""
+        """The state a fresh grant starts in (docs/program.md §3 "Delivery")."""
         if self.delivery == Delivery.CLAIM:
             return EntitlementStatus.AVAILABLE
         if self.delivery == Delivery.ISSUED or (self.delivery == Delivery.AUTO and self.cadence == Cadence.LEVEL):

@@ -1,4 +1,4 @@
-"""The machine-to-machine API: ``POST /api/v1/ingest`` (interfaces.md §1)."""
+"""The machine-to-machine API: ``POST /api/v1/ingest`` (docs/interfaces.md §1)."""
 
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone

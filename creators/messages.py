@@ -63,7 +63,7 @@ def url(name: str, args: Sequence[str | int], anchor: str) -> str:
 
 
 def settlement_text(*, amount: Decimal | str, payout: Decimal | str, reached: bool) -> str:
-    """How a settled guarantee entry reads (program.md §3): plays reached → the guarantee and what was
+    """How a settled guarantee entry reads (docs/program.md §3): plays reached → the guarantee and what was
     paid; not reached → paid the earnings (the card is spent either way). The task hall shows the
     same sentence."""
     if reached:

@@ -156,7 +156,7 @@ class OrderStatus(models.TextChoices):
 
 
 class Order(models.Model):
-    # Orders that count for the program: completed, and neither 全民任务 nor 小游戏任务 (program.md §1–§2).
+    # Orders that count for the program: completed, and neither 全民任务 nor 小游戏任务 (docs/program.md §1–§2).
     COUNTED = Q(status=OrderStatus.COMPLETED) & ~Q(kind__in=[OrderKind.MASS, OrderKind.MINIGAME])
 
     external_id = models.CharField(max_length=64, unique=True)

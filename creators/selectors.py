@@ -49,7 +49,7 @@ def contents_to_submit(*, creator: Creator, task: SubmissionTask, limit: int = 5
 
 
 def fans_at(*, creator: Creator, at: datetime) -> int:
-    """The follower count the rules read at ``at`` (program.md §1 ``fans``): the latest daily figure
+    """The follower count the rules read at ``at`` (docs/program.md §1 ``fans``): the latest daily figure
     dated on or before the day of ``at``, else the creator's current ``fans``. One query."""
     latest = FansDaily.objects.filter(creator=creator, date__lte=local_date(at)).order_by("-date")
     value = latest.values_list("fans", flat=True).first()
@@ -86,7 +86,7 @@ class WindowStats:
 def stats_window(*, creator: Creator, at: datetime, days: int, spans: int = 5) -> WindowStats:
     """Posts, effective plays and likes of the items published in ``[at − days, at)``, the same per
     ``spans`` equal slices of it, and orders completed in it — mass and mini-game kinds excluded, as
-    the rules count them (program.md §1). Two aggregate queries."""
+    the rules count them (docs/program.md §1). Two aggregate queries."""
     start = at - timedelta(days=days)
     step = (at - start) / spans
     edges = [start + step * i for i in range(spans)] + [at]

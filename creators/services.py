@@ -97,7 +97,7 @@ def messages_mark_read(*, creator: Creator, message_ids: list[int] | None = None
 def event_record(*, creator: Creator, name: str, at: datetime) -> bool:
     """Record that ``creator`` did ``name`` (a ``PortalEvent.Name``) at ``at``; True if a row was written.
 
-    The rules only ask whether it happened before an instant (program.md §1), so one event per creator,
+    The rules only ask whether it happened before an instant (docs/program.md §1), so one event per creator,
     name and local day is enough: a visit is skipped when one at or before ``at`` is already stored for
     that day (one query), and an identical instant is ignored by the unique constraint."""
     if name not in PortalEvent.Name.values:

@@ -1,7 +1,7 @@
-"""Demo data for the default run and for benchmarks (interfaces.md §5), outside the program engine.
+"""Demo data for the default run and for benchmarks (docs/interfaces.md §5), outside the program engine.
 
 The generator is pure: it takes a seed and an instant ``at`` and yields JSON Lines in the ingest format
-(interfaces.md §1). Nothing in it touches the database and no global random state is used — every
+(docs/interfaces.md §1). Nothing in it touches the database and no global random state is used — every
 creator draws from its own ``random.Random`` seeded with ``(seed, index)`` — so the same ``seed`` and
 ``at`` give byte-identical lines, and ``--creators 40`` is the first 40 creators of ``--creators 300``.
 The ``seed_demo`` command writes the static catalogue with the ORM, streams the generator's lines into

@@ -1,4 +1,4 @@
-"""The demo's JSON Lines, one emitter per ingest line type (interfaces.md §1).
+"""The demo's JSON Lines, one emitter per ingest line type (docs/interfaces.md §1).
 
 The emitters only format: every value is drawn by the caller. Each fixes its type's key order, so the
 lines are byte for byte the same however a caller builds its values. The high-volume types are written

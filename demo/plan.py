@@ -25,7 +25,7 @@ from levels.defaults import LARGE_CREATOR_FANS, LEVEL_REQUIREMENTS, TASKS_MIN_FA
 
 from .clock import loguniform
 
-# The demo's metric names for the rule set's requirement codes (program.md §1). The order is the order a
+# The demo's metric names for the rule set's requirement codes (docs/program.md §1). The order is the order a
 # creator's values are drawn in: changing it changes every creator.
 METRIC_CODES = {
     "courses": "courses_completed",
@@ -89,7 +89,7 @@ def _band(metric: str, passes: int | None) -> tuple[int, int]:
 
 @dataclass
 class Plan:
-    """What a creator's data must show at ``at`` (program.md §1 metrics)."""
+    """What a creator's data must show at ``at`` (docs/program.md §1 metrics)."""
 
     tier: int
     mode: str = "normal"  # normal | near_miss | just_made | at_risk
@@ -191,7 +191,7 @@ def _draw_values(rng: random.Random, plan: Plan) -> None:
 
 
 def _fail_lv1(rng: random.Random, plan: Plan) -> None:
-    """LV0: pick which LV1 requirements fail (program.md §1 LV1 column)."""
+    """LV0: pick which LV1 requirements fail (docs/program.md §1 LV1 column)."""
     size = rng.choices((1, 2, 3), (60, 25, 15))[0]
     flags = set()
     while len(flags) < size:

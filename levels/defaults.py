@@ -1,4 +1,4 @@
-"""The program's default rule set (program.md §1–§2) as plain data, importing nothing.
+"""The program's default rule set (docs/program.md §1–§2) as plain data, importing nothing.
 
 Migration ``0002_seed_rule_set`` seeds the first ``RuleSet`` from these values, and the demo data
 generator (``demo.plan``) shapes its creators against them, so the two cannot drift apart. Operators
@@ -10,7 +10,7 @@ WINDOW_DAYS = 30  # the assessment window [at − 30 days, at)
 TASKS_MIN_FANS = 10_000  # the fans part of "tasks enabled" (LV1)
 LARGE_CREATOR_FANS = 100_000  # from here on quote, assistant and spread tasks are required
 
-# (level, code, comparison, threshold) in display order; program.md §1. Comparisons are the values of
+# (level, code, comparison, threshold) in display order; docs/program.md §1. Comparisons are the values of
 # ``levels.models.Comparison``.
 LEVEL_REQUIREMENTS: tuple[tuple[int, str, str, int | None], ...] = (
     (1, "profile_complete", "required", None),
@@ -41,5 +41,5 @@ LEVEL_REQUIREMENTS: tuple[tuple[int, str, str, int | None], ...] = (
     (4, "credit_score", "gte", 75),
 )
 
-# level → (orders in cycle ≥, short-video or live average effective plays >); program.md §2.
+# level → (orders in cycle ≥, short-video or live average effective plays >); docs/program.md §2.
 REWARD_REQUIREMENTS: dict[int, tuple[int, int]] = {1: (3, 5_000), 2: (3, 20_000), 3: (6, 80_000), 4: (6, 150_000)}

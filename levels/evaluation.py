@@ -40,7 +40,7 @@ class RewardEvaluation:
 
 
 def evaluate_reward(facts: CycleFacts, level: int, rules: Rules) -> RewardEvaluation:
-    """program.md §2: orders in the cycle AND (short-video average OR live average) above the bar."""
+    """docs/program.md §2: orders in the cycle AND (short-video average OR live average) above the bar."""
     rule = rules.rewards[level]
     metrics = {"orders_cycle": facts.orders, "video_avg_plays": mean(facts.video_plays, facts.videos),
                "live_avg_plays": mean(facts.live_plays, facts.lives), "videos": facts.videos,

@@ -6,7 +6,7 @@
   counts in Python, deliberately a different code path from the SQL aggregates.
 
 Both produce ``Facts`` (raw counts); ``level_metrics`` turns facts into the requirement values of
-program.md §1, so the interpretation of the rules exists once.
+docs/program.md §1, so the interpretation of the rules exists once.
 """
 
 from collections import defaultdict
@@ -58,7 +58,7 @@ class Facts:
 
 @dataclass
 class CycleFacts:
-    """Raw figures for one creator over one reward cycle (program.md §2)."""
+    """Raw figures for one creator over one reward cycle (docs/program.md §2)."""
 
     orders: int = 0
     videos: int = 0
@@ -73,7 +73,7 @@ def mean(total: int, count: int) -> Fraction:
 
 
 def level_metrics(facts: Facts, rules: Rules) -> dict[str, bool | int | Fraction]:
-    """The value of every requirement code of program.md §1 for these facts."""
+    """The value of every requirement code of docs/program.md §1 for these facts."""
     large = rules.is_large(facts.fans)
     return {
         "profile_complete": facts.profile_complete,

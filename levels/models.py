@@ -1,5 +1,5 @@
 """The program engine's data: the rule set, the levels creators hold, their history, and the job runs
-whose per-creator results explain every level (program.md §1–§2)."""
+whose per-creator results explain every level (docs/program.md §1–§2)."""
 
 from django.db import models
 from django.db.models import Q
@@ -36,7 +36,7 @@ class RuleSet(models.Model):
 
 
 class RequirementCode(models.TextChoices):
-    """The metrics the evaluator can measure (program.md §1)."""
+    """The metrics the evaluator can measure (docs/program.md §1)."""
 
     PROFILE_COMPLETE = "profile_complete", _("完善达人介绍、所在地域、擅长行业")
     TASK_HALL_VIEWED = "task_hall_viewed", _("浏览任务大厅")

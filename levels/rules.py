@@ -1,6 +1,6 @@
 """The rule set as plain values, loaded once per run from the database (never constants in code).
 
-``Rules.effective(level)`` applies program.md §1's cumulation: holding level L needs every requirement
+``Rules.effective(level)`` applies docs/program.md §1's cumulation: holding level L needs every requirement
 of levels 1..L, where a higher level's threshold replaces a lower one for the same metric.
 """
 
@@ -21,7 +21,7 @@ def symbol(comparison: str) -> str:
 
 
 def compare(comparison: str, threshold: int | None, value: bool | int | Fraction) -> bool:
-    """Does ``value`` meet the requirement? ``>`` is strict, ``≥`` is not (program.md §1)."""
+    """Does ``value`` meet the requirement? ``>`` is strict, ``≥`` is not (docs/program.md §1)."""
     if comparison == Comparison.REQUIRED:
         return bool(value)
     if type(value) is Fraction:  # exact means: compare by cross-multiplying, integers only
@@ -32,7 +32,7 @@ def compare(comparison: str, threshold: int | None, value: bool | int | Fraction
 def margin(comparison: str, threshold: int, value: int | Fraction) -> int:
     """The distance to the bar in whole units: when ``value`` meets it, how much may be lost while it
     still does (0: exactly at the bar); when it fails, minus how much is still needed. ``≥`` keeps the
-    bar itself, ``>`` needs one more (program.md §1)."""
+    bar itself, ``>`` needs one more (docs/program.md §1)."""
     if comparison == Comparison.GTE:
         return math.floor(value - threshold)
     return math.ceil(value - threshold) - 1
@@ -57,7 +57,7 @@ class Requirement:
 
 @dataclass(frozen=True)
 class RewardRule:
-    """program.md §2: orders in the cycle ≥ ``min_orders`` AND (short-video OR live average effective
+    """docs/program.md §2: orders in the cycle ≥ ``min_orders`` AND (short-video OR live average effective
     plays > ``min_avg_plays``)."""
 
     level: int
@@ -91,7 +91,7 @@ class Rules:
         return LEVELS[-1]
 
     def is_large(self, fans: int) -> bool:
-        """A 10万+ creator (program.md §1): also needs spread tasks, a quote and the assistant viewed."""
+        """A 10万+ creator (docs/program.md §1): also needs spread tasks, a quote and the assistant viewed."""
         return fans >= self.large_creator_fans
 
     def effective(self, level: int) -> tuple[Requirement, ...]:

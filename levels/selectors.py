@@ -54,7 +54,7 @@ def creator_progress(*, creator: Creator, at: datetime, rules: Rules) -> Progres
 
 @dataclass(frozen=True)
 class CycleProgress:
-    """The reward cycle in progress at ``at``, judged so far at the level held (program.md §2)."""
+    """The reward cycle in progress at ``at``, judged so far at the level held (docs/program.md §2)."""
 
     cycle: Cycle
     rule: RewardRule

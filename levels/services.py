@@ -1,4 +1,4 @@
-"""The program engine: assess creators' levels and rewards (program.md §1–§2) and grant through
+"""The program engine: assess creators' levels and rewards (docs/program.md §1–§2) and grant through
 ``benefits``. Each ``*_chunk`` function handles one pk-range of creators with a fixed number of
 queries; ``levels.jobs`` runs them for whole runs."""
 
@@ -73,7 +73,7 @@ def evaluate_levels_chunk(
             continue
         evaluation = evaluate_level(level_metrics(f, rules), rules)
         previous = held.get(creator_id, 0)
-        # Monthly: level := qualified level, up or down. Daily upgrade check: only upward (program.md §1).
+        # Monthly: level := qualified level, up or down. Daily upgrade check: only upward (docs/program.md §1).
         level = max(previous, evaluation.qualified_level) if upgrade_only else evaluation.qualified_level
         outcomes.append(LevelOutcome(creator_id, previous, level, evaluation))
     return outcomes
@@ -116,7 +116,7 @@ def level_assess_chunk(
             catalogue=catalogue,
         )
     # Monthly: every creator gets the new period's set. Upgrade check: those who moved up get the
-    # current period topped up to their new level (program.md §3).
+    # current period topped up to their new level (docs/program.md §3).
     if upgrade_only:
         granted = {o.level for o in changed if o.level > o.previous_level}
         recipients = this_run_changes.filter(to_level__gt=F("from_level"))
@@ -232,7 +232,7 @@ def reward_assess_chunk(
             for creator_id, r in results
         ),
     )
-    # Passing grants the level's reward benefits, keyed by the cycle that was passed (program.md §2).
+    # Passing grants the level's reward benefits, keyed by the cycle that was passed (docs/program.md §2).
     passed = Assessment.objects.filter(run=run, passed=True, creator_id__gte=first_id, creator_id__lte=last_id)
     for level in sorted({r.level for _, r in results if r.passed}):
         grants.entitlements_grant_reward(

@@ -1,4 +1,4 @@
-"""How figures read (ui.md "Look"): Chinese readers count big numbers in 万 (10,000), English readers
+"""How figures read (docs/ui.md "Look"): Chinese readers count big numbers in 万 (10,000), English readers
 in k and M. The active language decides."""
 
 from decimal import Decimal

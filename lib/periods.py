@@ -1,4 +1,4 @@
-"""Calendar arithmetic of the program, all in Asia/Shanghai (program.md: "natural month", quarters).
+"""Calendar arithmetic of the program, all in Asia/Shanghai (docs/program.md: "natural month", quarters).
 
 A benefit period is a natural month, keyed ``YYYY-MM``; a reward cycle is a natural quarter, keyed
 ``YYYYQn``. Functions take and return aware datetimes.
@@ -113,7 +113,7 @@ def days_left(at: datetime, until: datetime) -> int:
 
 
 def window(at: datetime, days: int) -> tuple[datetime, datetime]:
-    """The assessment window ``[at − days, at)`` (program.md §1)."""
+    """The assessment window ``[at − days, at)`` (docs/program.md §1)."""
     return at - timedelta(days=days), at
 
 

@@ -104,7 +104,7 @@ class ProfileForm(forms.Form):
 
     def clean(self) -> dict:
         data = super().clean()
-        # program.md §1 tasks_enabled (FAQ: 1-10w 投稿, 10w+ 传播+投稿) and quote_set (10万粉以上).
+        # docs/program.md §1 tasks_enabled (FAQ: 1-10w 投稿, 10w+ 传播+投稿) and quote_set (10万粉以上).
         if data.get("spread_enabled") and not self.is_large:
             self.add_error("spread_enabled", self.spread_reason())
         if data.get("submission_enabled") and not self.can_submission:

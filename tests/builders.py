@@ -1,6 +1,6 @@
 """Build creators whose data meets a given level at an instant, then nudge one figure to a boundary.
 
-``creator_at_level(3)`` meets every requirement of LV1–LV3 of program.md §1 at ``AT`` with some margin
+``creator_at_level(3)`` meets every requirement of LV1–LV3 of docs/program.md §1 at ``AT`` with some margin
 (and fails LV4); tests then change exactly the figure they probe.
 """
 

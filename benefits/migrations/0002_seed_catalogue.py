@@ -1,4 +1,4 @@
-"""The benefit catalogue of program.md §3 as seed data (editable later in the admin/console)."""
+"""The benefit catalogue of docs/program.md §3 as seed data (editable later in the admin/console)."""
 
 from decimal import Decimal
 
@@ -71,7 +71,7 @@ BENEFITS = [
     ("fanxing_priority", "繁星计划优先加入权", "claim", "达成奖励任务后可优先加入繁星计划。", {}),
 ]
 
-# (code, level → (quantity, value note)) for basic benefits; program.md §3 table.
+# (code, level → (quantity, value note)) for basic benefits; docs/program.md §3 table.
 BASIC = {
     "identity_tag": ("level", {1: 1, 2: 1, 3: 1, 4: 1}),
     "square_diamond_fixed": ("level", {1: 1}),

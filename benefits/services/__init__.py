@@ -1,4 +1,4 @@
-"""Writes to the benefits ledger (program.md §3 "Grant rules"), one module per entity: ``grants``
+"""Writes to the benefits ledger (docs/program.md §3 "Grant rules"), one module per entity: ``grants``
 (entitlements: grant, top up, lapse, claim), ``cards`` (guarantee cards: issue, expire, attach,
 settle), ``cases`` (featured cases: submit, review) and ``recommendations`` (what is owed per
 period: extra dispatches and client recommendations, settled when the period closes).

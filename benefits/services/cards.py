@@ -1,4 +1,4 @@
-"""Guarantee cards (program.md §3, FAQ Q14) from issue to settlement: minted with the entitlements that
+"""Guarantee cards (docs/program.md §3, FAQ Q14) from issue to settlement: minted with the entitlements that
 owe them (``cards_issue``), expired when their validity runs out (``cards_expire``), attached to an
 entry of a guarantee submission task (``card_attach``), and settled once the task has closed and the
 platform has reported earnings (``entry_settle`` / ``entries_settle``).
@@ -179,7 +179,7 @@ def _plays() -> Coalesce:
 
 
 def _payout() -> Case:
-    """program.md §3: plays ≥ the task's threshold → max(earnings, card amount); otherwise earnings."""
+    """docs/program.md §3: plays ≥ the task's threshold → max(earnings, card amount); otherwise earnings."""
     money_field = DecimalField(max_digits=12, decimal_places=2)
     amount = Subquery(GuaranteeCard.objects.filter(entry=OuterRef("pk")).values("amount")[:1], output_field=money_field)
     threshold = Subquery(SubmissionTask.objects.filter(pk=OuterRef("task_id")).values("guarantee_threshold")[:1])

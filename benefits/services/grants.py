@@ -1,5 +1,5 @@
 """Entitlements: what a level or a passed reward cycle grants, topped up on an upgrade, lapsed when
-the level no longer offers it (program.md §3), and claimed by the creator."""
+the level no longer offers it (docs/program.md §3), and claimed by the creator."""
 
 from datetime import datetime
 
@@ -77,7 +77,7 @@ def _notify(*, creators: QuerySet, level: int, period: str, at: datetime, kind: 
 
 
 def entitlements_lapse(*, creators: QuerySet, level: int, at: datetime, catalogue: Catalogue) -> None:
-    """``creators`` now hold ``level``: lapse what that level no longer offers (program.md §3):
+    """``creators`` now hold ``level``: lapse what that level no longer offers (docs/program.md §3):
     unclaimed claimables, and level-cadence benefits ("active while the level is held", claimed or
     not). Issued cards, owed recommendations and a claimed once-benefit (featured case) stay."""
     level_cadence = {o.benefit_id for o in catalogue.offers if o.cadence == Cadence.LEVEL}

@@ -1,4 +1,4 @@
-"""What a benefit period owes and how it is settled when it closes (program.md §3): extra dispatches
+"""What a benefit period owes and how it is settled when it closes (docs/program.md §3): extra dispatches
 not made become DOU+ credits (FAQ Q15), and client recommendations still owed are flagged overdue."""
 
 from datetime import datetime
@@ -15,7 +15,7 @@ from ..selectors import Catalogue
 
 
 def period_close(*, month: Month, at: datetime, catalogue: Catalogue) -> dict:
-    """Settle benefit period ``month`` (program.md §3): every extra dispatch not made credits DOU+
+    """Settle benefit period ``month`` (docs/program.md §3): every extra dispatch not made credits DOU+
     at the catalogue's rate per missing dispatch (FAQ Q15), and client recommendations still owed are
     flagged overdue (they stay owed)."""
     dispatch_offers = {o.benefit_id: o for o in catalogue.offers if o.dou_plus_per_missing}

@@ -1,4 +1,4 @@
-"""Activity-feed ingest (interfaces.md §1): JSON Lines of creators' activity into the database.
+"""Activity-feed ingest (docs/interfaces.md §1): JSON Lines of creators' activity into the database.
 
 ``ingest_lines`` is the one entry point; the ``ingest`` command and ``POST /api/v1/ingest`` are thin
 wrappers around it. Higher apps add their own line types with ``register`` (academy:

@@ -42,7 +42,7 @@ def shown(value: Any, *, limit: int = 60) -> str:
 
 
 def local_timezone() -> tzinfo:
-    """The zone a timestamp without an offset is read in (interfaces.md §1: Asia/Shanghai, TIME_ZONE).
+    """The zone a timestamp without an offset is read in (docs/interfaces.md §1: Asia/Shanghai, TIME_ZONE).
     Django caches it, and forgets it when a test overrides TIME_ZONE."""
     return timezone.get_default_timezone()
 

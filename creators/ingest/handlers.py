@@ -41,7 +41,7 @@ EVENT_NAMES = tuple(PortalEvent.Name.values)
 
 
 class CreatorHandler(LineHandler):
-    """``creator``: create or update; only the keys present on the line change (interfaces.md §1).
+    """``creator``: create or update; only the keys present on the line change (docs/interfaces.md §1).
 
     ``created_at`` and ``updated_at`` are set when the creator is created and left alone by updates,
     so that loading the same file again leaves every column exactly as it was.

@@ -1,4 +1,4 @@
-"""``ingest_lines``: the activity feed (interfaces.md §1) from JSON Lines into the database.
+"""``ingest_lines``: the activity feed (docs/interfaces.md §1) from JSON Lines into the database.
 
 The lines stream through: each is decoded and validated on its own, valid ones wait in a batch, and a
 full batch is written with a fixed number of set-based statements per type. Memory holds one batch,
@@ -184,7 +184,7 @@ class _Ingest:
             found = Creator.objects.filter(external_id__in=unknown).values_list("external_id", "pk")
             self.creator_pks.update(found)
         # Creators this batch brings, by the line that first defines them: a line may only use one
-        # defined on an earlier line (interfaces.md §1).
+        # defined on an earlier line (docs/interfaces.md §1).
         first_definition: dict[str, int] = {}
         for line in creator_lines:
             if line.creator not in self.creator_pks:

@@ -1,4 +1,4 @@
-"""The rule set of program.md §1–§2 as seed data (the values live in ``levels.defaults``). Operators edit
+"""The rule set of docs/program.md §1–§2 as seed data (the values live in ``levels.defaults``). Operators edit
 it later (a new rule set, activated); this migration only ever creates the first one."""
 
 from django.db import migrations

@@ -24,7 +24,7 @@ from lib.periods import Cycle, Month, days_left, local
 
 from .levels import Standing, standing_of
 
-# Every state word the page shows, for a benefit (ui.md "State words") and for a guarantee card (its
+# Every state word the page shows, for a benefit (docs/ui.md "State words") and for a guarantee card (its
 # status): the ledger's own labels, plus 系统自动派发 for level benefits delivered without a claim.
 STATE_WORDS = {
     "claimable": EntitlementStatus.AVAILABLE.label,
@@ -39,7 +39,7 @@ STATE_ORDER = {"claimable": 0, "pending": 1, "claimed": 2, "issued": 3, "auto": 
 
 
 def benefit_state(entitlement: Entitlement) -> str:
-    """The state a creator reads (ui.md "State words"): delivered auto benefits of the level are
+    """The state a creator reads (docs/ui.md "State words"): delivered auto benefits of the level are
     系统自动派发; delivered cards, dispatches and recommendations are 已发放."""
     status = entitlement.status
     if status == EntitlementStatus.AVAILABLE:

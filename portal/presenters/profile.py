@@ -1,5 +1,5 @@
 """资料与设置: the LV1 requirements this page satisfies (profile_complete, tasks_enabled, quote_set —
-program.md §1), judged by the engine on the saved profile."""
+docs/program.md §1), judged by the engine on the saved profile."""
 
 from django.utils.translation import gettext as _
 

@@ -1,4 +1,4 @@
-"""One requirement as every page draws it (ui.md "Numbers with their bar"): name, measured value,
+"""One requirement as every page draws it (docs/ui.md "Numbers with their bar"): name, measured value,
 threshold, bar, state, gap or margin, and where to act on it. Whether it is met comes from the
 engine; the ≥/> arithmetic of the gap and the margin comes from ``levels.rules``."""
 
@@ -48,7 +48,7 @@ UNITS = {
 
 
 def hints(rules: Rules) -> dict[str, str]:
-    """One muted line under a requirement's name that says how it is counted (program.md §1)."""
+    """One muted line under a requirement's name that says how it is counted (docs/program.md §1)."""
     days = rules.window_days
     return {
         "tasks_enabled": _("粉丝 ≥ %(min)s 并开通投稿任务;%(large)s 粉以上还需开通传播任务")
@@ -65,7 +65,7 @@ def hints(rules: Rules) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class Row:
-    """One requirement as ui.md draws it: name, measured value, threshold, bar, state, gap, action."""
+    """One requirement as docs/ui.md draws it: name, measured value, threshold, bar, state, gap, action."""
 
     code: str
     label: str

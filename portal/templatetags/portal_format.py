@@ -1,4 +1,4 @@
-"""Figures as Chinese readers expect them (ui.md "Look"): ``{{ 286000|figure }}`` → 28.6万,
+"""Figures as Chinese readers expect them (docs/ui.md "Look"): ``{{ 286000|figure }}`` → 28.6万,
 ``{{ 70000|money }}`` → ¥70,000, ``{{ at|stamp }}`` → 2026-12-01 02:00 in Asia/Shanghai."""
 
 from datetime import datetime

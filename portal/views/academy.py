@@ -1,5 +1,5 @@
 """星图学院: the course list with this creator's progress, a course's lessons, and marking a lesson
-watched — which moves the course's completion and so ``courses_completed`` (program.md §1)."""
+watched — which moves the course's completion and so ``courses_completed`` (docs/program.md §1)."""
 
 from django.contrib import messages
 from django.http import HttpResponse

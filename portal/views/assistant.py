@@ -1,6 +1,6 @@
 """经营助手: the creator's figures over the assessment window, the exposure their level benefits give
-(FAQ Q8: "具体的曝光效果可以在经营助手看到") and a placeholder for the Xingtu index (program.md §4, a
-later issue). Opening it records ``assistant_viewed`` (program.md §1, LV1 for 10万+ creators)."""
+(FAQ Q8: "具体的曝光效果可以在经营助手看到") and a placeholder for the Xingtu index (docs/program.md §4, a
+later issue). Opening it records ``assistant_viewed`` (docs/program.md §1, LV1 for 10万+ creators)."""
 
 from dataclasses import dataclass
 

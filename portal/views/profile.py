@@ -1,5 +1,5 @@
 """资料与设置: intro, region, industries, task types, quotes and the Douyin binding status, with the
-LV1 requirements this page satisfies (profile_complete, tasks_enabled, quote_set — program.md §1)."""
+LV1 requirements this page satisfies (profile_complete, tasks_enabled, quote_set — docs/program.md §1)."""
 
 from django.contrib import messages
 from django.http import HttpResponse

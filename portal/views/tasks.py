@@ -1,7 +1,7 @@
 """任务大厅: open submission tasks, one task with the creator's entries and how they settled, and
 joining a task with one of the creator's own items (and, on a guarantee task, a guarantee card).
 
-Opening the hall records ``task_hall_viewed`` (program.md §1, an LV1 requirement)."""
+Opening the hall records ``task_hall_viewed`` (docs/program.md §1, an LV1 requirement)."""
 
 from datetime import datetime
 from itertools import groupby

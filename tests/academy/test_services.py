@@ -118,7 +118,7 @@ def test_finishing_lessons_feeds_courses_completed_in_the_rules() -> None:
 
     progress = watch(creator, c, 4)
     assert measure_creator(creator, later, rules).courses_completed == before + 1
-    # The rules count courses completed strictly before the assessment instant (program.md §1).
+    # The rules count courses completed strictly before the assessment instant (docs/program.md §1).
     assert measure_creator(creator, progress.completed_at, rules).courses_completed == before
     assert measure_creator(creator, progress.completed_at + timedelta(seconds=1), rules).courses_completed == before + 1
 

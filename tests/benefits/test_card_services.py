@@ -1,4 +1,4 @@
-"""Guarantee cards at work: attaching one to an entry (exactly once) and settling it (program.md §3)."""
+"""Guarantee cards at work: attaching one to an entry (exactly once) and settling it (docs/program.md §3)."""
 
 import threading
 from datetime import timedelta

@@ -1,4 +1,4 @@
-"""The seeded benefit catalogue must equal program.md §3 (tables written out again here on purpose)."""
+"""The seeded benefit catalogue must equal docs/program.md §3 (tables written out again here on purpose)."""
 
 from decimal import Decimal
 
@@ -8,7 +8,7 @@ from benefits.models import Benefit, LevelBenefit, LevelPackage
 
 pytestmark = pytest.mark.django_db
 
-# program.md §3 basic table: code → (delivery, cadence, {level: quantity}); ✓ = 1.
+# docs/program.md §3 basic table: code → (delivery, cadence, {level: quantity}); ✓ = 1.
 PROGRAM_MD_BASIC = {
     "identity_tag": ("auto", "level", {1: 1, 2: 1, 3: 1, 4: 1}),
     "square_diamond_fixed": ("auto", "level", {1: 1}),
@@ -25,7 +25,7 @@ PROGRAM_MD_BASIC = {
     "annual_gala_guest": ("claim", "level", {4: 1}),
     "academy_lecturer": ("claim", "level", {4: 1}),
 }
-# program.md §3 reward paragraph (cadence cycle).
+# docs/program.md §3 reward paragraph (cadence cycle).
 PROGRAM_MD_REWARD = {
     1: {"fanxing_priority": 1},
     2: {"fanxing_priority": 1, "guarantee_card": 2},

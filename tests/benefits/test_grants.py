@@ -1,4 +1,4 @@
-"""Grant rules of program.md §3, driven through the job commands like the scheduler drives them."""
+"""Grant rules of docs/program.md §3, driven through the job commands like the scheduler drives them."""
 
 import json
 from datetime import timedelta

@@ -1,4 +1,4 @@
-"""ingest_lines: the activity feed's rules (interfaces.md §1), against the real database."""
+"""ingest_lines: the activity feed's rules (docs/interfaces.md §1), against the real database."""
 
 import io
 import json

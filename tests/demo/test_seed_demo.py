@@ -1,4 +1,4 @@
-"""``seed_demo`` (interfaces.md §5): logins, catalogue, a feed that goes through the ingest, idempotence,
+"""``seed_demo`` (docs/interfaces.md §5): logins, catalogue, a feed that goes through the ingest, idempotence,
 and creators spread over the tiers by their data. The generator alone is tested in ``test_feed``."""
 
 import io
@@ -149,7 +149,7 @@ def posts_in_window():
 
 
 def test_some_creators_have_lv4_sized_data(seeded):
-    # LV4 needs fans > 500,000 and ≥ 30 posts in the window (program.md §1).
+    # LV4 needs fans > 500,000 and ≥ 30 posts in the window (docs/program.md §1).
     assert posts_in_window().filter(fans__gt=500_000, posts__gte=30).exists()
 
 

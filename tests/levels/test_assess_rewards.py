@@ -1,4 +1,4 @@
-"""assess_rewards (program.md §2, interfaces §2): each level's reward task at its boundaries."""
+"""assess_rewards (docs/program.md §2, interfaces §2): each level's reward task at its boundaries."""
 
 import json
 from datetime import datetime, timedelta

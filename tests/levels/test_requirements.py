@@ -1,4 +1,4 @@
-"""Every requirement of program.md §1 at its boundary, through both evaluation paths (batch and
+"""Every requirement of docs/program.md §1 at its boundary, through both evaluation paths (batch and
 single-creator): each probe asserts they agree before asserting the rule."""
 
 from datetime import UTC, date, datetime, timedelta

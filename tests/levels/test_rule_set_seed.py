@@ -1,5 +1,5 @@
-"""The seeded rule set must equal program.md §1–§2. The tables below are written out again from
-program.md on purpose, not imported from ``levels.defaults`` (which the migration seeds from): an edit of
+"""The seeded rule set must equal docs/program.md §1–§2. The tables below are written out again from
+docs/program.md on purpose, not imported from ``levels.defaults`` (which the migration seeds from): an edit of
 either the defaults or the spec's table is caught here."""
 
 import pytest
@@ -8,7 +8,7 @@ from levels.models import LevelRequirement, RewardRequirement, RuleSet
 
 pytestmark = pytest.mark.django_db
 
-# program.md §1, column by column: None = "required" (a yes/no requirement).
+# docs/program.md §1, column by column: None = "required" (a yes/no requirement).
 PROGRAM_MD_LEVELS = {
     1: {
         "profile_complete": None,

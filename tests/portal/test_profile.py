@@ -236,7 +236,7 @@ def test_the_lines_come_from_the_active_rule_set(client: Client) -> None:
 
 
 def test_the_fans_figure_is_the_one_the_rules_read(client: Client, rules) -> None:
-    # The latest daily figure on or before today wins over the creator's stored count (program.md §1).
+    # The latest daily figure on or before today wins over the creator's stored count (docs/program.md §1).
     creator = make(rules.large_creator_fans - 1)
     FansDaily.objects.create(creator=creator, date=local_date(timezone.now()) - timedelta(days=1),
                              fans=rules.large_creator_fans + 5)  # fmt: skip

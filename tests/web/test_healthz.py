@@ -1,4 +1,4 @@
-"""/healthz: the liveness probe (interfaces.md §4)."""
+"""/healthz: the liveness probe (docs/interfaces.md §4)."""
 
 import pytest
 from django.db import OperationalError

@@ -1,4 +1,4 @@
-"""``manage.py ingest PATH``: load the activity feed from a JSON Lines file or stdin (interfaces.md §1)."""
+"""``manage.py ingest PATH``: load the activity feed from a JSON Lines file or stdin (docs/interfaces.md §1)."""
 
 import json
 import sys

@@ -1,4 +1,4 @@
-"""``seed_demo``: the demo data set of the default run and of benchmarks (interfaces.md §5).
+"""``seed_demo``: the demo data set of the default run and of benchmarks (docs/interfaces.md §5).
 
 The catalogue (courses with lessons, submission tasks) is written with the ORM; every creator and all
 their activity go through ``ingest_lines``, the data platform's own path. Levels are never set here: the

@@ -12,7 +12,7 @@ from ._jobs import JobCommand
 
 class Command(JobCommand):
     help = (
-        "Assess creators' levels at --at (program.md §1). --mode monthly sets level := qualified level and "
+        "Assess creators' levels at --at (docs/program.md §1). --mode monthly sets level := qualified level and "
         "grants the period that starts at --at; --mode upgrade only moves creators up. The same run twice "
         "changes nothing and prints the stored results."
     )

@@ -13,7 +13,7 @@ from ._jobs import JobCommand
 
 class Command(JobCommand):
     help = (
-        "Judge reward cycle --cycle (e.g. 2026Q4, program.md §2) at the level each creator holds, and grant "
+        "Judge reward cycle --cycle (e.g. 2026Q4, docs/program.md §2) at the level each creator holds, and grant "
         "the level's reward benefits to those who pass. Runs once per cycle; a repeat prints the stored results."
     )
 

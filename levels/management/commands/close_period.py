@@ -10,7 +10,7 @@ from ._jobs import JobCommand
 class Command(JobCommand):
     help = (
         "Close benefit period --period (YYYY-MM): credit DOU+ (at the catalogue's rate) per extra dispatch not "
-        "made and flag client recommendations still owed as overdue (program.md §3). Runs once per period."
+        "made and flag client recommendations still owed as overdue (docs/program.md §3). Runs once per period."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -9,7 +9,7 @@ from ._jobs import JobCommand
 class Command(JobCommand):
     help = (
         "Settle the entries of guarantee submission tasks closed by --at: payout = max(earnings, card) when "
-        "the entry's plays reach the task's threshold, else earnings; the card is spent (program.md §3)."
+        "the entry's plays reach the task's threshold, else earnings; the card is spent (docs/program.md §3)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
