@@ -12,18 +12,7 @@ from creators.messages import settlement_text
 from creators.models import Creator, SubmissionEntry, SubmissionTask
 from lib.format import money
 
-from .models import CardStatus, Entitlement, EntitlementStatus, GuaranteeCard
-
-# Level benefits that put the creator in front of clients (creator square, ad slots, leaderboards),
-# in the order the assistant lists them (FAQ Q8: "具体的曝光效果可以在经营助手看到").
-EXPOSURE_CODES = (
-    "identity_tag",
-    "square_diamond_fixed",
-    "square_ad_slot",
-    "square_ad_slot_fixed",
-    "diamond_slot",
-    "leaderboard_priority",
-)
+from .models import BenefitCode, CardStatus, Entitlement, EntitlementStatus, GuaranteeCard
 
 
 def cards_usable(*, creator: Creator, at: datetime) -> QuerySet[GuaranteeCard]:
@@ -111,10 +100,10 @@ def entries_of(*, creator: Creator, task: SubmissionTask | None = None, limit: i
 
 
 def exposure_of(*, creator: Creator) -> list[Entitlement]:
-    """The creator's delivered exposure benefits (one per benefit), in ``EXPOSURE_CODES`` order."""
+    """The creator's delivered exposure benefits (one per benefit), in ``BenefitCode.EXPOSURE`` order."""
     rows = (
         Entitlement.objects.filter(
-            creator=creator, status=EntitlementStatus.DELIVERED, benefit__code__in=EXPOSURE_CODES
+            creator=creator, status=EntitlementStatus.DELIVERED, benefit__code__in=BenefitCode.EXPOSURE
         )
         .select_related("benefit")
         .order_by("benefit__position", "-granted_at")
@@ -122,4 +111,4 @@ def exposure_of(*, creator: Creator) -> list[Entitlement]:
     seen: dict[str, Entitlement] = {}
     for row in rows:
         seen.setdefault(row.benefit.code, row)
-    return sorted(seen.values(), key=lambda e: EXPOSURE_CODES.index(e.benefit.code))
+    return sorted(seen.values(), key=lambda e: BenefitCode.EXPOSURE.index(e.benefit.code))

@@ -40,6 +40,16 @@ class BenefitCode:
     FEATURED_CASE = "featured_case"
     CLIENT_RECOMMENDATION = "client_recommendation"
     GUARANTEE_CARD = "guarantee_card"
+    # Level benefits that put the creator in front of clients (creator square, ad slots, leaderboards), in
+    # the order the business assistant lists them (FAQ Q8: "具体的曝光效果可以在经营助手看到").
+    EXPOSURE = (
+        "identity_tag",
+        "square_diamond_fixed",
+        "square_ad_slot",
+        "square_ad_slot_fixed",
+        "diamond_slot",
+        "leaderboard_priority",
+    )
 
 
 class Benefit(models.Model):
