@@ -167,14 +167,30 @@ class CardStatus(models.TextChoices):
     REVOKED = "revoked", _("已撤销")
 
 
+class CardIssue(models.Model):
+    """One manual issuance by an operator (docs/program.md §3 "Manual cards"): outside the level and
+    reward grants, for a reason, to one or many creators, ``per_creator`` cards each."""
+
+    reason = models.CharField(_("原因"), max_length=300)
+    per_creator = models.PositiveSmallIntegerField(_("每人张数"))
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    issued_at = models.DateTimeField(_("发放时间"))
+
+    class Meta:
+        verbose_name = _("手动发卡")
+        verbose_name_plural = _("手动发卡")
+
+
 class GuaranteeCard(models.Model):
     """投稿任务收益保底卡: its amount and validity are copied from the catalogue's guarantee-card benefit
     when it is issued (docs/program.md §3)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     creator = models.ForeignKey(Creator, on_delete=models.CASCADE, related_name="guarantee_cards")
-    entitlement = models.ForeignKey(Entitlement, on_delete=models.PROTECT, related_name="cards")
-    serial = models.PositiveSmallIntegerField(help_text=_("该权益下的第几张"))
+    # A card comes from a level or reward grant (``entitlement``) or from an operator (``issue``).
+    entitlement = models.ForeignKey(Entitlement, null=True, blank=True, on_delete=models.PROTECT, related_name="cards")
+    issue = models.ForeignKey(CardIssue, null=True, blank=True, on_delete=models.PROTECT, related_name="cards")
+    serial = models.PositiveSmallIntegerField(help_text=_("该权益(或该次手动发放中该达人)的第几张"))
     amount = models.DecimalField(max_digits=10, decimal_places=2)
     status = models.CharField(max_length=10, choices=CardStatus.choices, default=CardStatus.ACTIVE)
     issued_at = models.DateTimeField()
@@ -194,11 +210,25 @@ class GuaranteeCard(models.Model):
         constraints = [
             # One card per (entitlement, serial): re-issuing a period never mints extra cards.
             models.UniqueConstraint(fields=["entitlement", "serial"], name="card_unique_serial"),
+            models.UniqueConstraint(fields=["issue", "creator", "serial"], name="card_unique_manual_serial"),
+            models.CheckConstraint(
+                condition=Q(entitlement__isnull=False, issue__isnull=True)
+                | Q(entitlement__isnull=True, issue__isnull=False),
+                name="card_one_source",
+            ),
         ]
         indexes = [
             models.Index(fields=["status", "expires_at"], name="card_status_expires"),
             models.Index(fields=["creator", "status"], name="card_creator_status"),
         ]
+
+
+class RecommendationChannel(models.TextChoices):
+    PHONE = "phone", _("电话")
+    WECHAT = "wechat", _("微信")
+    MEETING = "meeting", _("面谈")
+    EMAIL = "email", _("邮件")
+    OTHER = "other", _("其他")
 
 
 class ClientRecommendation(models.Model):
@@ -208,6 +238,7 @@ class ClientRecommendation(models.Model):
     creator = models.ForeignKey(Creator, on_delete=models.CASCADE, related_name="recommendations")
     client_name = models.CharField(_("客户"), max_length=100)
     recommended_on = models.DateField(_("推荐日期"))
+    channel = models.CharField(_("渠道"), max_length=10, choices=RecommendationChannel.choices, blank=True)
     note = models.TextField(_("备注"), blank=True)
     operator = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(auto_now_add=True)

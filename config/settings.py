@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "benefits",
     "levels",
     "portal",
+    "console",
     "demo",
 ]
 
@@ -78,6 +79,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "config.context_processors.navigation",
                 "portal.context_processors.unread",
+                "console.context_processors.console",
             ],
             "builtins": ["template_partials.templatetags.partials"],
             "loaders": [
@@ -127,7 +129,10 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
+# The groups of interfaces §4.1 and §5; what each may do is ``console.permissions``.
 OPERATORS_GROUP = "operators"
+VIEWERS_GROUP = "ops_viewers"
+CLIENTS_GROUP = "clients"
 
 # --- I18n ---------------------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

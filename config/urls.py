@@ -6,10 +6,11 @@ from config import views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/login/", views.SignInView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("console/", include("console.urls")),
     path("", include("creators.urls")),
     path("", include("portal.urls")),
 ]

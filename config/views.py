@@ -1,12 +1,26 @@
-"""Project-level views: the liveness probe."""
+"""Project-level views: sign-in and the liveness probe."""
 
 import os
 
 from django.conf import settings
+from django.contrib.auth.views import LoginView
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+
+from console import permissions as console_permissions
+
+
+class SignInView(LoginView):
+    """Django's sign-in, landing operators on the console and everyone else on the creator home
+    (an explicit ``?next=`` still wins)."""
+
+    def get_default_redirect_url(self) -> str:
+        if self.request.user.has_perm(console_permissions.VIEW):
+            return reverse("console:dashboard")
+        return super().get_default_redirect_url()
 
 
 def _database_status() -> str:

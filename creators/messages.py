@@ -33,6 +33,8 @@ class MessageKind(models.TextChoices):
     CARD = "card", _("保底卡")
     CASE = "case", _("精选案例")
     DOU_PLUS = "dou_plus", _("DOU+ 补偿")
+    RECOMMENDATION = "recommendation", _("客户推荐")
+    DISPATCH = "dispatch", _("额外派发")
     INFO = "info", _("通知")
 
 
@@ -135,6 +137,28 @@ TEXTS: dict[str, Text] = {
         _("你收到 %(count)s 张投稿任务收益保底卡"),
         _("每张 %(amount)s,有效期 %(valid_days)s 天,参加保底投稿任务时使用。"),
         _card_terms,
+    ),
+    "cards_issued_manual": Text(
+        MessageKind.CARD,
+        _("运营为你发放了 %(count)s 张投稿任务收益保底卡"),
+        _("发放原因:%(reason)s。每张 %(amount)s,有效期 %(valid_days)s 天,参加保底投稿任务时使用。"),
+        _card_terms,
+    ),
+    "card_revoked": Text(
+        MessageKind.CARD,
+        _("一张保底卡已被撤销"),
+        _("你的一张 %(amount)s 保底卡已被运营撤销,原因:%(reason)s。如有疑问请联系你的运营。"),
+        _card_terms,
+    ),
+    "recommendation_made": Text(
+        MessageKind.RECOMMENDATION,
+        _("运营已将你推荐给客户"),
+        _("%(period)s 的 1对1精准客户推荐:已推荐给「%(client)s」(%(delivered)s/%(quantity)s)。"),
+    ),
+    "task_dispatched": Text(
+        MessageKind.DISPATCH,
+        _("你获得一个额外派发的投稿任务"),
+        _("优质投稿任务「%(task)s」已额外派发给你(本期 %(delivered)s/%(quantity)s 次),可在任务大厅参加。"),
     ),
     "card_expired": Text(
         MessageKind.CARD,

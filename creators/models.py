@@ -312,7 +312,9 @@ class AssistantMessage(models.Model):
 
 
 class AuditLog(models.Model):
-    """Who did what to which object, for every operator action and every rule edit."""
+    """Who did what to which object, for every operator action and every admin change to program data.
+    Append-only: written by ``creators.services.audit_action``/``audit_record``, never edited or
+    deleted from any page."""
 
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     action = models.CharField(max_length=80)
@@ -320,13 +322,22 @@ class AuditLog(models.Model):
     target_id = models.CharField(max_length=80, blank=True)
     creator = models.ForeignKey(Creator, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     detail = models.JSONField(default=dict, blank=True)
+    reason = models.CharField(_("原因"), max_length=300, blank=True)
+    before = models.JSONField(null=True, blank=True, encoder=DjangoJSONEncoder)
+    after = models.JSONField(null=True, blank=True, encoder=DjangoJSONEncoder)
+    # The submitted form's id: a second post of the same form finds it taken and acts no more.
+    request_id = models.CharField(max_length=64, null=True, blank=True, unique=True)
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("审计日志")
         verbose_name_plural = _("审计日志")
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["target_type", "target_id"], name="audit_target")]
+        indexes = [
+            models.Index(fields=["target_type", "target_id"], name="audit_target"),
+            models.Index(fields=["creator", "-at"], name="audit_creator_at"),
+            models.Index(fields=["actor", "-at"], name="audit_actor_at"),
+        ]
 
 
 def _hash_token(raw: str) -> str:

@@ -1,5 +1,6 @@
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import datetime
 from decimal import Decimal
 
@@ -12,7 +13,16 @@ from lib.periods import at_local, local_date
 from lib.sql import insert_for_each
 
 from .messages import TEXTS, Link, Params
-from .models import AssistantMessage, Content, Creator, PortalEvent, Quote, SubmissionEntry, SubmissionTask
+from .models import (
+    AssistantMessage,
+    AuditLog,
+    Content,
+    Creator,
+    PortalEvent,
+    Quote,
+    SubmissionEntry,
+    SubmissionTask,
+)
 
 
 def messages_send_for_each(
@@ -89,6 +99,62 @@ def messages_mark_read(*, creator: Creator, message_ids: list[int] | None = None
     if message_ids is not None:
         unread = unread.filter(pk__in=message_ids)
     return unread.update(read_at=at)
+
+
+# --- Audit trail ---------------------------------------------------------------------------------
+
+
+def audit_record(
+    *,
+    actor,
+    action: str,
+    target=None,
+    creator_id: int | None = None,
+    reason: str = "",
+    before: dict | None = None,
+    after: dict | None = None,
+    detail: dict | None = None,
+    request_id: str | None = None,
+) -> AuditLog:
+    """Append one audit row: who (``actor``, a user or None for the system) did ``action`` to
+    ``target`` (a model instance), about which creator, why, and the object before and after."""
+    return AuditLog.objects.create(
+        actor=actor,
+        action=action,
+        target_type=target._meta.label if target is not None else "",
+        target_id=str(target.pk) if target is not None else "",
+        creator_id=creator_id,
+        reason=reason[:300],
+        before=before,
+        after=after,
+        detail=detail or {},
+        request_id=request_id or None,
+    )
+
+
+@contextmanager
+def audit_action(*, actor, action: str, reason: str = "", request_id: str | None = None) -> Iterator[AuditLog]:
+    """Run one operator action and its one audit row in one transaction.
+
+    The row is inserted first, keyed by the form's ``request_id``: a second post of the same form (a
+    double click, a retry, a concurrent tab) finds the key taken — or waits for the first post and then
+    finds it — and raises ``ApplicationError(code="duplicate_request")`` before anything is written.
+    The action fills in the yielded row (target, creator, before/after); it is saved at the end."""
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                row = audit_record(actor=actor, action=action, reason=reason, request_id=request_id)
+        except IntegrityError:
+            raise ApplicationError(_("这次提交已经处理过了。"), code="duplicate_request") from None
+        yield row
+        row.save()
+
+
+def audit_target(row: AuditLog, target, *, creator_id: int | None = None) -> None:
+    """Name the object (and its creator) an ``audit_action`` acted on."""
+    row.target_type, row.target_id = target._meta.label, str(target.pk)
+    if creator_id is not None:
+        row.creator_id = creator_id
 
 
 # --- Portal events -------------------------------------------------------------------------------

@@ -54,7 +54,7 @@ def screenshots_dir() -> Path:
 # What the data migrations write, each function idempotent: operators group, rule set, benefit
 # catalogue, beat schedule.
 MIGRATION_DATA = (
-    ("creators.migrations.0002_operators_group", "create_group"),
+    ("console.permissions", "groups_sync"),  # what console migration 0001 runs
     ("levels.migrations.0002_seed_rule_set", "seed"),
     ("benefits.migrations.0002_seed_catalogue", "seed"),
     ("levels.schedule", "beat_schedule_sync"),  # what migration 0004 runs

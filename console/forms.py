@@ -1,0 +1,16 @@
+"""Form pieces every console action shares."""
+
+import uuid
+
+from django import forms
+
+
+def new_request_id() -> str:
+    return uuid.uuid4().hex
+
+
+class ActionForm(forms.Form):
+    """A console action's form. ``request_id`` is minted when the form is drawn and posted back with
+    it: the service's audit row is keyed by it, so the same form posted twice acts once."""
+
+    request_id = forms.CharField(max_length=64, widget=forms.HiddenInput, initial=new_request_id)

@@ -1,0 +1,24 @@
+"""Operator console routes (interfaces §4.1), under ``/console/``."""
+
+from django.urls import path
+
+from .views import audit, cards, cases, creators, dashboard, dispatches, recommendations, tokens
+
+app_name = "console"
+
+urlpatterns = [
+    path("", dashboard.dashboard, name="dashboard"),
+    path("creators/", creators.creator_list, name="creators"),
+    path("creators/<str:external_id>/", creators.creator_detail, name="creator"),
+    path("recommendations/", recommendations.queue, name="recommendations"),
+    path("recommendations/<int:entitlement_id>/fulfil/", recommendations.fulfil, name="recommendation-fulfil"),
+    path("cards/", cards.card_list, name="cards"),
+    path("cards/issue/", cards.issue, name="cards-issue"),
+    path("cards/<uuid:card_id>/revoke/", cards.revoke, name="card-revoke"),
+    path("cases/", cases.case_list, name="cases"),
+    path("cases/<int:case_id>/review/", cases.review, name="case-review"),
+    path("dispatches/", dispatches.dispatches, name="dispatches"),
+    path("audit/", audit.audit_log, name="audit"),
+    path("tokens/", tokens.token_list, name="tokens"),
+    path("tokens/<int:token_id>/revoke/", tokens.revoke, name="token-revoke"),
+]

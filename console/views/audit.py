@@ -1,0 +1,7 @@
+"""PLACEHOLDER: replaced by the screen's implementation before this lands."""
+
+from django.http import Http404
+
+
+def audit_log(request, *args, **kwargs):
+    raise Http404

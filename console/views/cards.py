@@ -1,0 +1,15 @@
+"""PLACEHOLDER: replaced by the screen's implementation before this lands."""
+
+from django.http import Http404
+
+
+def card_list(request, *args, **kwargs):
+    raise Http404
+
+
+def issue(request, *args, **kwargs):
+    raise Http404
+
+
+def revoke(request, *args, **kwargs):
+    raise Http404
