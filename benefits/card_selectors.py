@@ -1,18 +1,21 @@
-"""Reads for the task hall and the business assistant: the creator's usable guarantee cards, their
-entries with how each settled, and the exposure their level benefits give. Each is one query."""
+"""Reads of guarantee cards: for the task hall and the business assistant (the creator's usable cards,
+their entries with how each settled, the exposure their level benefits give) and for the console (cards
+filtered, counted by state and by source). Each is one query."""
 
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db import models
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from creators.messages import settlement_text
 from creators.models import Creator, SubmissionEntry, SubmissionTask
 from lib.format import money
 
-from .models import BenefitCode, CardStatus, Entitlement, EntitlementStatus, GuaranteeCard
+from .models import BenefitCode, BenefitKind, CardStatus, Entitlement, EntitlementStatus, GuaranteeCard
 
 
 def cards_usable(*, creator: Creator, at: datetime) -> QuerySet[GuaranteeCard]:
@@ -112,3 +115,81 @@ def exposure_of(*, creator: Creator) -> list[Entitlement]:
     for row in rows:
         seen.setdefault(row.benefit.code, row)
     return sorted(seen.values(), key=lambda e: BenefitCode.EXPOSURE.index(e.benefit.code))
+
+
+# --- the console's card list ----------------------------------------------------------------------------
+
+
+class CardSource(models.TextChoices):
+    """Where a card came from: a level grant (a basic entitlement), a reward grant (a reward
+    entitlement) or an operator (a manual ``CardIssue``) — docs/program.md §3 counts manual cards apart."""
+
+    LEVEL = "level", gettext_lazy("等级发放")
+    REWARD = "reward", gettext_lazy("奖励发放")
+    MANUAL = "manual", gettext_lazy("运营发放")
+
+
+GRANTS = "grant"  # the list filter's "level or reward grant"
+
+_SOURCE_FILTERS = {
+    CardSource.LEVEL: Q(entitlement__kind=BenefitKind.BASIC),
+    CardSource.REWARD: Q(entitlement__kind=BenefitKind.REWARD),
+    CardSource.MANUAL: Q(issue__isnull=False),
+    GRANTS: Q(entitlement__isnull=False),
+}
+
+
+@dataclass(frozen=True)
+class SourceCounts:
+    level: int
+    reward: int
+    manual: int
+
+    @property
+    def total(self) -> int:
+        return self.level + self.reward + self.manual
+
+
+def card_source_counts(*, cards: QuerySet[GuaranteeCard] | None = None, creator: Creator | None = None) -> SourceCounts:
+    """How many cards came from level grants, reward grants and operators: of ``cards`` (default: all
+    cards), of one ``creator`` if given. One query."""
+    cards = GuaranteeCard.objects.all() if cards is None else cards
+    if creator is not None:
+        cards = cards.filter(creator=creator)
+    counts = cards.aggregate(**{s.value: Count("pk", filter=_SOURCE_FILTERS[s]) for s in CardSource})
+    return SourceCounts(**counts)
+
+
+def card_state_counts(*, cards: QuerySet[GuaranteeCard]) -> dict[str, int]:
+    """``cards`` counted by status ({"active": 12, "used": 3, …}, every status present). One query."""
+    return cards.aggregate(**{s.value: Count("pk", filter=Q(status=s)) for s in CardStatus})
+
+
+@dataclass(frozen=True)
+class CardFilter:
+    """The console list's filters; ``None``/empty means "any". Instants bound half-open ranges
+    [from, before)."""
+
+    creator: str = ""  # an external id, exactly, or part of a nickname
+    source: str = ""  # a ``CardSource`` or ``GRANTS``
+    issued_from: datetime | None = None
+    issued_before: datetime | None = None
+    expiring_from: datetime | None = None
+    expiring_before: datetime | None = None
+
+
+def cards_listed(*, filters: CardFilter) -> QuerySet[GuaranteeCard]:
+    """Cards matching ``filters``, oldest issue first, with their creator, grant and manual issue."""
+    cards = GuaranteeCard.objects.select_related("creator", "entitlement", "issue")
+    if filters.creator:
+        cards = cards.filter(Q(creator__external_id=filters.creator) | Q(creator__nickname__icontains=filters.creator))
+    if filters.source:
+        cards = cards.filter(_SOURCE_FILTERS[filters.source])
+    bounds = {
+        "issued_at__gte": filters.issued_from,
+        "issued_at__lt": filters.issued_before,
+        "expires_at__gte": filters.expiring_from,
+        "expires_at__lt": filters.expiring_before,
+    }
+    cards = cards.filter(**{lookup: value for lookup, value in bounds.items() if value is not None})
+    return cards.order_by("issued_at", "creator__external_id", "serial", "pk")

@@ -143,7 +143,7 @@ def entitlement_of(*, creator: Creator, entitlement_id: int) -> Entitlement:
 def wallet_cards(*, creator: Creator) -> list[GuaranteeCard]:
     """The creator's guarantee cards: active ones first, nearest expiry first; then the rest, newest
     first. The entry a used card went to comes with it (its task, its payout)."""
-    cards = list(GuaranteeCard.objects.filter(creator=creator).select_related("entry__task"))
+    cards = list(GuaranteeCard.objects.filter(creator=creator).select_related("entry__task", "issue"))
     active = sorted((c for c in cards if c.status == CardStatus.ACTIVE), key=lambda c: (c.expires_at, c.serial))
     rest = sorted((c for c in cards if c.status != CardStatus.ACTIVE), key=lambda c: c.issued_at, reverse=True)
     return active + rest

@@ -5,7 +5,8 @@ support report that combines the engine's state with the benefits ledger."""
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Sum
+from django.db.models import OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 
 from benefits.models import DouPlusCredit
 from benefits.selectors import cards_of, entitlements_of
@@ -20,6 +21,13 @@ from .rules import RewardRule, Rules
 
 def level_of(*, creator: Creator) -> int:
     return CreatorLevel.objects.filter(creator=creator).values_list("level", flat=True).first() or 0
+
+
+def held_level(creator_field: str = "creator_id") -> Coalesce:
+    """The level held by the creator whose id is the outer row's ``creator_field`` (0 without a row), to
+    annotate and filter another app's rows (the console's lists) in the same query."""
+    held = CreatorLevel.objects.filter(creator_id=OuterRef(creator_field)).values("level")[:1]
+    return Coalesce(Subquery(held), Value(0))
 
 
 def level_history(*, creator: Creator):

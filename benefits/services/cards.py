@@ -3,7 +3,8 @@ owe them (``cards_issue``), expired when their validity runs out (``cards_expire
 entry of a guarantee submission task (``card_attach``), and settled once the task has closed and the
 platform has reported earnings (``entry_settle`` / ``entries_settle``).
 
-States: active → used → settled, or active → expired. Every state move is a conditional UPDATE whose
+States: active → used → settled, or active → expired, or active → revoked by an operator (``card_revoke``).
+Manual cards (``card_issues``) live the same life. Every state move is a conditional UPDATE whose
 row count says whether this call made it, so a double click, two tabs or two job runs move a card once.
 """
 
@@ -19,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from creators.messages import Link
 from creators.models import Content, Creator, SubmissionEntry, SubmissionTask
-from creators.services import messages_send_for_each, task_join
+from creators.services import audit_action, audit_target, messages_send_for_each, task_join
 from lib.errors import ApplicationError
 from lib.periods import Cycle, Month
 
@@ -150,6 +151,52 @@ def card_attach(*, creator: Creator, card_id: UUID | str, entry: SubmissionEntry
     if card.status == CardStatus.EXPIRED or card.expires_at <= at:
         raise ApplicationError(_("这张保底卡已过期。"), code="card_expired")
     raise ApplicationError(_("这张保底卡不可用。"), code="card_unavailable")
+
+
+def card_revoke(*, card_id: UUID | str, reason: str, actor, request_id: str, at: datetime) -> GuaranteeCard:
+    """An operator withdraws an active, unexpired card, with a reason (docs/program.md §3 "Manual cards"):
+    it becomes ``revoked``, one audit row (``card.revoke``, status before and after) and a message to
+    the creator. A card that is used, settled, expired or already revoked is refused with the reason,
+    and nothing is written; the same ``request_id`` twice acts once."""
+    reason = reason.strip()
+    if not reason:
+        raise ApplicationError(_("请填写撤销原因。"), code="reason_required")
+    try:
+        card_pk = UUID(str(card_id))
+    except ValueError:
+        raise ApplicationError(_("找不到这张保底卡。"), code="card_not_found") from None
+    with audit_action(actor=actor, action="card.revoke", reason=reason, request_id=request_id) as row:
+        # Conditional UPDATE: of two operators revoking (or a creator attaching) at once, one moves it.
+        moved = GuaranteeCard.objects.filter(pk=card_pk, status=CardStatus.ACTIVE, expires_at__gt=at).update(
+            status=CardStatus.REVOKED, revoked_at=at, revoked_reason=reason[:200]
+        )
+        card = GuaranteeCard.objects.filter(pk=card_pk).first()
+        if card is None:
+            raise ApplicationError(_("找不到这张保底卡。"), code="card_not_found")
+        if moved != 1:
+            raise ApplicationError(_unrevocable(card), code="card_not_active")
+        audit_target(row, card, creator_id=card.creator_id)
+        row.before, row.after = {"status": CardStatus.ACTIVE}, {"status": card.status, "revoked_reason": reason}
+        messages_send_for_each(
+            creators=GuaranteeCard.objects.filter(pk=card_pk).values("creator_id"),
+            text="card_revoked",
+            params={"card": str(card_pk), "amount": str(card.amount), "reason": reason},
+            link=WALLET,
+            at=at,
+            dedupe_key="card_revoked:{card}:{id}",
+        )
+    return card
+
+
+def _unrevocable(card: GuaranteeCard) -> str:
+    """Why a card that is not active (or is active past its expiry, before the daily job) stays as it is."""
+    if card.status == CardStatus.USED:
+        return _("这张保底卡已用于投稿任务,不能撤销。")
+    if card.status == CardStatus.SETTLED:
+        return _("这张保底卡已经结算,不能撤销。")
+    if card.status == CardStatus.REVOKED:
+        return _("这张保底卡已经撤销过了。")
+    return _("这张保底卡已过期,不能撤销。")
 
 
 def task_join_with_card(

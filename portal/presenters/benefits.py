@@ -5,7 +5,7 @@ of queries, whatever the number of benefits, cards or rows."""
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from benefits import selectors as benefit_selectors
 from benefits.models import (
@@ -151,6 +151,13 @@ class Card:
     def soon(self) -> bool:
         return self.days_left is not None and self.days_left <= 30
 
+    @property
+    def source_note(self) -> str:
+        """Why an operator issued this card ("运营发放:活动补偿"); empty for a level or reward grant."""
+        if self.card.issue_id is None:
+            return ""
+        return gettext("运营发放:%(reason)s") % {"reason": self.card.issue.reason}
+
 
 @dataclass(frozen=True)
 class CardGroup:
@@ -175,10 +182,12 @@ class Wallet:
 
     @property
     def active_groups(self) -> list["CardGroup"]:
-        """Active cards issued together expire together: one line per expiry day and amount, with ×N."""
+        """Active cards issued together expire together: one line per expiry day and amount (and manual
+        issue, whose reason the line shows), with ×N."""
         groups: dict[tuple, list[Card]] = {}
         for card in self.active:
-            groups.setdefault((local(card.card.expires_at).date(), card.card.amount), []).append(card)
+            key = (local(card.card.expires_at).date(), card.card.amount, card.card.issue_id)
+            groups.setdefault(key, []).append(card)
         return [CardGroup(cards) for cards in groups.values()]
 
     @property
