@@ -44,7 +44,11 @@ def test_preview_resolves_creators_and_refuses_bad_lines_by_number(creators) -> 
 
     assert [c.external_id for c in plan.creators] == ["c-1", "c-2"]
     assert plan.total == 4 and not plan.issuable
-    assert [str(r) for r in plan.refusals] == ["第 3 行 c-404 不存在", "第 4 行 c-1 与第 1 行重复", "第 5 行 没有达人ID"]
+    assert [str(r) for r in plan.refusals] == [
+        "第 3 行 c-404 不存在",
+        "第 4 行 c-1 与第 1 行重复",
+        "第 5 行 没有达人ID",
+    ]
 
 
 def test_preview_writes_nothing(creators, django_assert_num_queries) -> None:

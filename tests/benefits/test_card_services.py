@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from benefits.models import CardStatus, GuaranteeCard
-from benefits.services.cards import card_attach, entries_settle, entry_settle, task_join_with_card
-from creators.models import AssistantMessage, Creator, SubmissionEntry
+from benefits.services.cards import card_attach, card_revoke, entries_settle, entry_settle, task_join_with_card
+from creators.models import AssistantMessage, AuditLog, Creator, SubmissionEntry
 from lib.errors import ApplicationError
 from tests.activity_builders import card, content, entry, task
 
@@ -284,3 +284,72 @@ def test_settling_many_takes_no_more_statements_than_settling_one(creator, djang
         closed_entry(creator, plays=5_000 * i, earnings=f"{i}.00")
     with django_assert_max_num_queries(len(one)):
         assert entries_settle(at=timezone.now()) == 12
+
+
+# --- revocation ----------------------------------------------------------------------------------------
+
+
+def revoke(c, *, reason: str = "误发", request_id: str = "revoke-1", at=None):
+    return card_revoke(card_id=c.pk, reason=reason, actor=None, request_id=request_id, at=at or timezone.now())
+
+
+def test_an_active_card_is_revoked_with_its_reason_audit_and_message(creator) -> None:
+    now = timezone.now()
+    c = card(creator)
+
+    revoke(c, at=now)
+
+    c.refresh_from_db()
+    assert (c.status, c.revoked_at, c.revoked_reason) == (CardStatus.REVOKED, now, "误发")
+    row = AuditLog.objects.get()
+    assert (row.action, row.target_id, row.creator_id, row.reason) == ("card.revoke", str(c.pk), creator.pk, "误发")
+    assert (row.before, row.after) == ({"status": "active"}, {"status": "revoked", "revoked_reason": "误发"})
+    message = AssistantMessage.objects.get(creator=creator)
+    assert message.template == "card_revoked" and "误发" in message.display_body
+
+
+@pytest.mark.parametrize(
+    ("status", "why"),
+    [
+        (CardStatus.USED, "已用于投稿任务,不能撤销"),
+        (CardStatus.SETTLED, "已经结算,不能撤销"),
+        (CardStatus.EXPIRED, "已过期,不能撤销"),
+        (CardStatus.REVOKED, "已经撤销过了"),
+    ],
+)
+def test_a_card_that_is_not_active_cannot_be_revoked(creator, status, why) -> None:
+    c = card(creator, status=status)
+
+    with pytest.raises(ApplicationError) as error:
+        revoke(c)
+
+    assert error.value.code == "card_not_active" and why in error.value.message
+    c.refresh_from_db()
+    assert c.status == status
+    assert not AuditLog.objects.exists() and not AssistantMessage.objects.exists()
+
+
+def test_an_active_card_past_its_expiry_cannot_be_revoked(creator) -> None:
+    now = timezone.now()
+    c = card(creator, issued_at=now - timedelta(days=181), expires_at=now - timedelta(days=1))
+    with pytest.raises(ApplicationError, match="已过期"):
+        revoke(c, at=now)
+    assert not AuditLog.objects.exists()
+
+
+def test_revoking_needs_a_reason(creator) -> None:
+    c = card(creator)
+    with pytest.raises(ApplicationError) as error:
+        revoke(c, reason=" ")
+    assert error.value.code == "reason_required"
+    c.refresh_from_db()
+    assert c.status == CardStatus.ACTIVE
+
+
+def test_the_same_revoke_posted_twice_acts_once(creator) -> None:
+    c = card(creator)
+    revoke(c)
+    with pytest.raises(ApplicationError) as error:
+        revoke(c)
+    assert error.value.code == "duplicate_request"
+    assert AuditLog.objects.count() == 1 and AssistantMessage.objects.count() == 1
