@@ -1,7 +1,8 @@
 """Writes to the benefits ledger (docs/program.md §3 "Grant rules"), one module per entity: ``grants``
 (entitlements: grant, top up, lapse, claim), ``cards`` (guarantee cards: issue, expire, attach,
-settle), ``cases`` (featured cases: submit, review) and ``recommendations`` (what is owed per
-period: extra dispatches and client recommendations, settled when the period closes).
+settle, revoke), ``card_issues`` (manual cards issued by an operator), ``cases`` (featured cases:
+submit, review) and ``recommendations`` (what is owed per period: extra dispatches and client
+recommendations, settled when the period closes).
 
 Every batch service is set-based — many creators at once, a fixed number of statements — and safe to
 run again: the unique constraints on entitlements (creator, benefit, period), cards (entitlement,
