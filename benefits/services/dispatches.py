@@ -6,7 +6,7 @@ closes becomes DOU+ (``recommendations.period_close``)."""
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext
 
 from creators.messages import Link
 from creators.models import Creator, SubmissionTask
@@ -16,8 +16,6 @@ from lib.errors import ApplicationError
 from lib.periods import Month
 
 from ..models import BenefitCode, Entitlement, EntitlementStatus, ExtraDispatch
-
-ALREADY_SENT = gettext_lazy("这个任务本期已派发给该达人。")
 
 
 def dispatch_record(
@@ -56,15 +54,13 @@ def dispatch_record(
         if entitlement.delivered >= entitlement.quantity:
             message = gettext("本期 %(quantity)s 次已派满。") % {"quantity": entitlement.quantity}
             raise ApplicationError(message, code="quota_full")
-        if ExtraDispatch.objects.filter(entitlement=entitlement, task=task).exists():
-            raise ApplicationError(str(ALREADY_SENT), code="already_dispatched")
         try:
             with transaction.atomic():
                 dispatch = ExtraDispatch.objects.create(
                     entitlement=entitlement, creator=creator, task=task, dispatched_at=at, operator=actor
                 )
-        except IntegrityError:  # unique (entitlement, task): the check above, should it ever be bypassed
-            raise ApplicationError(str(ALREADY_SENT), code="already_dispatched") from None
+        except IntegrityError:  # unique (entitlement, task): this task was already sent this period
+            raise ApplicationError(gettext("这个任务本期已派发给该达人。"), code="already_dispatched") from None
         audit_target(row, dispatch, creator_id=creator.pk)
         row.before = {"delivered": entitlement.delivered, "status": entitlement.status}
         entitlement.delivered += 1
