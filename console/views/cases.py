@@ -30,7 +30,7 @@ class ReviewForm(ActionForm):
     decision = forms.ChoiceField(choices=[("approve", gettext_lazy("通过")), ("reject", gettext_lazy("未通过"))])
     # Required to reject: the service says so (the creator reads it and fixes the case).
     reason = forms.CharField(label=gettext_lazy("未通过原因"), max_length=300, required=False,
-                             widget=forms.Textarea(attrs={"rows": 2, "autofocus": True}))  # fmt: skip
+                             widget=forms.Textarea(attrs={"rows": 2, "autofocus": True, "class": "input"}))  # fmt: skip
 
 
 def _form(case_id: int, data=None) -> ReviewForm:

@@ -32,10 +32,10 @@ LEVELS = (1, 2)  # the levels whose basic benefits include extra dispatches (doc
 
 
 class DispatchForm(ActionForm):
-    creator = forms.CharField(label=gettext_lazy("达人ID"), max_length=64)
+    creator = forms.CharField(label=gettext_lazy("达人ID"), max_length=64, widget=forms.TextInput({"class": "input"}))
     # A select of the open tasks, validated by the service (a task that closed since the page was drawn
     # is refused with the reason, not as "not a valid choice").
-    task = forms.CharField(label=gettext_lazy("进行中的任务"), max_length=64, widget=forms.Select)
+    task = forms.CharField(label=gettext_lazy("进行中的任务"), max_length=64, widget=forms.Select({"class": "input"}))
 
     def __init__(self, *args, tasks: list[SubmissionTask], **kwargs):
         super().__init__(*args, **kwargs)

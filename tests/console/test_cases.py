@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -191,3 +192,44 @@ def test_anonymous_goes_to_login(client) -> None:
     assert client.get(LIST)["Location"].startswith(reverse("login"))
     assert post(client, case, "approve")["Location"].startswith(reverse("login"))
     assert status(case) == CaseStatus.PENDING
+
+
+# --- in a browser ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("viewport", [{"width": 1280, "height": 800}, {"width": 390, "height": 844}])
+def test_an_operator_approves_one_case_and_rejects_another_in_the_browser(
+    page, live_server, operator, screenshots_dir, viewport
+) -> None:
+    from playwright.sync_api import expect
+
+    keep, drop = waiting("值得上线的案例", hours_ago=3), waiting("链接打不开的案例", hours_ago=1)
+    page.set_viewport_size(viewport)
+    page.context.add_cookies([{"name": "sessionid", "value": _session(operator), "url": live_server.url}])
+    page.goto(f"{live_server.url}{LIST}")
+    expect(page.get_by_role("link", name="待审核 2")).to_be_visible()
+    page.screenshot(path=screenshots_dir / f"console-cases-{viewport['width']}.png", full_page=True)
+
+    page.locator(f"#case-{keep.pk}").get_by_role("button", name="通过").click()
+    expect(page.locator(f"#case-{keep.pk}")).to_have_count(0)
+    expect(page.get_by_text("已通过“值得上线的案例”")).to_be_visible()
+    expect(page.get_by_role("link", name="待审核 1")).to_be_visible()
+
+    page.locator(f"#case-{drop.pk}").get_by_role("link", name="未通过…").click()
+    reason = page.locator(f"#case-{drop.pk}").get_by_label("未通过原因")
+    expect(reason).to_be_focused()
+    page.screenshot(path=screenshots_dir / f"console-case-reject-{viewport['width']}.png", full_page=True)
+    reason.fill("链接打不开,请换成公开作品链接")
+    page.get_by_role("button", name="确认未通过").click()
+    expect(page.locator(f"#case-{drop.pk}")).to_have_count(0)
+    expect(page.get_by_role("link", name="未通过 1")).to_be_visible()
+    assert (status(keep), status(drop)) == (CaseStatus.APPROVED, CaseStatus.REJECTED)
+
+
+def _session(user) -> str:
+    """A signed-in session for ``user`` (the browser skips the login form, tested elsewhere)."""
+    client = Client()
+    client.force_login(user)
+    return client.cookies["sessionid"].value

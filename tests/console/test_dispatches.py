@@ -200,3 +200,37 @@ def test_the_task_hall_queries_do_not_grow_with_dispatches(operator_client) -> N
     for i in range(5):
         record(operator_client, creator, task(title=f"派发{i}号").code)
     assert queries("派发4号") == few
+
+
+# --- in a browser ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("viewport", [{"width": 1280, "height": 800}, {"width": 390, "height": 844}])
+def test_an_operator_records_a_dispatch_from_a_row_in_the_browser(
+    page, live_server, operator, screenshots_dir, viewport
+) -> None:
+    from playwright.sync_api import expect
+
+    holder("小鹿日记", level=1, quantity=4, delivered=4)
+    creator = holder("桃桃爱旅行", delivered=2)
+    t = task(title="夏日饮品种草")
+    session = Client()
+    session.force_login(operator)
+    page.set_viewport_size(viewport)
+    page.context.add_cookies([{"name": "sessionid", "value": session.cookies["sessionid"].value,
+                               "url": live_server.url}])  # fmt: skip
+    page.goto(f"{live_server.url}{PAGE}")
+    page.screenshot(path=screenshots_dir / f"console-dispatches-{viewport['width']}.png", full_page=True)
+
+    row = page.locator(f"#quota-{quota(creator).pk}")
+    row.get_by_role("link", name="派发").click()
+    expect(page.get_by_label("达人ID")).to_have_value(creator.external_id)
+    page.get_by_label("进行中的任务").select_option(t.code)
+    page.get_by_role("button", name="记录派发").click()
+    expect(page.get_by_text("已向 桃桃爱旅行 派发“夏日饮品种草”(本期 3/8)")).to_be_visible()
+    expect(row.locator("td").nth(3)).to_have_text("3")
+    expect(page.locator("#dispatch-totals")).to_contain_text("已派 7")
+    page.screenshot(path=screenshots_dir / f"console-dispatch-recorded-{viewport['width']}.png", full_page=True)
+    assert quota(creator).delivered == 3
