@@ -83,7 +83,7 @@ class FeaturedCaseAdmin(admin.ModelAdmin):
         done = 0
         for case in queryset.order_by("submitted_at"):
             try:
-                cases.case_review(case_id=case.pk, reviewer=request.user, approve=approve, reason=reason,
+                cases.case_review(case_id=case.pk, actor=request.user, approve=approve, reason=reason, request_id=None,
                                      at=timezone.now())  # fmt: skip
             except ApplicationError as error:
                 self.message_user(request, f"{case.title}: {error.message}", messages.WARNING)

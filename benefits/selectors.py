@@ -4,7 +4,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
 from creators.models import Creator
 
@@ -190,3 +190,23 @@ def card_terms(*, catalogue: Iterable[LevelBenefit] | None = None) -> CardTerms 
     benefit = cards[0].benefit
     basic_levels = [r.level for r in cards if r.kind == BenefitKind.BASIC]
     return CardTerms(benefit.unit_amount, benefit.valid_days, min(basic_levels, default=None))
+
+
+# --- the console's featured-case review -----------------------------------------------------------
+
+
+def cases_reviewed(*, status: str) -> QuerySet[FeaturedCase]:
+    """Cases in one review state for the console: waiting ones oldest first (a queue), reviewed ones
+    latest review first. With the creator, the entitlement (its level) and the reviewer."""
+    order = ["submitted_at", "pk"] if status == CaseStatus.PENDING else ["-reviewed_at", "-pk"]
+    return (
+        FeaturedCase.objects.filter(status=status)
+        .select_related("creator", "entitlement", "reviewed_by")
+        .order_by(*order)
+    )
+
+
+def case_counts() -> dict[str, int]:
+    """How many cases are in each review state (every state present, zero included), in one query."""
+    counts = dict(FeaturedCase.objects.values_list("status").annotate(n=Count("pk")).order_by())
+    return {status: counts.get(status, 0) for status in CaseStatus.values}

@@ -7,8 +7,8 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext, gettext_lazy
 
 from creators.messages import Link
-from creators.models import AuditLog, Creator
-from creators.services import messages_send_for_each
+from creators.models import Creator
+from creators.services import audit_action, audit_target, messages_send_for_each
 from lib.errors import ApplicationError
 
 from ..models import BenefitCode, CaseStatus, Entitlement, EntitlementStatus, FeaturedCase
@@ -48,23 +48,29 @@ def case_submit(
         )
 
 
-def case_review(*, case_id: int, reviewer, approve: bool, reason: str, at: datetime) -> FeaturedCase:
+def case_review(
+    *, case_id: int, actor, approve: bool, reason: str, request_id: str | None, at: datetime
+) -> FeaturedCase:
     """An operator approves a pending case (it appears in the 精选案例 gallery) or rejects it with a
-    reason the creator sees. Writes an audit row and tells the creator through 星图小助手.
+    reason the creator sees. One audit row (``case.approve`` / ``case.reject``, keyed by the form's
+    ``request_id``: the same form posted twice acts once) and a message to the creator through 星图小助手.
 
     At most one approved case per creator (FAQ Q10): checked here, and backed by the partial unique
-    constraint, whose violation under a race becomes the same ApplicationError."""
+    constraint, whose violation under a race becomes the same ApplicationError. A refusal writes nothing."""
     reason = (reason or "").strip()
     if not approve and not reason:
         raise ApplicationError(gettext("请填写未通过的原因,达人会看到它并据此修改。"), code="reason_required")
-    with transaction.atomic():
+    with audit_action(actor=actor, action="case.approve" if approve else "case.reject", reason=reason,
+                      request_id=request_id) as row:  # fmt: skip
         case = FeaturedCase.objects.select_for_update().get(pk=case_id)
         if case.status != CaseStatus.PENDING:
             raise ApplicationError(gettext("该案例已审核过。"), code="already_reviewed")
         if approve and FeaturedCase.objects.filter(creator_id=case.creator_id, status=CaseStatus.APPROVED).exists():
             raise ApplicationError(str(ONE_APPROVED_CASE), code="already_approved")
+        audit_target(row, case, creator_id=case.creator_id)
+        row.before = {"status": case.status}
         case.status = CaseStatus.APPROVED if approve else CaseStatus.REJECTED
-        case.reviewed_by = reviewer
+        case.reviewed_by = actor
         case.reviewed_at = at
         case.review_note = reason[:300]
         try:
@@ -72,14 +78,8 @@ def case_review(*, case_id: int, reviewer, approve: bool, reason: str, at: datet
                 case.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_note"])
         except IntegrityError:
             raise ApplicationError(str(ONE_APPROVED_CASE), code="already_approved") from None
-        AuditLog.objects.create(
-            actor=reviewer,
-            action="featured_case.approve" if approve else "featured_case.reject",
-            target_type="FeaturedCase",
-            target_id=str(case.pk),
-            creator_id=case.creator_id,
-            detail={"title": case.title, "reason": case.review_note},
-        )
+        row.after = {"status": case.status}
+        row.detail = {"title": case.title}
         messages_send_for_each(
             creators=FeaturedCase.objects.filter(pk=case.pk).values("creator_id"),
             text="case_approved" if approve else "case_rejected",

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from benefits.card_selectors import cards_usable, entries_of
+from benefits.dispatch_selectors import tasks_marked_dispatched
 from benefits.models import GuaranteeCard
 from benefits.selectors import card_terms
 from benefits.services import cards as card_services
@@ -33,7 +34,8 @@ RECENT_ENTRIES = 10
 def task_hall(request: CreatorRequest) -> HttpResponse:
     now = clock.now()
     event_record(creator=request.creator, name=PortalEvent.Name.TASK_HALL_VIEWED, at=now)
-    tasks = list(tasks_open(at=now, creator=request.creator))
+    # A task sent to this creator as an extra dispatch (FAQ Q9) is marked 额外派发.
+    tasks = list(tasks_marked_dispatched(tasks=tasks_open(at=now, creator=request.creator), creator=request.creator))
     for task in tasks:
         task.days_left = days_left(now, task.closes_at) if task.closes_at else None
     return render(
@@ -42,6 +44,7 @@ def task_hall(request: CreatorRequest) -> HttpResponse:
         {
             "tasks": tasks,
             "guarantee_count": sum(1 for t in tasks if t.is_guarantee),
+            "dispatched_count": sum(1 for t in tasks if t.dispatched),
             "cards_count": cards_usable(creator=request.creator, at=now).count(),
             "entries": entries_of(creator=request.creator, limit=RECENT_ENTRIES),
         },

@@ -97,7 +97,9 @@ def test_review_cycle_submit_reject_resubmit_approve_gallery(creator_client: Cli
     assert "案例审核中" in text(creator_client.get("/benefits/"))
 
     # Rejected with a reason: shown on the form, which comes back prefilled.
-    case_review(case_id=first.pk, reviewer=reviewer, approve=False, reason="链接打不开,请换成公开作品链接", at=NOW)
+    case_review(
+        case_id=first.pk, actor=reviewer, request_id=None, approve=False, reason="链接打不开,请换成公开作品链接", at=NOW
+    )
     page = creator_client.get(url(featured)).content.decode()
     assert "链接打不开,请换成公开作品链接" in page
     assert f'value="{CASE["link"]}"' in page
@@ -111,7 +113,9 @@ def test_review_cycle_submit_reject_resubmit_approve_gallery(creator_client: Cli
     assert second.pk != first.pk and second.status == "pending"
 
     # Approve: in the gallery, newest first, with nickname, title, link and text.
-    case_review(case_id=second.pk, reviewer=reviewer, approve=True, reason="", at=NOW + timedelta(hours=1))
+    case_review(
+        case_id=second.pk, actor=reviewer, request_id=None, approve=True, reason="", at=NOW + timedelta(hours=1)
+    )
     gallery = creator_client.get("/cases/")
     body = text(gallery)
     assert creator.nickname in body and CASE["title"] in body and CASE["recommendation"] in body
@@ -121,8 +125,8 @@ def test_review_cycle_submit_reject_resubmit_approve_gallery(creator_client: Cli
         "你的精选案例已上线"
     )
     assert list(AuditLog.objects.order_by("pk").values_list("action", "target_id", "actor")) == [
-        ("featured_case.reject", str(first.pk), reviewer.pk),
-        ("featured_case.approve", str(second.pk), reviewer.pk),
+        ("case.reject", str(first.pk), reviewer.pk),
+        ("case.approve", str(second.pk), reviewer.pk),
     ]
 
 
@@ -154,27 +158,27 @@ def test_a_second_submission_while_pending_is_refused(creator_client: Client, fe
 
 def test_at_most_one_approved_case_per_creator(creator, featured, reviewer) -> None:
     first = case_submit(creator=creator, entitlement_id=featured.pk, at=NOW, **CASE)
-    case_review(case_id=first.pk, reviewer=reviewer, approve=True, reason="", at=NOW)
+    case_review(case_id=first.pk, actor=reviewer, request_id=None, approve=True, reason="", at=NOW)
     with pytest.raises(ApplicationError, match="每位达人只能上线1条精选案例"):
         case_submit(creator=creator, entitlement_id=featured.pk, at=NOW, **CASE)
     # A second pending case slipped in (e.g. created in the admin): approving it is refused, no IntegrityError.
     extra = FeaturedCase.objects.create(creator=creator, entitlement=featured, submitted_at=NOW, **CASE)
     with pytest.raises(ApplicationError, match="每位达人只能上线1条精选案例"):
-        case_review(case_id=extra.pk, reviewer=reviewer, approve=True, reason="", at=NOW)
+        case_review(case_id=extra.pk, actor=reviewer, request_id=None, approve=True, reason="", at=NOW)
     assert FeaturedCase.objects.get(pk=extra.pk).status == "pending"
 
 
 def test_a_rejection_needs_a_reason(creator, featured, reviewer) -> None:
     case = case_submit(creator=creator, entitlement_id=featured.pk, at=NOW, **CASE)
     with pytest.raises(ApplicationError, match="请填写未通过的原因"):
-        case_review(case_id=case.pk, reviewer=reviewer, approve=False, reason="  ", at=NOW)
+        case_review(case_id=case.pk, actor=reviewer, request_id=None, approve=False, reason="  ", at=NOW)
 
 
 def test_a_case_is_reviewed_once(creator, featured, reviewer) -> None:
     case = case_submit(creator=creator, entitlement_id=featured.pk, at=NOW, **CASE)
-    case_review(case_id=case.pk, reviewer=reviewer, approve=False, reason="太短", at=NOW)
+    case_review(case_id=case.pk, actor=reviewer, request_id=None, approve=False, reason="太短", at=NOW)
     with pytest.raises(ApplicationError, match="已审核过"):
-        case_review(case_id=case.pk, reviewer=reviewer, approve=True, reason="", at=NOW)
+        case_review(case_id=case.pk, actor=reviewer, request_id=None, approve=True, reason="", at=NOW)
 
 
 def test_gallery_shows_only_approved_cases_newest_first(creator_client: Client, creator, other_creator, reviewer):
@@ -183,7 +187,9 @@ def test_gallery_shows_only_approved_cases_newest_first(creator_client: Client, 
         e = entitlement(who, "featured_case")
         entitlement_claim(creator=who, entitlement_id=e.pk, at=NOW)
         case = case_submit(creator=who, entitlement_id=e.pk, at=NOW, **{**CASE, "title": title})
-        case_review(case_id=case.pk, reviewer=reviewer, approve=True, reason="", at=NOW + timedelta(hours=hours))
+        case_review(
+            case_id=case.pk, actor=reviewer, request_id=None, approve=True, reason="", at=NOW + timedelta(hours=hours)
+        )
     e = entitlement(creator, "featured_case")
     FeaturedCase.objects.create(creator=creator, entitlement=e, submitted_at=NOW, **{**CASE, "title": "还在审核"})
     body = text(creator_client.get("/cases/"))
