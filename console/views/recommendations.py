@@ -57,7 +57,9 @@ class QueueFilterForm(forms.Form):
 
 
 class RecommendationForm(ActionForm):
-    client = forms.CharField(label=gettext_lazy("客户"), max_length=100, widget=forms.TextInput(attrs={"autofocus": True}))
+    client = forms.CharField(
+        label=gettext_lazy("客户"), max_length=100, widget=forms.TextInput(attrs={"autofocus": True})
+    )
     date = forms.DateField(
         label=gettext_lazy("推荐日期"),
         input_formats=["%Y-%m-%d"],
@@ -158,7 +160,7 @@ def fulfil(request: ConsoleRequest, entitlement_id: int) -> HttpResponse:
     except Entitlement.DoesNotExist:
         raise Http404 from None
     form = RecommendationForm(request.POST, auto_id=f"rec-{entitlement_id}-%s")
-    toast = None
+    toast = None  # None while the form is invalid
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -176,16 +178,18 @@ def fulfil(request: ConsoleRequest, entitlement_id: int) -> HttpResponse:
         except ApplicationError as error:
             if error.code == "duplicate_request":
                 toast = {"text": error.message, "level": "info"}
-            else:
+            else:  # refused: the reason in the form and in a toast (the row may be complete by now)
                 form.add_error(None, error.message)
-    if toast is None:  # invalid or refused: the form again, with the reason
-        if request.htmx:
-            return _row(request, entitlement, open_id=entitlement_id, form=form)
-        return _page(request, open_id=entitlement_id, form=form)
+                toast = {"text": error.message, "level": "error"}
+    open_id = entitlement_id if form.errors else None
     if request.htmx:
         entitlement = recommendation_entitlement(entitlement_id=entitlement_id)
         filters, state = _queue_params(request)
-        return _row(request, entitlement, "row-result", open_id=None, toast=toast, tabs=_tabs(filters, state))
-    getattr(messages, toast["level"])(request, toast["text"])
+        tabs = _tabs(filters, state)
+        return _row(request, entitlement, "row-result", open_id=open_id, form=form, toast=toast, tabs=tabs)
+    if toast:
+        getattr(messages, toast["level"])(request, toast["text"])
+    if open_id is not None:
+        return _page(request, open_id=open_id, form=form)
     query = request.GET.urlencode()
     return redirect(reverse("console:recommendations") + (f"?{query}" if query else "") + f"#rec-{entitlement_id}")
