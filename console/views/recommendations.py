@@ -56,19 +56,28 @@ class QueueFilterForm(forms.Form):
     operator = forms.CharField(max_length=150, required=False)
 
 
+INPUT = {"class": "input"}
+
+
 class RecommendationForm(ActionForm):
+    # The inline form opens with the client field focused (docs/ui.md "Operator console").
     client = forms.CharField(
-        label=gettext_lazy("客户"), max_length=100, widget=forms.TextInput(attrs={"autofocus": True})
+        label=gettext_lazy("客户"), max_length=100, widget=forms.TextInput(attrs={**INPUT, "autofocus": True})
     )
     date = forms.DateField(
         label=gettext_lazy("推荐日期"),
         input_formats=["%Y-%m-%d"],
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=forms.DateInput(attrs={**INPUT, "type": "date"}, format="%Y-%m-%d"),
     )
     channel = forms.ChoiceField(
-        label=gettext_lazy("渠道"), choices=[("", "—"), *RecommendationChannel.choices], required=False
+        label=gettext_lazy("渠道"),
+        choices=[("", "—"), *RecommendationChannel.choices],
+        required=False,
+        widget=forms.Select(attrs=INPUT),
     )
-    note = forms.CharField(label=gettext_lazy("备注"), max_length=500, required=False)
+    note = forms.CharField(
+        label=gettext_lazy("备注"), max_length=500, required=False, widget=forms.TextInput(attrs=INPUT)
+    )
 
 
 def _queue_params(request: ConsoleRequest) -> tuple[QueueFilter, str]:

@@ -235,3 +235,37 @@ def test_the_query_count_does_not_grow_with_rows(operator_client, operator, djan
     assert response.status_code == 200 and "达人" in text(response)
     shown = len(row_ids(response)) if state != "fulfilled" else text(response).count("某品牌")
     assert shown == 30
+
+
+# --- in a browser: the inline form, the row swap and the counts --------------------------------------------
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("viewport", [{"width": 1280, "height": 800}, {"width": 390, "height": 844}])
+def test_recording_in_the_browser_swaps_the_row_and_the_counts(page, live_server, operator, viewport,
+                                                               screenshots_dir) -> None:  # fmt: skip
+    from playwright.sync_api import expect
+
+    e, _other = owed(days=9), owed(days=2)
+    page.set_viewport_size(viewport)
+    page.goto(f"{live_server.url}/accounts/login/?next={URL}")
+    page.get_by_label("账号").fill("ops1")
+    page.get_by_label("密码").fill("pw")
+    page.get_by_role("button", name="登录").click()
+    expect(page.locator("#rec-tabs")).to_contain_text("待推荐 2")
+    page.locator(f"#rec-{e.pk}").get_by_role("link", name="记录推荐").click()
+    client = page.locator(f"#rec-{e.pk}-client")
+    expect(client).to_be_focused()
+    # The table scrolls inside its wrapper; the page itself never scrolls sideways.
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    page.screenshot(path=screenshots_dir / f"console-recommendations-form-{viewport['width']}.png", full_page=True)
+    client.fill("某美妆品牌")
+    page.locator(f"#rec-{e.pk}").get_by_role("button", name="确认记录").click()
+    expect(page.locator("#toasts")).to_contain_text("已记录推荐:某美妆品牌")
+    expect(page.locator(f"#rec-{e.pk}")).to_contain_text("已完成")
+    expect(page.locator("#rec-tabs")).to_contain_text("待推荐 1")
+    expect(page.locator("#rec-tabs")).to_contain_text("已完成 1")
+    assert page.url == f"{live_server.url}{URL}"  # swapped in place, no navigation
+    page.screenshot(path=screenshots_dir / f"console-recommendations-{viewport['width']}.png", full_page=True)
+    assert Entitlement.objects.get(pk=e.pk).status == "delivered"
