@@ -103,7 +103,10 @@ def _record_form(entitlement_id: int) -> RecommendationForm:
     return RecommendationForm(initial={"date": timezone.localdate()}, auto_id=f"rec-{entitlement_id}-%s")
 
 
-def _page(request: ConsoleRequest, *, open_id: int | None = None, form: RecommendationForm | None = None):
+def _page(
+    request: ConsoleRequest, *, open_id: int | None = None, form: RecommendationForm | None = None
+) -> HttpResponse:
+    """The whole queue page for the tab and filters of the query string."""
     filters, state = _queue_params(request)
     if state == RecommendationState.FULFILLED:
         page = Paginator(recommendations_fulfilled(filters=filters), PER_PAGE).get_page(request.GET.get("page"))
