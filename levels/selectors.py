@@ -9,6 +9,7 @@ from django.db.models import OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from benefits.models import DouPlusCredit
+from benefits.recommendation_selectors import recommendation_units
 from benefits.selectors import cards_of, entitlements_of
 from creators.models import Creator
 from lib.periods import Cycle, Month, days_left, local
@@ -132,4 +133,19 @@ def creator_report(*, creator: Creator) -> dict:
             for card in cards_of(creator=creator)
         ],
         "dou_plus": DouPlusCredit.objects.filter(creator=creator).aggregate(total=Sum("amount"))["total"] or 0,
+        # One row per recommendation given and per unit still owed (id, client, date null for those).
+        "recommendations": [
+            {
+                "id": u.id,
+                "entitlement": u.entitlement,
+                "period": u.period or None,
+                "status": u.status,
+                "client": u.client,
+                "fulfilled_on": u.fulfilled_on.isoformat() if u.fulfilled_on else None,
+            }
+            for u in recommendation_units(creator=creator)
+        ],
+        # No level override or daily index exists yet: null by contract until they do.
+        "override": None,
+        "index": None,
     }

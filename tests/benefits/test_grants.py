@@ -176,6 +176,8 @@ def test_creator_report_shape():
     assert report["guarantee_cards"][0]["expires_at"] == "2027-05-30T02:00:00+08:00"
     assert report["dou_plus"] == 0
     assert report["level"] == creator.level_held.level
+    assert [r["status"] for r in report["recommendations"]] == ["owed"]  # rows: tests/benefits/test_recommendations.py
+    assert (report["override"], report["index"]) == (None, None)
 
 
 def test_creator_report_by_login():
