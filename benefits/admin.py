@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
+from django.db import models as db_models
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -78,6 +79,7 @@ class FeaturedCaseAdmin(AuditedAdmin, admin.ModelAdmin):
     raw_id_fields = ["creator", "entitlement"]
     # The review (``case_review``: audit row, message, gallery) is the only way a status changes.
     readonly_fields = ["status", "reviewed_by", "reviewed_at", "review_note"]
+    formfield_overrides = {db_models.URLField: {"assume_scheme": "https"}}
     actions = ["approve", "reject"]
 
     def _review(self, request, queryset, *, approve: bool, reason: str) -> None:
