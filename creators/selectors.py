@@ -169,4 +169,6 @@ def audit_rows(
 
 def tokens_all() -> QuerySet[IngestToken]:
     """Every ingest token, live ones first, newest first."""
-    return IngestToken.objects.select_related("created_by").order_by(F("revoked_at").desc(nulls_first=True), "-created_at", "-id")
+    return IngestToken.objects.select_related("created_by").order_by(
+        F("revoked_at").desc(nulls_first=True), "-created_at", "-id"
+    )

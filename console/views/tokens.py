@@ -20,7 +20,9 @@ from lib.errors import ApplicationError
 
 
 class TokenCreateForm(ActionForm):
-    name = forms.CharField(label=gettext_lazy("名称"), max_length=100, help_text=gettext_lazy("谁在用它,如「数据平台」"))
+    name = forms.CharField(
+        label=gettext_lazy("名称"), max_length=100, help_text=gettext_lazy("谁在用它,如「数据平台」")
+    )
 
 
 def _page(request: ConsoleRequest, form: TokenCreateForm | None = None, **context) -> HttpResponse:
