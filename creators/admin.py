@@ -137,5 +137,7 @@ class IngestTokenAdmin(AuditedAdmin, admin.ModelAdmin):
     @admin.action(description=_("吊销所选令牌"))
     def revoke(self, request, queryset):
         now = timezone.now()
-        for token in queryset.filter(revoked_at__isnull=True):
+        live = list(queryset.filter(revoked_at__isnull=True))
+        for token in live:
             token_revoke(token_id=token.pk, actor=request.user, request_id=None, at=now)
+        self.message_user(request, _("已吊销 %(n)s 个令牌") % {"n": len(live)})
