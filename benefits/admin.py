@@ -1,9 +1,11 @@
 from django import forms
 from django.contrib import admin, messages
+from django.db import models as db_models
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from creators.admin_audit import AuditedAdmin, ReadOnlyAdmin
 from lib.errors import ApplicationError
 
 from . import models
@@ -16,24 +18,24 @@ class LevelBenefitInline(admin.TabularInline):
 
 
 @admin.register(models.Benefit)
-class BenefitAdmin(admin.ModelAdmin):
+class BenefitAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["code", "name", "delivery", "unit_amount", "valid_days", "dou_plus_per_missing", "position"]
     inlines = [LevelBenefitInline]
 
 
 @admin.register(models.LevelBenefit)
-class LevelBenefitAdmin(admin.ModelAdmin):
+class LevelBenefitAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["level", "benefit", "kind", "cadence", "quantity", "value_note"]
     list_filter = ["level", "kind", "cadence"]
 
 
 @admin.register(models.LevelPackage)
-class LevelPackageAdmin(admin.ModelAdmin):
+class LevelPackageAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["level", "value_yuan"]
 
 
 @admin.register(models.Entitlement)
-class EntitlementAdmin(admin.ModelAdmin):
+class EntitlementAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ["creator", "benefit", "kind", "level", "period", "quantity", "delivered", "status", "overdue"]
     list_filter = ["status", "kind", "benefit", "overdue"]
     search_fields = ["creator__external_id", "period"]
@@ -41,7 +43,7 @@ class EntitlementAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.GuaranteeCard)
-class GuaranteeCardAdmin(admin.ModelAdmin):
+class GuaranteeCardAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ["id", "creator", "amount", "status", "issued_at", "expires_at"]
     list_filter = ["status"]
     search_fields = ["creator__external_id"]
@@ -49,19 +51,19 @@ class GuaranteeCardAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.ClientRecommendation)
-class ClientRecommendationAdmin(admin.ModelAdmin):
+class ClientRecommendationAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ["creator", "client_name", "recommended_on", "operator", "created_at"]
     raw_id_fields = ["creator", "entitlement"]
 
 
 @admin.register(models.ExtraDispatch)
-class ExtraDispatchAdmin(admin.ModelAdmin):
+class ExtraDispatchAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ["creator", "task", "dispatched_at", "operator"]
     raw_id_fields = ["creator", "entitlement", "task"]
 
 
 @admin.register(models.DouPlusCredit)
-class DouPlusCreditAdmin(admin.ModelAdmin):
+class DouPlusCreditAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ["creator", "entitlement", "missing", "amount", "created_at"]
     raw_id_fields = ["creator", "entitlement"]
 
@@ -71,10 +73,13 @@ class RejectCasesForm(forms.Form):
 
 
 @admin.register(models.FeaturedCase)
-class FeaturedCaseAdmin(admin.ModelAdmin):
+class FeaturedCaseAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["creator", "title", "status", "submitted_at", "reviewed_by", "reviewed_at"]
     list_filter = ["status"]
     raw_id_fields = ["creator", "entitlement"]
+    # The review (``case_review``: audit row, message, gallery) is the only way a status changes.
+    readonly_fields = ["status", "reviewed_by", "reviewed_at", "review_note"]
+    formfield_overrides = {db_models.URLField: {"assume_scheme": "https"}}
     actions = ["approve", "reject"]
 
     def _review(self, request, queryset, *, approve: bool, reason: str) -> None:

@@ -1,8 +1,11 @@
-from django.contrib import admin, messages
+from django.contrib import admin
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import models
+from .admin_audit import AuditedAdmin, ReadOnlyAdmin
+from .tokens import token_create, token_revoke
 
 
 class QuoteInline(admin.TabularInline):
@@ -11,7 +14,7 @@ class QuoteInline(admin.TabularInline):
 
 
 @admin.register(models.Creator)
-class CreatorAdmin(admin.ModelAdmin):
+class CreatorAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["external_id", "nickname", "fans", "credit_score", "douyin_bound", "region", "user"]
     list_filter = ["douyin_bound", "submission_enabled", "spread_enabled"]
     search_fields = ["external_id", "nickname", "user__username"]
@@ -20,7 +23,7 @@ class CreatorAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.Content)
-class ContentAdmin(admin.ModelAdmin):
+class ContentAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["external_id", "creator", "kind", "published_at", "effective_plays", "likes"]
     list_filter = ["kind"]
     search_fields = ["external_id", "creator__external_id"]
@@ -29,21 +32,21 @@ class ContentAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.FansDaily)
-class FansDailyAdmin(admin.ModelAdmin):
+class FansDailyAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["creator", "date", "fans"]
     search_fields = ["creator__external_id"]
     raw_id_fields = ["creator"]
 
 
 @admin.register(models.CreditDaily)
-class CreditDailyAdmin(admin.ModelAdmin):
+class CreditDailyAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["creator", "date", "score"]
     search_fields = ["creator__external_id"]
     raw_id_fields = ["creator"]
 
 
 @admin.register(models.Order)
-class OrderAdmin(admin.ModelAdmin):
+class OrderAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["external_id", "creator", "kind", "status", "created_at", "completed_at", "amount"]
     list_filter = ["kind", "status"]
     search_fields = ["external_id", "creator__external_id"]
@@ -51,7 +54,7 @@ class OrderAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.PortalEvent)
-class PortalEventAdmin(admin.ModelAdmin):
+class PortalEventAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["creator", "name", "at"]
     list_filter = ["name"]
     search_fields = ["creator__external_id"]
@@ -59,21 +62,21 @@ class PortalEventAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.SubmissionTask)
-class SubmissionTaskAdmin(admin.ModelAdmin):
+class SubmissionTaskAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["code", "title", "brand", "is_guarantee", "guarantee_threshold", "opens_at", "closes_at"]
     list_filter = ["is_guarantee"]
     search_fields = ["code", "title", "brand"]
 
 
 @admin.register(models.SubmissionEntry)
-class SubmissionEntryAdmin(admin.ModelAdmin):
+class SubmissionEntryAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["external_id", "creator", "task", "submitted_at", "effective_plays", "earnings", "payout"]
     search_fields = ["external_id", "creator__external_id", "task__code"]
     raw_id_fields = ["creator", "task", "content"]
 
 
 @admin.register(models.AssistantMessage)
-class AssistantMessageAdmin(admin.ModelAdmin):
+class AssistantMessageAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["creator", "kind", "display_title", "created_at", "read_at"]
     list_filter = ["kind", "template"]
     search_fields = ["creator__external_id", "title", "dedupe_key"]
@@ -85,48 +88,56 @@ class AssistantMessageAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.AuditLog)
-class AuditLogAdmin(admin.ModelAdmin):
-    list_display = ["at", "actor", "action", "target_type", "target_id", "creator"]
+class AuditLogAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+    """Append-only: nobody, not even a superuser, adds, edits or deletes an audit row here."""
+
+    list_display = ["at", "actor", "action", "target_type", "target_id", "creator", "reason"]
     list_filter = ["action"]
     search_fields = ["target_id", "creator__external_id", "actor__username"]
-    readonly_fields = [f.name for f in models.AuditLog._meta.fields]
+    list_select_related = ["actor", "creator"]
 
-    def has_add_permission(self, request):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
+@admin.register(models.IngestToken)
+class IngestTokenAdmin(AuditedAdmin, admin.ModelAdmin):
+    """Tokens are created and revoked through ``creators.tokens`` (audited, like the console's and the
+    command's); only the name may be edited here. A token is revoked, never deleted, so the trail stays."""
+
+    list_display = ["name", "prefix", "created_by", "created_at", "last_used_at", "revoked_at"]
+    readonly_fields = ["prefix", "created_by", "created_at", "last_used_at", "revoked_at"]
+    fields = ["name", "prefix", "created_by", "created_at", "last_used_at", "revoked_at"]
+    list_select_related = ["created_by"]
+    actions = ["revoke"]
 
     def has_delete_permission(self, request, obj=None):
         return False
 
-
-@admin.register(models.IngestToken)
-class IngestTokenAdmin(admin.ModelAdmin):
-    list_display = ["name", "prefix", "created_by", "created_at", "last_used_at", "revoked_at"]
-    readonly_fields = ["prefix", "created_by", "created_at", "last_used_at"]
-    fields = ["name", "prefix", "created_by", "created_at", "last_used_at", "revoked_at"]
-    actions = ["revoke"]
-
     def save_model(self, request, obj, form, change):
-        if not change:
-            raw = obj.set_new_token()
-            obj.created_by = request.user
+        if change:
             super().save_model(request, obj, form, change)
-            # The raw token exists only in this message: it is never stored.
-            messages.warning(request, _("新令牌(只显示这一次,请立即保存): %(token)s") % {"token": raw})
-            models.AuditLog.objects.create(
-                actor=request.user, action="ingest_token.create", target_type="IngestToken", target_id=str(obj.pk)
-            )
-        else:
-            super().save_model(request, obj, form, change)
+            return
+        token, raw = token_create(name=form.cleaned_data["name"], actor=request.user, request_id=None)
+        # The admin goes on with ``obj`` (change message, response): make it the token the service made.
+        for field in models.IngestToken._meta.concrete_fields:
+            setattr(obj, field.attname, getattr(token, field.attname))
+        obj._state.adding = False
+        obj.raw_token = raw  # for ``response_add`` only; never stored
+
+    def response_add(self, request, obj, post_url_continue=None):
+        """The raw token is shown on this response page, once: not in a redirect, a cookie, the session
+        or the messages framework."""
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("新令牌"),
+            "opts": self.model._meta,
+            "token": obj,
+            "raw_token": obj.raw_token,
+        }
+        return TemplateResponse(request, "admin/creators/ingesttoken/created.html", context)
 
     @admin.action(description=_("吊销所选令牌"))
     def revoke(self, request, queryset):
         now = timezone.now()
-        for token in queryset.filter(revoked_at__isnull=True):
-            token.revoked_at = now
-            token.save(update_fields=["revoked_at"])
-            models.AuditLog.objects.create(
-                actor=request.user, action="ingest_token.revoke", target_type="IngestToken", target_id=str(token.pk)
-            )
+        live = list(queryset.filter(revoked_at__isnull=True))
+        for token in live:
+            token_revoke(token_id=token.pk, actor=request.user, request_id=None, at=now)
+        self.message_user(request, _("已吊销 %(n)s 个令牌") % {"n": len(live)})

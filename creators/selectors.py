@@ -1,16 +1,26 @@
-"""Reads of the creators app for the portal: submission tasks, the creator's own content, the
+"""Reads of the creators app for the portal and the console: submission tasks, the creator's own content, the
 follower figure the rules read, the business assistant's window statistics, and the creator's
 星图小助手 messages."""
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 
 from lib.periods import local_date
 
-from .models import AssistantMessage, Content, Creator, FansDaily, Order, SubmissionEntry, SubmissionTask
+from .models import (
+    AssistantMessage,
+    AuditLog,
+    Content,
+    Creator,
+    FansDaily,
+    IngestToken,
+    Order,
+    SubmissionEntry,
+    SubmissionTask,
+)
 
 
 def _open_at(at: datetime) -> Q:
@@ -128,3 +138,37 @@ def messages_of(*, creator: Creator):
 
 def unread_count(*, creator: Creator) -> int:
     return AssistantMessage.objects.filter(creator=creator, read_at__isnull=True).count()
+
+
+# --- Audit trail and ingest tokens (the operator console) ------------------------------------------
+
+
+def audit_rows(
+    *,
+    actor: str = "",
+    action: str = "",
+    creator: str = "",
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> QuerySet[AuditLog]:
+    """Audit rows, newest first, filtered by the actor's username, the action (exact, or every action
+    under a prefix ending in a dot: ``card.``), the creator's external id and ``[since, until)``."""
+    rows = AuditLog.objects.select_related("actor", "creator").order_by("-at", "-id")
+    if actor:
+        rows = rows.filter(actor__username=actor)
+    if action:
+        rows = rows.filter(action__startswith=action) if action.endswith(".") else rows.filter(action=action)
+    if creator:
+        rows = rows.filter(creator__external_id=creator)
+    if since is not None:
+        rows = rows.filter(at__gte=since)
+    if until is not None:
+        rows = rows.filter(at__lt=until)
+    return rows
+
+
+def tokens_all() -> QuerySet[IngestToken]:
+    """Every ingest token, live ones first, newest first."""
+    return IngestToken.objects.select_related("created_by").order_by(
+        F("revoked_at").desc(nulls_first=True), "-created_at", "-id"
+    )

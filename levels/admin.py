@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from creators.admin_audit import AuditedAdmin, ReadOnlyAdmin
+
 from . import models
 
 
@@ -14,13 +16,13 @@ class RewardRequirementInline(admin.TabularInline):
 
 
 @admin.register(models.RuleSet)
-class RuleSetAdmin(admin.ModelAdmin):
+class RuleSetAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["name", "is_active", "created_at"]
     inlines = [LevelRequirementInline, RewardRequirementInline]
 
 
 @admin.register(models.CreatorLevel)
-class CreatorLevelAdmin(admin.ModelAdmin):
+class CreatorLevelAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ["creator", "level", "since"]
     list_filter = ["level"]
     search_fields = ["creator__external_id"]
@@ -28,28 +30,28 @@ class CreatorLevelAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.LevelChange)
-class LevelChangeAdmin(admin.ModelAdmin):
+class LevelChangeAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ["creator", "at", "from_level", "to_level", "reason"]
     list_filter = ["reason"]
     search_fields = ["creator__external_id"]
     raw_id_fields = ["creator", "run"]
 
 
-class JobChunkInline(admin.TabularInline):
+class JobChunkInline(ReadOnlyAdmin, admin.TabularInline):
     model = models.JobChunk
     extra = 0
     readonly_fields = ["index", "first_id", "last_id", "status", "attempts", "stats", "started_at", "finished_at"]
 
 
 @admin.register(models.JobRun)
-class JobRunAdmin(admin.ModelAdmin):
+class JobRunAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ["job", "period", "status", "at", "started_at", "finished_at"]
     list_filter = ["job", "status"]
     inlines = [JobChunkInline]
 
 
 @admin.register(models.Assessment)
-class AssessmentAdmin(admin.ModelAdmin):
+class AssessmentAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ["run", "creator", "previous_level", "qualified_level", "level", "passed"]
     search_fields = ["creator__external_id"]
     raw_id_fields = ["run", "creator"]

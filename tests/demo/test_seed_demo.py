@@ -7,10 +7,12 @@ from datetime import datetime, timedelta
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
+from django.contrib.auth.models import Group
+from django.core.management import CommandError, call_command
 from django.db.models import Count, Q
 
 from academy.models import Course, CourseProgress, Lesson
+from console import permissions
 from creators.models import (
     Content,
     Creator,
@@ -44,7 +46,7 @@ MODELS = (
 
 def seed(*args: str) -> str:
     out = io.StringIO()
-    call_command("seed_demo", f"--creators={N}", f"--at={AT}", *args, stdout=out)
+    call_command("seed_demo", f"--creators={N}", f"--at={AT}", "--demo-logins", *args, stdout=out)
     return out.getvalue()
 
 
@@ -66,6 +68,71 @@ def test_operator_login_is_staff_in_the_operators_group(seeded):
     assert operator.is_staff
     assert operator.groups.filter(name=settings.OPERATORS_GROUP).exists()
     assert operator.check_password("operator")
+
+
+def test_viewer_login_is_staff_in_the_viewers_group_and_may_only_look(seeded):
+    viewer = get_user_model().objects.get(username="viewer")
+
+    assert viewer.check_password("viewer")
+    assert viewer.is_staff
+    assert list(viewer.groups.values_list("name", flat=True)) == [settings.VIEWERS_GROUP]
+    assert viewer.has_perm(permissions.VIEW)
+    assert not any(viewer.has_perm(p) for p in permissions.ACTIONS.values())
+
+
+def test_client_login_is_in_the_clients_group_without_the_console(seeded):
+    client = get_user_model().objects.get(username="client")
+
+    assert client.check_password("client")
+    assert not client.is_staff
+    assert list(client.groups.values_list("name", flat=True)) == [settings.CLIENTS_GROUP]
+    assert not client.has_perm(permissions.VIEW)
+
+
+def test_running_again_keeps_one_membership_and_the_passwords(seeded):
+    User = get_user_model()
+    viewer = User.objects.get(username="viewer")
+    viewer.set_password("changed")
+    viewer.save()
+
+    seed()
+
+    assert User.objects.get(username="viewer").check_password("changed")  # set only when created
+    assert User.objects.filter(username__in=["operator", "viewer", "client", "creator"]).count() == 4
+    assert Group.objects.get(name=settings.VIEWERS_GROUP).user_set.filter(username="viewer").count() == 1
+    assert set(Group.objects.values_list("name", flat=True)) == set(permissions.GROUPS)
+
+
+def test_with_debug_off_and_no_flag_it_refuses_and_writes_nothing(settings):
+    settings.DEBUG = False
+    users = get_user_model().objects.count()
+
+    with pytest.raises(CommandError, match="--demo-logins"):
+        call_command("seed_demo", f"--creators={N}", f"--at={AT}", stdout=io.StringIO())
+
+    assert get_user_model().objects.count() == users
+    assert all(n == 0 for n in row_counts().values())
+
+
+def test_with_debug_on_the_logins_need_no_flag(settings):
+    settings.DEBUG = True
+
+    call_command("seed_demo", "--creators=2", f"--at={AT}", stdout=io.StringIO())
+
+    assert get_user_model().objects.filter(username__in=["operator", "viewer", "client", "creator"]).count() == 4
+
+
+def test_if_empty_on_a_seeded_database_needs_no_flag(settings):
+    # ``make run`` runs ``seed_demo --if-empty`` every time: with nothing to do, it creates no login and
+    # so has nothing to refuse.
+    settings.DEBUG = False
+    Creator.objects.create(external_id="c-1", nickname="已有达人")
+
+    out = io.StringIO()
+    call_command("seed_demo", "--if-empty", stdout=out)
+
+    assert "nothing to do" in out.getvalue()
+    assert not get_user_model().objects.exists()
 
 
 def test_creator_login_is_linked_to_the_demo_creator(seeded):

@@ -27,7 +27,7 @@ PHONE = {"width": 390, "height": 844}
 @pytest.fixture
 def signed_in(page: Page, live_server) -> Page:
     """The demo data set (the LV3 creator c-1001 is the ``creator`` login), signed in."""
-    call_command("seed_demo", "--creators", "3", stdout=io.StringIO())
+    call_command("seed_demo", "--creators", "3", "--demo-logins", stdout=io.StringIO())
     page.set_viewport_size(PHONE)
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("账号").fill("creator")

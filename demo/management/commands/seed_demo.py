@@ -43,8 +43,10 @@ def _instant(value: str) -> datetime:
 class Command(BaseCommand):
     help = (
         "Build the deterministic demo data set: academy courses, submission tasks, N creators with their "
-        "activity (pushed through the ingest), and two DEMO logins with well-known passwords — "
-        "operator/operator (staff, operators group) and creator/creator (the LV3 creator c-1001). "
+        "activity (pushed through the ingest), and DEMO logins with well-known passwords — "
+        "operator/operator (staff, operators group), viewer/viewer (staff, ops_viewers group: read-only "
+        "console), client/client (clients group: the square and leaderboards) and creator/creator (the LV3 "
+        "creator c-1001). The logins are made only with DEBUG on or --demo-logins. "
         "Never run this against a production database."
     )
 
@@ -57,13 +59,27 @@ class Command(BaseCommand):
         parser.add_argument(
             "--if-empty", action="store_true", help="do nothing if any creator exists (used by `make run`)"
         )
+        parser.add_argument(
+            "--demo-logins",
+            action="store_true",
+            help="create the demo logins even with DEBUG off (they have well-known passwords)",
+        )
 
-    def handle(self, *args, creators: int, seed: int, at: datetime | None, if_empty: bool, **options) -> None:
+    def handle(
+        self, *args, creators: int, seed: int, at: datetime | None, if_empty: bool, demo_logins: bool, **options
+    ) -> None:
         if creators < 0:
             raise CommandError("--creators must be 0 or more")
         if if_empty and Creator.objects.exists():
             self.stdout.write("seed_demo: creators already exist, nothing to do (--if-empty)")
             return
+        # Refused before anything is written: logins with well-known passwords never reach a server
+        # running with DEBUG off by accident (``make run`` sets DEBUG=1).
+        if not (settings.DEBUG or demo_logins):
+            raise CommandError(
+                "seed_demo creates demo logins with well-known passwords (operator/operator, viewer/viewer, "
+                "client/client, creator/creator), so with DEBUG off it needs --demo-logins. Nothing was written."
+            )
         at = at or local_instant(timezone.now())
         started = time.monotonic()
         self.stdout.write(f"seed_demo: {creators:,} creators, seed {seed}, at {at.isoformat()}")
@@ -135,19 +151,29 @@ def seed_tasks(*, at: datetime) -> None:
         SubmissionTask.objects.update_or_create(code=row.pop("code"), defaults=row)
 
 
+# Demo login (its password is its username) → is_staff, the setting naming its group. The creator login,
+# linked to the demo creator, is made after them.
+DEMO_STAFF = {
+    "operator": (True, "OPERATORS_GROUP"),
+    "viewer": (True, "VIEWERS_GROUP"),
+    "client": (False, "CLIENTS_GROUP"),
+}
+
+
 @transaction.atomic
 def seed_logins() -> None:
-    """The two demo logins. Passwords are set only when the user is created."""
+    """The demo logins (docs/interfaces.md §5). Passwords are set only when a user is created; the groups
+    come from the console's migration and are only looked up here."""
     User = get_user_model()
-    operator, created = User.objects.get_or_create(username="operator", defaults={"is_staff": True})
-    if created:
-        operator.set_password("operator")
-        operator.save(update_fields=["password"])
-    elif not operator.is_staff:
-        operator.is_staff = True
-        operator.save(update_fields=["is_staff"])
-    group, _ = Group.objects.get_or_create(name=settings.OPERATORS_GROUP)
-    operator.groups.add(group)
+    for username, (is_staff, group_setting) in DEMO_STAFF.items():
+        user, created = User.objects.get_or_create(username=username, defaults={"is_staff": is_staff})
+        if created:
+            user.set_password(username)
+            user.save(update_fields=["password"])
+        elif is_staff and not user.is_staff:
+            user.is_staff = is_staff
+            user.save(update_fields=["is_staff"])
+        user.groups.add(Group.objects.get(name=getattr(settings, group_setting)))
 
     user, created = User.objects.get_or_create(username="creator")
     if created:
