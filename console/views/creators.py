@@ -29,6 +29,14 @@ ACTIVITY = ("posts_30d", "avg_plays_30d", "likes_30d", "submissions_30d", "order
 RECENT = 50  # messages and audit rows shown on the page; the rest are in the inbox and the audit log
 
 
+def _requirement_label(code: str) -> str:
+    """A failed requirement as people read it; a code the current catalogue no longer has, as is."""
+    try:
+        return str(RequirementCode(code).label)
+    except ValueError:
+        return code
+
+
 def _level_filter(value: str) -> int | None:
     return int(value) if value.isdigit() and int(value) in LEVEL_CHOICES else None
 
@@ -74,6 +82,7 @@ def creator_detail(request: ConsoleRequest, external_id: str) -> HttpResponse:
     since = level_selectors.level_since(creator=creator)
     messages = creator_selectors.messages_of(creator=creator)
     audit = creator_selectors.audit_of(creator=creator)
+    history = level_selectors.level_changes_of(creator=creator)
     context = {
         "creator": creator,
         "progress": progress,
@@ -94,7 +103,7 @@ def creator_detail(request: ConsoleRequest, external_id: str) -> HttpResponse:
         "credits": list(benefit_selectors.dou_plus_credits_of(creator=creator)),
         "messages": list(messages[:RECENT]),
         "messages_total": messages.count(),
-        "history": list(level_selectors.level_changes_of(creator=creator)),
+        "history": [(change, [_requirement_label(code) for code in change.failed]) for change in history],
         "audit": list(audit[:RECENT]),
         "audit_total": audit.count(),
         "recent": RECENT,
