@@ -17,12 +17,14 @@ from ..access import ConsoleRequest, console_required
 
 EXPIRING_DAYS = 30  # the dashboard's "cards expiring soon" horizon
 CHART_HEIGHT = 160  # px of the tallest bar in the level chart
+CHART_TOP = 24  # room above the tallest bar for its count
+BASELINE = CHART_TOP + CHART_HEIGHT
 BAR_WIDTH, BAR_GAP = 56, 24
 
 
 @dataclass(frozen=True)
 class Bar:
-    """One level's bar of the chart, in SVG user units (the baseline is at ``CHART_HEIGHT``)."""
+    """One level's bar of the chart, in SVG user units (the baseline is at ``BASELINE``)."""
 
     level: int
     count: int
@@ -31,7 +33,7 @@ class Bar:
 
     @property
     def y(self) -> int:
-        return CHART_HEIGHT - self.height
+        return BASELINE - self.height
 
     @property
     def label_x(self) -> int:
@@ -61,7 +63,7 @@ def dashboard(request: ConsoleRequest) -> HttpResponse:
         "total": sum(per_level.values()),
         "bars": level_bars(per_level),
         "chart_width": BAR_GAP + len(per_level) * (BAR_WIDTH + BAR_GAP),
-        "chart_height": CHART_HEIGHT,
+        "baseline": BASELINE,
         "bar_width": BAR_WIDTH,
         "monthly": monthly,
         "moves": [(level, moves.get(level, {"up": 0, "down": 0})) for level in per_level],
