@@ -2,9 +2,10 @@
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 
 from creators.models import Creator
 
@@ -14,10 +15,12 @@ from .models import (
     Cadence,
     CardStatus,
     CaseStatus,
+    ClientRecommendation,
     Delivery,
     DouPlusCredit,
     Entitlement,
     EntitlementStatus,
+    ExtraDispatch,
     FeaturedCase,
     GuaranteeCard,
     LevelBenefit,
@@ -210,3 +213,78 @@ def case_counts() -> dict[str, int]:
     """How many cases are in each review state (every state present, zero included), in one query."""
     counts = dict(FeaturedCase.objects.values_list("status").annotate(n=Count("pk")).order_by())
     return {status: counts.get(status, 0) for status in CaseStatus.values}
+
+
+# --- the operator console: queue counts for the dashboard, one creator's ledger -------------------------
+
+
+@dataclass(frozen=True)
+class RecommendationQueue:
+    owed: int  # pending, period not closed yet
+    overdue: int  # pending after its period closed (``period_close`` flagged it)
+
+
+def recommendations_queue_counts() -> RecommendationQueue:
+    """Client recommendations still owed, split by whether their period has closed. One query."""
+    owed = Entitlement.objects.filter(
+        benefit__code=BenefitCode.CLIENT_RECOMMENDATION, status=EntitlementStatus.PENDING, delivered__lt=F("quantity")
+    ).aggregate(owed=Count("pk", filter=Q(overdue=False)), overdue=Count("pk", filter=Q(overdue=True)))
+    return RecommendationQueue(owed=owed["owed"], overdue=owed["overdue"])
+
+
+def cases_waiting_count() -> int:
+    return FeaturedCase.objects.filter(status=CaseStatus.PENDING).count()
+
+
+def cards_expiring_count(*, start: datetime, end: datetime) -> int:
+    """Active cards whose validity ends in ``[start, end)``."""
+    return GuaranteeCard.objects.filter(status=CardStatus.ACTIVE, expires_at__gte=start, expires_at__lt=end).count()
+
+
+@dataclass(frozen=True)
+class DispatchShortfall:
+    missing: int  # extra dispatches owed and not yet made
+    dou_plus: int  # what ``period_close`` will credit for them at the benefit's rate
+
+
+def dispatch_shortfall(*, period: str) -> DispatchShortfall:
+    """The extra dispatches of benefit period ``period`` still open and short, and the DOU+ that closing
+    the period would credit for them now (the same set and rate as ``period_close``). One query."""
+    short = Entitlement.objects.filter(
+        benefit__dou_plus_per_missing__isnull=False,
+        period=period,
+        closed_at__isnull=True,
+        delivered__lt=F("quantity"),
+    ).exclude(status=EntitlementStatus.LAPSED)
+    missing = F("quantity") - F("delivered")
+    totals = short.aggregate(missing=Sum(missing), dou_plus=Sum(missing * F("benefit__dou_plus_per_missing")))
+    return DispatchShortfall(missing=totals["missing"] or 0, dou_plus=totals["dou_plus"] or 0)
+
+
+def cards_ledger(*, creator: Creator) -> QuerySet[GuaranteeCard]:
+    """All the creator's cards, newest first, with the manual issue (reason) a card came from."""
+    return (
+        GuaranteeCard.objects.filter(creator=creator)
+        .select_related("issue", "entitlement")
+        .order_by("-issued_at", "serial")
+    )
+
+
+def recommendations_of(*, creator: Creator) -> QuerySet[ClientRecommendation]:
+    return (
+        ClientRecommendation.objects.filter(creator=creator)
+        .select_related("entitlement", "operator")
+        .order_by("-recommended_on", "-pk")
+    )
+
+
+def dispatches_of(*, creator: Creator) -> QuerySet[ExtraDispatch]:
+    return (
+        ExtraDispatch.objects.filter(creator=creator)
+        .select_related("entitlement", "task", "operator")
+        .order_by("-dispatched_at", "-pk")
+    )
+
+
+def dou_plus_credits_of(*, creator: Creator) -> QuerySet[DouPlusCredit]:
+    return DouPlusCredit.objects.filter(creator=creator).select_related("entitlement").order_by("-created_at", "-pk")

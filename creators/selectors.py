@@ -5,7 +5,9 @@ follower figure the rules read, the business assistant's window statistics, and 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db import connection
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Sum
+from django.db.models.expressions import RawSQL
 from django.shortcuts import get_object_or_404
 
 from lib.periods import local_date
@@ -172,3 +174,44 @@ def tokens_all() -> QuerySet[IngestToken]:
     return IngestToken.objects.select_related("created_by").order_by(
         F("revoked_at").desc(nulls_first=True), "-created_at", "-id"
     )
+
+
+# --- the operator console ------------------------------------------------------------------------------
+
+
+def _has_industry(industry: str) -> Q:
+    """``industries`` (a JSON list) holds ``industry``. PostgreSQL tests JSON containment; SQLite has no
+    containment lookup, so there the list's elements are read with ``json_each``."""
+    if connection.vendor == "postgresql":
+        return Q(industries__contains=[industry])
+    column = f"{connection.ops.quote_name(Creator._meta.db_table)}.{connection.ops.quote_name('industries')}"
+    exists = RawSQL(f"EXISTS (SELECT 1 FROM json_each({column}) WHERE json_each.value = %s)", [industry])
+    return Q(ExpressionWrapper(exists, output_field=BooleanField()))
+
+
+def creators_search(*, q: str = "", region: str = "", industry: str = "") -> QuerySet[Creator]:
+    """Creators whose external id or nickname contains ``q``, in ``region``, working in ``industry``
+    (blank: any), in the order they joined the platform's data."""
+    creators = Creator.objects.all()
+    if q:
+        creators = creators.filter(Q(external_id__icontains=q) | Q(nickname__icontains=q))
+    if region:
+        creators = creators.filter(region=region)
+    if industry:
+        creators = creators.filter(_has_industry(industry))
+    return creators.order_by("pk")
+
+
+def regions() -> list[str]:
+    """The regions creators name, for a filter's choices. One query."""
+    return list(Creator.objects.exclude(region="").order_by("region").values_list("region", flat=True).distinct())
+
+
+def creator_get(*, external_id: str) -> Creator:
+    """One creator by platform id (404 for an unknown id)."""
+    return get_object_or_404(Creator, external_id=external_id)
+
+
+def audit_of(*, creator: Creator) -> QuerySet[AuditLog]:
+    """Audit rows about ``creator``, newest first, with their actor."""
+    return AuditLog.objects.filter(creator=creator).select_related("actor").order_by("-at", "-id")

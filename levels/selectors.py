@@ -5,7 +5,7 @@ support report that combines the engine's state with the benefits ledger."""
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import OuterRef, Subquery, Sum, Value
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from benefits.models import DouPlusCredit
@@ -16,8 +16,8 @@ from lib.periods import Cycle, Month, days_left, local
 
 from .evaluation import LevelEvaluation, RewardEvaluation, evaluate_level, evaluate_reward
 from .metrics import Facts, level_metrics, measure_creator, measure_creator_cycle
-from .models import CreatorLevel, LevelChange
-from .rules import RewardRule, Rules
+from .models import Assessment, CreatorLevel, JobRun, LevelChange
+from .rules import LEVELS, RewardRule, Rules
 
 
 def level_of(*, creator: Creator) -> int:
@@ -149,3 +149,76 @@ def creator_report(*, creator: Creator) -> dict:
         "override": None,
         "index": None,
     }
+
+
+# --- the operator console: levels across creators ------------------------------------------------------
+
+LEVEL_RUNS = (JobRun.Job.ASSESS_MONTHLY, JobRun.Job.ASSESS_UPGRADE)
+
+
+def own_level_held() -> Coalesce:
+    """The level a creator holds, as an expression on ``Creator`` (no ``CreatorLevel`` row = 0)."""
+    return Coalesce("level_held__level", 0)
+
+
+def measured_level() -> Subquery:
+    """What the creator's latest level run (monthly or upgrade check, by the run's instant) measured
+    them qualified for, as an expression on ``Creator``; null if no run assessed them yet."""
+    latest = Assessment.objects.filter(creator=OuterRef("pk"), run__job__in=LEVEL_RUNS).order_by("-run__at", "-run_id")
+    return Subquery(latest.values("qualified_level")[:1])
+
+
+def creators_with_standing(creators: QuerySet[Creator]) -> QuerySet[Creator]:
+    """``creators`` annotated ``held`` (the level held now), ``measured`` (``measured_level``) and
+    ``at_risk``: the level held is above what their latest level run measured them qualified for, so
+    the monthly assessment would move them down if nothing changed. Set-based on the engine's stored
+    results (not a fresh measurement per creator), so a list filters and counts on it in one query;
+    a creator no run has assessed yet is not at risk."""
+    return creators.annotate(held=own_level_held(), measured=measured_level()).annotate(
+        at_risk=ExpressionWrapper(Q(measured__isnull=False, measured__lt=F("held")), output_field=BooleanField())
+    )
+
+
+def creators_per_level() -> dict[int, int]:
+    """How many creators hold each level, 0 first (creators with no level row count as 0). One query."""
+    counts = dict(
+        Creator.objects.annotate(level=own_level_held())
+        .values("level")
+        .annotate(n=Count("pk"))
+        .values_list("level", "n")
+    )
+    return {level: counts.get(level, 0) for level in (0, *LEVELS)}
+
+
+def last_monthly_run() -> JobRun | None:
+    """The latest finished monthly assessment."""
+    done = JobRun.objects.filter(job=JobRun.Job.ASSESS_MONTHLY, status=JobRun.Status.DONE)
+    return done.order_by("-at", "-pk").first()
+
+
+def moves_of(*, run: JobRun) -> dict[int, dict[str, int]]:
+    """The level changes ``run`` made, per level moved to: {3: {"up": 2, "down": 1}}. One query."""
+    rows = (
+        LevelChange.objects.filter(run=run)
+        .values("to_level")
+        .annotate(
+            up=Count("pk", filter=Q(to_level__gt=F("from_level"))),
+            down=Count("pk", filter=Q(to_level__lt=F("from_level"))),
+        )
+        .order_by("to_level")
+    )
+    return {r["to_level"]: {"up": r["up"], "down": r["down"]} for r in rows}
+
+
+def job_runs_recent(*, limit: int = 8) -> QuerySet[JobRun]:
+    return JobRun.objects.order_by("-started_at", "-pk")[:limit]
+
+
+def level_changes_of(*, creator: Creator) -> QuerySet[LevelChange]:
+    """The creator's level history, newest first, with the run behind each change."""
+    return LevelChange.objects.filter(creator=creator).select_related("run").order_by("-at", "-id")
+
+
+def level_since(*, creator: Creator) -> datetime | None:
+    """When the creator took the level they hold (None: no level row, level 0)."""
+    return CreatorLevel.objects.filter(creator=creator).values_list("since", flat=True).first()

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.apps import apps as django_apps
+from django.test import TestCase
 
 # Playwright's sync API keeps its event loop marked as running in the main thread from the first
 # browser test to the end of the session, so Django's async-safety check would refuse every ORM
@@ -68,8 +69,21 @@ def _migration_data(request: pytest.FixtureRequest) -> None:
     (its event loop makes asgiref hand out a fresh connection without the serialized copy). So before
     each transactional test the data migrations' functions run again; they skip what exists."""
     marker = request.node.get_closest_marker("django_db")
-    if not (marker and marker.kwargs.get("transaction")) and "live_server" not in request.fixturenames:
+    if (marker and marker.kwargs.get("transaction")) or "live_server" in request.fixturenames:
+        request.getfixturevalue("transactional_db")
+        _seed()
         return
-    request.getfixturevalue("transactional_db")
+    # pytest may order a database test after a transactional one (its fixture grouping outranks
+    # pytest-django's sort), so that flush can precede it too: restore the data if it is gone.
+    if marker or "db" in request.fixturenames:
+        request.getfixturevalue("db")
+    elif not issubclass(getattr(request.node, "cls", None) or object, TestCase):
+        return
+    with request.getfixturevalue("django_db_blocker").unblock():
+        if not django_apps.get_model("levels", "RuleSet").objects.exists():
+            _seed()
+
+
+def _seed() -> None:
     for module, function in MIGRATION_DATA:
         getattr(importlib.import_module(module), function)(django_apps, None)
