@@ -4,6 +4,9 @@ import uuid
 
 from django import forms
 
+from creators.services import DUPLICATE_REQUEST
+from lib.errors import ApplicationError
+
 
 def new_request_id() -> str:
     return uuid.uuid4().hex
@@ -14,3 +17,8 @@ class ActionForm(forms.Form):
     it: the service's audit row is keyed by it, so the same form posted twice acts once."""
 
     request_id = forms.CharField(max_length=64, widget=forms.HiddenInput, initial=new_request_id)
+
+
+def is_duplicate(error: ApplicationError) -> bool:
+    """The same form was posted before and acted then: say so gently (an info toast), not as an error."""
+    return error.code == DUPLICATE_REQUEST

@@ -103,6 +103,9 @@ def messages_mark_read(*, creator: Creator, message_ids: list[int] | None = None
 
 # --- Audit trail ---------------------------------------------------------------------------------
 
+# The ApplicationError code of a form posted again: the first post acted, this one does nothing.
+DUPLICATE_REQUEST = "duplicate_request"
+
 
 def audit_record(
     *,
@@ -138,14 +141,14 @@ def audit_action(*, actor, action: str, reason: str = "", request_id: str | None
 
     The row is inserted first, keyed by the form's ``request_id``: a second post of the same form (a
     double click, a retry, a concurrent tab) finds the key taken — or waits for the first post and then
-    finds it — and raises ``ApplicationError(code="duplicate_request")`` before anything is written.
+    finds it — and raises ``ApplicationError(code=DUPLICATE_REQUEST)`` before anything is written.
     The action fills in the yielded row (target, creator, before/after); it is saved at the end."""
     with transaction.atomic():
         try:
             with transaction.atomic():
                 row = audit_record(actor=actor, action=action, reason=reason, request_id=request_id)
         except IntegrityError:
-            raise ApplicationError(_("这次提交已经处理过了。"), code="duplicate_request") from None
+            raise ApplicationError(_("这次提交已经处理过了。"), code=DUPLICATE_REQUEST) from None
         yield row
         row.save()
 

@@ -18,12 +18,12 @@ from benefits import card_selectors
 from benefits.card_selectors import CardFilter
 from benefits.models import CardStatus, GuaranteeCard
 from benefits.services import card_issues, cards
+from console import permissions
+from console.access import ConsoleRequest, console_required, permission_required
+from console.forms import is_duplicate
+from console.forms_cards import CardFilterForm, CardIssueForm, CardRevokeForm
 from levels.selectors import held_level
 from lib.errors import ApplicationError
-
-from .. import permissions
-from ..access import ConsoleRequest, console_required, permission_required
-from ..forms_cards import CardFilterForm, CardIssueForm, CardRevokeForm
 
 PER_PAGE = 50
 LEVELS = {"success": messages.SUCCESS, "info": messages.INFO, "error": messages.ERROR}
@@ -100,7 +100,7 @@ def issue(request: ConsoleRequest) -> HttpResponse:
                 }  # fmt: skip
                 return _done(request, text, messages.SUCCESS)
         except ApplicationError as error:
-            if error.code == "duplicate_request":
+            if is_duplicate(error):
                 return _done(request, error.message, messages.INFO)
             form.add_error(None, error.message)
     # The confirm form posts the resolved ids back as typed text (an uploaded file is not posted twice).
@@ -129,8 +129,8 @@ def revoke(request: ConsoleRequest, card_id) -> HttpResponse:
                               request_id=form.cleaned_data["request_id"], at=timezone.now())  # fmt: skip
             text, level, form = _("保底卡已撤销,已通知达人。"), "success", None
         except ApplicationError as error:
-            text, level = error.message, ("info" if error.code == "duplicate_request" else "error")
-            form = None if error.code == "duplicate_request" else form
+            text, level = error.message, ("info" if is_duplicate(error) else "error")
+            form = None if is_duplicate(error) else form
     if not request.htmx:
         messages.add_message(request, LEVELS[level], text or _("请填写撤销原因。"))
         return redirect("console:cards")

@@ -19,7 +19,7 @@ from benefits.selectors import case_counts, cases_reviewed
 from benefits.services import cases as case_services
 from console import permissions
 from console.access import ConsoleRequest, console_required, permission_required
-from console.forms import ActionForm
+from console.forms import ActionForm, is_duplicate
 from lib.errors import ApplicationError
 
 PER_PAGE = 50
@@ -95,7 +95,7 @@ def review(request: ConsoleRequest, case_id: int) -> HttpResponse:
         except FeaturedCase.DoesNotExist:
             raise Http404 from None
         except ApplicationError as error:
-            if error.code == "duplicate_request":
+            if is_duplicate(error):
                 toast = {"text": error.message, "level": "info"}
             else:
                 form.add_error(None, error.message)

@@ -13,14 +13,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from benefits import selectors as benefit_selectors
+from console.access import ConsoleRequest, console_required
 from creators import selectors as creator_selectors
 from levels import selectors as level_selectors
 from levels.models import RequirementCode
 from levels.rules import LEVELS, load_rules
 from lib.format import figure
 from portal.presenters.rows import rows_for
-
-from ..access import ConsoleRequest, console_required
 
 PER_PAGE = 50
 LEVEL_CHOICES = (0, *LEVELS)

@@ -10,10 +10,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from benefits import selectors as benefit_selectors
+from console.access import ConsoleRequest, console_required
 from levels import selectors as level_selectors
 from lib.periods import Month, local_date
-
-from ..access import ConsoleRequest, console_required
 
 EXPIRING_DAYS = 30  # the dashboard's "cards expiring soon" horizon
 CHART_HEIGHT = 160  # px of the tallest bar in the level chart

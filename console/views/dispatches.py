@@ -20,7 +20,7 @@ from benefits.dispatch_selectors import dispatch_quotas, dispatch_totals
 from benefits.services.dispatches import dispatch_record
 from console import permissions
 from console.access import ConsoleRequest, console_required, permission_required
-from console.forms import ActionForm
+from console.forms import ActionForm, is_duplicate
 from creators.models import SubmissionTask
 from creators.selectors import tasks_open
 from lib.errors import ApplicationError
@@ -110,7 +110,7 @@ def _record(request: ConsoleRequest) -> HttpResponse:
                 at=now,
             )
         except ApplicationError as error:
-            if error.code == "duplicate_request":
+            if is_duplicate(error):
                 toast = {"text": error.message, "level": "info"}
             else:
                 form.add_error(None, error.message)

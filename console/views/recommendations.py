@@ -30,12 +30,11 @@ from benefits.recommendation_selectors import (
     recommendations_owed,
 )
 from benefits.services.recommendations import recommendation_record
+from console import permissions
+from console.access import ConsoleRequest, console_required, permission_required
+from console.forms import ActionForm, is_duplicate
 from levels.rules import LEVELS
 from lib.errors import ApplicationError
-
-from .. import permissions
-from ..access import ConsoleRequest, console_required, permission_required
-from ..forms import ActionForm
 
 PER_PAGE = 50
 TEMPLATE = "console/recommendations.html"
@@ -188,7 +187,7 @@ def fulfil(request: ConsoleRequest, entitlement_id: int) -> HttpResponse:
             )
             toast = {"text": _("已记录推荐:%(client)s") % {"client": data["client"].strip()}, "level": "success"}
         except ApplicationError as error:
-            if error.code == "duplicate_request":
+            if is_duplicate(error):
                 toast = {"text": error.message, "level": "info"}
             else:  # refused: the reason in the form and in a toast (the row may be complete by now)
                 form.add_error(None, error.message)
