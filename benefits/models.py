@@ -5,6 +5,7 @@ here to grant, top up and lapse (docs/program.md §3).
 """
 
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
@@ -221,6 +222,19 @@ class GuaranteeCard(models.Model):
             models.Index(fields=["status", "expires_at"], name="card_status_expires"),
             models.Index(fields=["creator", "status"], name="card_creator_status"),
         ]
+
+    @classmethod
+    def mint(cls, *, creator_id: int, serial: int, amount, valid_days: int, at, **source) -> "GuaranteeCard":
+        """A new active card issued at ``at``, valid for ``valid_days`` (``expires_at`` to the second,
+        docs/program.md §3); ``source`` is its ``entitlement_id`` or its ``issue``."""
+        return cls(
+            creator_id=creator_id,
+            serial=serial,
+            amount=amount,
+            issued_at=at,
+            expires_at=at + timedelta(days=valid_days),
+            **source,
+        )
 
 
 class RecommendationChannel(models.TextChoices):

@@ -11,7 +11,7 @@ entitlement, which is how they are counted apart from the grants (``card_selecto
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -73,9 +73,12 @@ def cards_issue_preview(*, lines: Sequence[tuple[int, str]], count: int) -> Issu
             refusals.append(Refusal(line, "", _("没有达人ID")))
         elif external_id in first_line:
             refusals.append(
-                Refusal(line, external_id, _("%(id)s 与第 %(first)s 行重复") % {"id": external_id,
-                                                                                 "first": first_line[external_id]})
-            )  # fmt: skip
+                Refusal(
+                    line,
+                    external_id,
+                    _("%(id)s 与第 %(first)s 行重复") % {"id": external_id, "first": first_line[external_id]},
+                )
+            )
         elif external_id not in known:
             refusals.append(Refusal(line, external_id, _("%(id)s 不存在") % {"id": external_id}))
         else:
@@ -120,14 +123,14 @@ def cards_issue_manual(
     with audit_action(actor=actor, action=ISSUE_ACTION, reason=reason, request_id=request_id) as row:
         issue = CardIssue.objects.create(reason=reason, per_creator=count, issued_by=actor, issued_at=at)
         cards = [
-            GuaranteeCard(
+            GuaranteeCard.mint(
                 id=uuid.uuid4(),
                 creator_id=creator.pk,
                 issue=issue,
                 serial=serial,
                 amount=amount,
-                issued_at=at,
-                expires_at=at + timedelta(days=valid_days),
+                valid_days=valid_days,
+                at=at,
             )
             for creator in plan.creators
             for serial in range(1, count + 1)

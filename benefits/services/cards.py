@@ -9,7 +9,7 @@ row count says whether this call made it, so a double click, two tabs or two job
 """
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import datetime
 from uuid import UUID
 
 from django.db import IntegrityError, transaction
@@ -53,13 +53,13 @@ def cards_issue(*, creators: QuerySet, period: Month | Cycle, at: datetime, cata
     for pk, creator_id, benefit_id, delivered, quantity in owed:
         offer = card_offers[benefit_id]
         cards += [
-            GuaranteeCard(
+            GuaranteeCard.mint(
                 creator_id=creator_id,
                 entitlement_id=pk,
                 serial=serial,
                 amount=offer.unit_amount,
-                issued_at=at,
-                expires_at=at + timedelta(days=offer.valid_days),
+                valid_days=offer.valid_days,
+                at=at,
             )
             for serial in range(delivered + 1, quantity + 1)
         ]
