@@ -241,26 +241,6 @@ def cards_expiring_count(*, start: datetime, end: datetime) -> int:
     return GuaranteeCard.objects.filter(status=CardStatus.ACTIVE, expires_at__gte=start, expires_at__lt=end).count()
 
 
-@dataclass(frozen=True)
-class DispatchShortfall:
-    missing: int  # extra dispatches owed and not yet made
-    dou_plus: int  # what ``period_close`` will credit for them at the benefit's rate
-
-
-def dispatch_shortfall(*, period: str) -> DispatchShortfall:
-    """The extra dispatches of benefit period ``period`` still open and short, and the DOU+ that closing
-    the period would credit for them now (the same set and rate as ``period_close``). One query."""
-    short = Entitlement.objects.filter(
-        benefit__dou_plus_per_missing__isnull=False,
-        period=period,
-        closed_at__isnull=True,
-        delivered__lt=F("quantity"),
-    ).exclude(status=EntitlementStatus.LAPSED)
-    missing = F("quantity") - F("delivered")
-    totals = short.aggregate(missing=Sum(missing), dou_plus=Sum(missing * F("benefit__dou_plus_per_missing")))
-    return DispatchShortfall(missing=totals["missing"] or 0, dou_plus=totals["dou_plus"] or 0)
-
-
 def cards_ledger(*, creator: Creator) -> QuerySet[GuaranteeCard]:
     """All the creator's cards, newest first, with the manual issue (reason) a card came from."""
     return (

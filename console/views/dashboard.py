@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from benefits import selectors as benefit_selectors
+from benefits.dispatch_selectors import dispatch_quotas, dispatch_totals
 from console.access import ConsoleRequest, console_required
 from levels import selectors as level_selectors
 from lib.periods import Month, local_date
@@ -73,7 +74,7 @@ def dashboard(request: ConsoleRequest) -> HttpResponse:
         "expiring_to": today + timedelta(days=EXPIRING_DAYS),
         "expiring_days": EXPIRING_DAYS,
         "period": period,
-        "shortfall": benefit_selectors.dispatch_shortfall(period=period),
+        "shortfall": dispatch_totals(dispatch_quotas(period=period)),
         "runs": level_selectors.job_runs_recent(),
     }
     return render(request, "console/dashboard.html", context)

@@ -80,7 +80,7 @@ def test_every_figure_matches_the_data(operator_client):
     assert (context["recommendations"].owed, context["recommendations"].overdue) == (2, 1)
     assert context["cases_waiting"] == 2
     assert context["expiring"] == 1
-    assert (context["shortfall"].missing, context["shortfall"].dou_plus) == (2, 40)
+    assert (context["shortfall"]["shortfall"], context["shortfall"]["dou_plus"]) == (2, 40)
     assert [run.period for run in context["runs"]][:1] == ["running"]
 
 
