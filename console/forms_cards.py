@@ -95,7 +95,7 @@ def lines_uploaded(upload) -> list[tuple[int, str]]:
         except UnicodeDecodeError:
             continue
     else:
-        raise forms.ValidationError(_("无法读取这个文件,请上传 UTF-8 编码的 CSV。"))
+        raise forms.ValidationError(_("无法读取这个文件,请上传 UTF-8 或 GB18030 编码的 CSV。"))
     lines = []
     for number, row in enumerate(csv.reader(io.StringIO(text)), start=1):
         if not any(cell.strip() for cell in row):
