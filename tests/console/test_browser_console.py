@@ -23,6 +23,7 @@ from benefits.services.cases import case_submit
 from benefits.services.grants import entitlement_claim
 from creators.models import Creator
 from creators.tokens import token_create
+from tests.browser import assert_no_sideways_scroll
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -41,11 +42,6 @@ def console_data() -> None:
     case_submit(creator=author, entitlement_id=entitlement.pk, title=CASE_TITLE, at=timezone.now(),
                 link="https://v.douyin.com/demo/", recommendation="三条夜跑路线的脚本、拍摄和投流复盘。")  # fmt: skip
     token_create(name="数据平台 · 生产", actor=None, request_id=None)
-
-
-def assert_no_sideways_scroll(page: Page) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= page.viewport_size["width"], f"the page is {width}px wide and scrolls sideways"
 
 
 @pytest.fixture

@@ -247,6 +247,8 @@ def test_recording_in_the_browser_swaps_the_row_and_the_counts(page, live_server
                                                                screenshots_dir) -> None:  # fmt: skip
     from playwright.sync_api import expect
 
+    from tests.browser import assert_no_sideways_scroll
+
     e, _other = owed(days=9), owed(days=2)
     page.set_viewport_size(viewport)
     page.goto(f"{live_server.url}/accounts/login/?next={URL}")
@@ -258,7 +260,7 @@ def test_recording_in_the_browser_swaps_the_row_and_the_counts(page, live_server
     client = page.locator(f"#rec-{e.pk}-client")
     expect(client).to_be_focused()
     # The table scrolls inside its wrapper; the page itself never scrolls sideways.
-    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    assert_no_sideways_scroll(page)
     page.screenshot(path=screenshots_dir / f"console-recommendations-form-{viewport['width']}.png", full_page=True)
     client.fill("某美妆品牌")
     page.locator(f"#rec-{e.pk}").get_by_role("button", name="确认记录").click()

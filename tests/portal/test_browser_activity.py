@@ -17,6 +17,7 @@ from playwright.sync_api import Page, expect
 from benefits.card_selectors import cards_usable
 from benefits.services.cards import card_attach, entries_settle
 from creators.models import Creator, SubmissionEntry
+from tests.browser import assert_no_sideways_scroll
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -45,11 +46,6 @@ def shot(screenshots_dir: Path) -> Callable[[Page, str], None]:
         page.screenshot(path=screenshots_dir / name, full_page=True)
 
     return take
-
-
-def assert_no_sideways_scroll(page: Page) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= page.viewport_size["width"], f"the page is {width}px wide and scrolls sideways"
 
 
 def test_academy_and_marking_a_lesson(signed_in: Page, live_server, shot) -> None:

@@ -20,6 +20,7 @@ from levels.models import CreatorLevel
 from lib.periods import Cycle
 from portal import clock
 from tests.activity_builders import course
+from tests.browser import assert_no_sideways_scroll
 from tests.builders import AT, creator_at_level
 from tests.portal.support import NOW, assess, with_login
 
@@ -54,11 +55,6 @@ def journey_creator():
         level=3, cycle=Cycle(2026, 3), at=AT, catalogue=catalogue_load(),
     )  # fmt: skip
     return creator
-
-
-def assert_no_sideways_scroll(page: Page) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= page.viewport_size["width"], f"the page is {width}px wide and scrolls sideways"
 
 
 @pytest.fixture

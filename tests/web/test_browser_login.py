@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from creators.models import Creator
+from tests.browser import assert_no_sideways_scroll
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -29,11 +30,6 @@ def sign_in(page: Page, base_url: str, username: str, password: str) -> None:
     page.get_by_label("密码").fill(password)
     page.get_by_role("button", name="登录").click()
     page.wait_for_url(f"{base_url}/")
-
-
-def assert_no_sideways_scroll(page: Page) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= page.viewport_size["width"], f"the page is {width}px wide and scrolls sideways"
 
 
 def test_sign_in_on_desktop(page: Page, live_server, creator_login, screenshots_dir: Path) -> None:
