@@ -18,6 +18,8 @@ REVOKE_CARD = "benefits.change_guaranteecard"
 REVIEW_CASE = "benefits.change_featuredcase"
 RECORD_DISPATCH = "benefits.add_extradispatch"
 MANAGE_TOKENS = "creators.add_ingesttoken"
+START_RUN = "levels.add_jobrun"
+OVERRIDE_LEVEL = "levels.add_leveloverride"
 VIEW_AUDIT = "creators.view_auditlog"
 
 ACTIONS = {
@@ -27,6 +29,8 @@ ACTIONS = {
     "review_case": REVIEW_CASE,
     "record_dispatch": RECORD_DISPATCH,
     "manage_tokens": MANAGE_TOKENS,
+    "start_run": START_RUN,
+    "override_level": OVERRIDE_LEVEL,
 }
 
 # Program data operators and viewers may read (the console, and the admin for support).
@@ -37,7 +41,7 @@ VIEWABLE_MODELS = {
     "benefits": ["benefit", "levelbenefit", "levelpackage", "entitlement", "guaranteecard", "clientrecommendation",
                  "extradispatch", "doupluscredit", "cardissue", "featuredcase"],
     "levels": ["ruleset", "levelrequirement", "rewardrequirement", "creatorlevel", "levelchange", "assessment",
-               "jobrun", "jobchunk"],
+               "jobrun", "jobchunk", "leveloverride"],
 }  # fmt: skip
 
 

@@ -1,6 +1,7 @@
 """The program engine's data: the rule set, the levels creators hold, their history, and the job runs
 whose per-creator results explain every level (docs/program.md §1–§2)."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -137,6 +138,7 @@ class JobRun(models.Model):
     class Status(models.TextChoices):
         RUNNING = "running", _("运行中")
         DONE = "done", _("完成")
+        FAILED = "failed", _("失败")
 
     job = models.CharField(max_length=20, choices=Job.choices)
     period = models.CharField(max_length=20, help_text=_("自然周期: 2026-12, 2026Q4 或 2026-12-05"))
@@ -147,6 +149,8 @@ class JobRun(models.Model):
     creator_ids = models.JSONField(null=True, blank=True, help_text=_("仅评估这些达人(空 = 全部)"))
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
     summary = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True, help_text=_("失败时: 哪个分片、最后一次的错误"))
+    started_by = models.CharField(max_length=60, blank=True, help_text=_("beat、reconciler、command 或 console:用户名"))
     started_at = models.DateTimeField()
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -170,6 +174,7 @@ class JobChunk(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("待处理")
         DONE = "done", _("完成")
+        FAILED = "failed", _("失败")
 
     run = models.ForeignKey(JobRun, on_delete=models.CASCADE, related_name="chunks")
     index = models.PositiveIntegerField()
@@ -178,6 +183,7 @@ class JobChunk(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveIntegerField(default=0)
     stats = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
@@ -211,7 +217,7 @@ class LevelChange(models.Model):
     class Reason(models.TextChoices):
         MONTHLY = "monthly", _("月度评估")
         UPGRADE = "upgrade", _("升级检查")
-        OPERATOR = "operator", _("运营调整")
+        OVERRIDE = "override", _("运营手动调整")
 
     creator = models.ForeignKey(Creator, on_delete=models.CASCADE, related_name="level_changes")
     run = models.ForeignKey(JobRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -230,3 +236,30 @@ class LevelChange(models.Model):
             models.UniqueConstraint(fields=["creator", "run"], name="level_change_once_per_run"),
         ]
         indexes = [models.Index(fields=["creator", "-at"], name="level_change_creator_at")]
+
+
+class LevelOverride(models.Model):
+    """An operator's manual level for one creator, with a reason, until a month (docs/program.md §3
+    "Manual level override"). While it lasts, runs record what the rules said but do not move the
+    creator. At most one open override per creator; ending one (early, or when it runs out) keeps the row."""
+
+    creator = models.ForeignKey(Creator, on_delete=models.CASCADE, related_name="level_overrides")
+    level = models.PositiveSmallIntegerField(_("等级"))
+    previous_level = models.PositiveSmallIntegerField(_("原等级"))
+    reason = models.CharField(_("原因"), max_length=300)
+    until = models.CharField(_("截至月份"), max_length=7, help_text=_("YYYY-MM"))
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    set_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    end_reason = models.CharField(_("结束原因"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("手动等级")
+        verbose_name_plural = _("手动等级")
+        constraints = [
+            models.UniqueConstraint(fields=["creator"], condition=Q(ended_at__isnull=True), name="one_open_override"),
+            models.CheckConstraint(condition=Q(level__lte=4), name="override_level_0_4"),
+        ]

@@ -170,14 +170,14 @@ def test_reward_cycle_so_far(creator_client: Client, creator) -> None:
 def test_history_lists_every_change_with_its_reason_and_failed_requirements(creator_client: Client, creator) -> None:
     assess()
     LevelChange.objects.create(
-        creator=creator, at=AT + timedelta(hours=1), from_level=3, to_level=2, reason="operator",
+        creator=creator, at=AT + timedelta(hours=1), from_level=3, to_level=2, reason=LevelChange.Reason.OVERRIDE,
         failed=["fans", "likes_30d"],
     )  # fmt: skip
     body = text(creator_client.get("/levels/"))
-    assert "2026-12-01 03:00 LV3 → 变为 LV2 运营调整 未达成:粉丝量、点赞量" in body
+    assert "2026-12-01 03:00 LV3 → 变为 LV2 运营手动调整 未达成:粉丝量、点赞量" in body
     assert "2026-12-01 02:00 无等级 → 变为 LV3 月度评估 完成全部基础任务" in body
     history = body[body.index("等级记录") :]
-    assert history.index("运营调整") < history.index("月度评估")  # newest first
+    assert history.index("运营手动调整") < history.index("月度评估")  # newest first
 
 
 def test_another_creators_history_is_not_shown(creator_client: Client, creator, other_creator) -> None:
