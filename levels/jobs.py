@@ -36,6 +36,9 @@ from .schedule import Due, instant_key
 Job = JobRun.Job
 CHUNKED = {Job.ASSESS_MONTHLY, Job.ASSESS_UPGRADE, Job.ASSESS_REWARDS, Job.WARN_AT_RISK}
 
+# Who started a run (``JobRun.started_by``); an operator's run is ``console:<username>``.
+BY_BEAT, BY_RECONCILER, BY_COMMAND = "beat", "reconciler", "command"
+
 
 @dataclass(frozen=True)
 class Work:
@@ -54,7 +57,14 @@ Enqueue = Callable[[Work], None]
 
 
 def run_claim(
-    *, job: str, key: str, period: str, at: datetime, creator_ids: list[int] | None = None, rules: Rules | None = None
+    *,
+    job: str,
+    key: str,
+    period: str,
+    at: datetime,
+    creator_ids: list[int] | None = None,
+    rules: Rules | None = None,
+    started_by: str = BY_COMMAND,
 ) -> tuple[JobRun, bool]:
     """Create the run (and its chunks) or find the one that exists. Two concurrent triggers of the same
     (job, key) insert the same unique row: one wins, the other gets the winner's run and ``False``."""
@@ -69,6 +79,7 @@ def run_claim(
                 rule_set_id=rules.rule_set_id,
                 rules_snapshot=rules.snapshot(),
                 creator_ids=creator_ids,
+                started_by=started_by,
                 started_at=timezone.now(),
                 heartbeat_at=timezone.now(),
             )
@@ -112,27 +123,59 @@ def _plan_chunks(run: JobRun, creator_ids: list[int] | None) -> None:
 
 
 def chunk_process(chunk_id: int) -> bool:
-    """Process one chunk exactly once: the row lock makes a concurrent duplicate wait, then see it done;
-    a crash rolls the whole chunk back so a re-run starts clean. Returns False if it was already done."""
-    JobChunk.objects.filter(pk=chunk_id).update(attempts=F("attempts") + 1, started_at=timezone.now())
-    with transaction.atomic():
-        # Lock the chunk row only (``of``): workers on other chunks of the run must not queue on the run's row.
-        chunk = JobChunk.objects.select_for_update(of=("self",)).select_related("run").get(pk=chunk_id)
-        if chunk.status == JobChunk.Status.DONE:
-            return False
-        run = chunk.run
-        stats = services.run_chunk(
-            run=run,
-            first_id=chunk.first_id,
-            last_id=chunk.last_id,
-            rules=Rules.from_snapshot(run.rules_snapshot),
-            catalogue=catalogue_load(),
-        )
-        JobChunk.objects.filter(pk=chunk.pk).update(
-            status=JobChunk.Status.DONE, stats=stats, finished_at=timezone.now()
-        )
+    """Process one pending chunk exactly once: the row lock makes a concurrent duplicate wait, then see it
+    done; a crash rolls the whole chunk back so a re-run starts clean. Returns False if it was not pending.
+
+    An error is stored on the chunk and re-raised (the caller retries) until the chunk has had
+    ``JOB_CHUNK_MAX_ATTEMPTS`` attempts; then the chunk and its run become ``failed`` and it returns
+    False, so nothing retries a chunk that keeps failing until an operator resumes the run."""
+    if not JobChunk.objects.filter(pk=chunk_id, status=JobChunk.Status.PENDING).update(
+        attempts=F("attempts") + 1, started_at=timezone.now()
+    ):
+        return False
+    try:
+        with transaction.atomic():
+            # Lock the chunk row only (``of``): workers on other chunks of the run must not queue on the run's row.
+            chunk = JobChunk.objects.select_for_update(of=("self",)).select_related("run").get(pk=chunk_id)
+            if chunk.status != JobChunk.Status.PENDING:
+                return False
+            run = chunk.run
+            stats = services.run_chunk(
+                run=run,
+                first_id=chunk.first_id,
+                last_id=chunk.last_id,
+                rules=Rules.from_snapshot(run.rules_snapshot),
+                catalogue=catalogue_load(),
+            )
+            JobChunk.objects.filter(pk=chunk.pk).update(
+                status=JobChunk.Status.DONE, stats=stats, finished_at=timezone.now()
+            )
+    except Exception as exc:
+        if not _chunk_failed(chunk_id, exc):
+            raise
+        return False
     # After commit, for the same reason: a heartbeat inside the chunk's transaction would hold the run's row.
     JobRun.objects.filter(pk=run.pk).update(heartbeat_at=timezone.now())
+    return True
+
+
+def _chunk_failed(chunk_id: int, exc: Exception) -> bool:
+    """Store ``exc`` on the chunk; once its attempts are used up, fail the chunk and its run (naming the
+    chunk). True if the chunk is now ``failed``."""
+    error = f"{type(exc).__name__}: {exc}"
+    chunk = JobChunk.objects.get(pk=chunk_id)
+    if chunk.attempts < settings.JOB_CHUNK_MAX_ATTEMPTS:
+        JobChunk.objects.filter(pk=chunk_id).update(error=error)
+        return False
+    now = timezone.now()
+    with transaction.atomic():
+        JobChunk.objects.filter(pk=chunk_id).update(status=JobChunk.Status.FAILED, error=error, finished_at=now)
+        JobRun.objects.filter(pk=chunk.run_id, status=JobRun.Status.RUNNING).update(
+            status=JobRun.Status.FAILED,
+            error=f"chunk {chunk.index} (creators {chunk.first_id}–{chunk.last_id}) failed after "
+            f"{chunk.attempts} attempts: {error}",
+            finished_at=now,
+        )
     return True
 
 
@@ -202,12 +245,19 @@ def dependency_pending(job: str, at: datetime) -> bool:
 
 
 def trigger(
-    job: str, *, due: Due, enqueue: Enqueue | None = None, creator_ids: list[int] | None = None
+    job: str,
+    *,
+    due: Due,
+    enqueue: Enqueue | None = None,
+    creator_ids: list[int] | None = None,
+    started_by: str = BY_COMMAND,
 ) -> tuple[JobRun, bool]:
-    """Claim ``due``'s run of ``job`` and execute it (see ``run_execute``); an existing unfinished run is
-    resumed."""
-    run, created = run_claim(job=job, key=due.key, period=due.period, at=due.at, creator_ids=creator_ids)
-    if run.status != JobRun.Status.DONE:
+    """Claim ``due``'s run of ``job`` and execute it (see ``run_execute``); an existing running run is
+    resumed. A failed run stays failed: only an operator resumes it (``run_reopen``)."""
+    run, created = run_claim(
+        job=job, key=due.key, period=due.period, at=due.at, creator_ids=creator_ids, started_by=started_by
+    )
+    if run.status == JobRun.Status.RUNNING:
         run_execute(run, enqueue=enqueue)
         run.refresh_from_db()
     return run, created
@@ -229,7 +279,6 @@ def reconcile(*, now: datetime, enqueue: Enqueue | None = None) -> list[dict]:
     stopped making progress, executing them as ``run_execute`` does. Each action happens once:
     ``run_claim`` is the same claim beat uses."""
     horizon = timedelta(hours=settings.RECONCILE_HORIZON_HOURS)
-    stale_before = now - timedelta(minutes=settings.JOB_STALE_MINUTES)
     actions = []
     for job_schedule in schedule.SCHEDULES:
         job, due = job_schedule.job, job_schedule.due(now)
@@ -240,14 +289,44 @@ def reconcile(*, now: datetime, enqueue: Enqueue | None = None) -> list[dict]:
         if dependency_pending(job, due.at):
             actions.append({"job": job, "period": due.period, "action": "waiting"})
             continue
-        run, created = trigger(job, due=due, enqueue=enqueue)
+        run, created = trigger(job, due=due, enqueue=enqueue, started_by=BY_RECONCILER)
         actions.append({"job": job, "period": due.period, "action": "started" if created else "exists"})
-    stuck = JobRun.objects.filter(status=JobRun.Status.RUNNING, heartbeat_at__lt=stale_before)
-    for run in stuck:
-        JobRun.objects.filter(pk=run.pk).update(heartbeat_at=now)
-        run_execute(run, enqueue=enqueue)
-        actions.append({"job": run.job, "period": run.period, "action": "resumed"})
+    for run in JobRun.objects.filter(status=JobRun.Status.RUNNING, heartbeat_at__lt=stale_before(now)):
+        if run_take_over(run.pk, now=now):
+            run_execute(run, enqueue=enqueue)
+            actions.append({"job": run.job, "period": run.period, "action": "resumed"})
     return actions
+
+
+def run_take_over(run_id: int, *, now: datetime) -> bool:
+    """Take over a running run that is stale at ``now``. The heartbeat moves only if
+    it is still stale, in one conditional UPDATE: of two reconcilers (or operators) racing for the same
+    run, exactly one gets a row back and resumes it."""
+    taken = JobRun.objects.filter(pk=run_id, status=JobRun.Status.RUNNING, heartbeat_at__lt=stale_before(now))
+    return taken.update(heartbeat_at=now) == 1
+
+
+def stale_before(now: datetime) -> datetime:
+    """A running run whose heartbeat is older than this has stopped making progress (``JOB_STALE_MINUTES``)."""
+    return now - timedelta(minutes=settings.JOB_STALE_MINUTES)
+
+
+def run_is_stale(run: JobRun, *, now: datetime) -> bool:
+    return run.status == JobRun.Status.RUNNING and run.heartbeat_at is not None and run.heartbeat_at < stale_before(now)
+
+
+def run_reopen(run_id: int, *, now: datetime) -> bool:
+    """Put a failed run back to running and its failed chunks back to pending with their attempts reset,
+    so ``run_execute`` retries them. False if the run was not failed (already reopened by someone else)."""
+    with transaction.atomic():
+        reopened = JobRun.objects.filter(pk=run_id, status=JobRun.Status.FAILED).update(
+            status=JobRun.Status.RUNNING, error="", finished_at=None, heartbeat_at=now
+        )
+        if reopened:
+            JobChunk.objects.filter(run_id=run_id, status=JobChunk.Status.FAILED).update(
+                status=JobChunk.Status.PENDING, attempts=0, error="", started_at=None, finished_at=None
+            )
+    return bool(reopened)
 
 
 def level_due(at: datetime, creator_ids: list[int] | None = None) -> Due:

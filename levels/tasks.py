@@ -31,7 +31,7 @@ def job_due(self, job: str) -> dict:
     due = schedule.due_now(job, timezone.now())
     if jobs.dependency_pending(job, due.at):
         raise self.retry(countdown=300)  # the reward assessment waits for the monthly one
-    run, created = jobs.trigger(job, due=due, enqueue=enqueue_after_commit)
+    run, created = jobs.trigger(job, due=due, enqueue=enqueue_after_commit, started_by=jobs.BY_BEAT)
     return {"run": run.pk, "created": created, "status": run.status}
 
 
@@ -39,7 +39,8 @@ def job_due(self, job: str) -> dict:
              max_retries=5)  # fmt: skip
 def chunk_run(chunk_id: int) -> bool:
     """Process one chunk (idempotent: a redelivered or duplicate task finds it done) and finish the run
-    if it was the last."""
+    if it was the last. A failing chunk is retried with a backoff until ``chunk_process`` marks it
+    failed (``JOB_CHUNK_MAX_ATTEMPTS``); past Celery's own retries a stale run is the reconciler's."""
     done = jobs.chunk_process(chunk_id)
     jobs.run_finalize(JobChunk.objects.values_list("run_id", flat=True).get(pk=chunk_id))
     return done

@@ -17,8 +17,8 @@ from django_celery_beat.models import CrontabSchedule, PeriodicTask
 from benefits.models import DouPlusCredit, Entitlement, GuaranteeCard
 from benefits.services import grants
 from creators.models import AssistantMessage
-from levels import jobs, schedule, tasks
-from levels.models import Assessment, CreatorLevel, JobRun, LevelChange
+from levels import jobs, schedule, services, tasks
+from levels.models import Assessment, CreatorLevel, JobChunk, JobRun, LevelChange
 from lib.periods import TZ, local
 from tests.builders import AT, creator_at_level
 
@@ -364,3 +364,138 @@ def test_every_job_command_run_twice_adds_nothing(command):
     after = ledger() | {"messages": AssistantMessage.objects.count(), "credits": DouPlusCredit.objects.count(),
                         "card_states": sorted(GuaranteeCard.objects.values_list("status", flat=True))}  # fmt: skip
     assert after == before
+
+
+# --- failed chunks, resuming, who started a run --------------------------------------------------
+
+
+def fail_chunk_of(monkeypatch, creator_id: int) -> list[int]:
+    """Make the chunk holding ``creator_id`` raise on every attempt; returns the attempts' first ids."""
+    real, tried = services.run_chunk, []
+
+    def run_chunk(**kwargs):
+        if kwargs["first_id"] <= creator_id <= kwargs["last_id"]:
+            tried.append(kwargs["first_id"])
+            raise RuntimeError("feed unavailable")
+        return real(**kwargs)
+
+    monkeypatch.setattr(services, "run_chunk", run_chunk)
+    return tried
+
+
+@pytest.mark.django_db
+def test_a_chunk_failing_every_attempt_fails_with_its_run_then_resumes(
+    settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    settings.ASSESS_CHUNK_SIZE, settings.JOB_CHUNK_MAX_ATTEMPTS = 1, 3
+    creators = [creator_at_level(level) for level in (1, 2, 3)]
+    tried = fail_chunk_of(monkeypatch, creators[1].pk)
+    with django_capture_on_commit_callbacks(execute=True):  # Celery (eager here) retries the failing chunk
+        run, _ = jobs.trigger(Job.ASSESS_MONTHLY, due=jobs.level_due(AT), enqueue=tasks.enqueue_after_commit)
+    run.refresh_from_db()
+    chunks = list(run.chunks.order_by("index").values_list("status", "attempts", "error"))
+    assert chunks == [("done", 1, ""), ("failed", 3, "RuntimeError: feed unavailable"), ("done", 1, "")]
+    assert len(tried) == 3  # and not a fourth time
+    assert run.status == "failed" and run.finished_at is not None
+    assert run.error.startswith("chunk 1 ") and run.error.endswith("after 3 attempts: RuntimeError: feed unavailable")
+    assert CreatorLevel.objects.count() == 2
+    # Nothing retries it on its own: beat's repeat trigger and the reconciler leave it failed.
+    jobs.trigger(Job.ASSESS_MONTHLY, due=jobs.level_due(AT))
+    assert len(tried) == 3
+
+    monkeypatch.undo()
+    assert jobs.run_reopen(run.pk, now=timezone.now()) is True
+    assert jobs.run_reopen(run.pk, now=timezone.now()) is False  # once
+    assert list(run.chunks.order_by("index").values_list("status", "attempts")) == [
+        ("done", 1),
+        ("pending", 0),
+        ("done", 1),
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        jobs.run_execute(run, enqueue=tasks.enqueue_after_commit)
+    run.refresh_from_db()
+    assert (run.status, run.error, run.summary["assessed"]) == ("done", "", 3)
+    assert CreatorLevel.objects.count() == 3
+
+
+@pytest.mark.django_db
+def test_a_failing_chunk_is_retried_until_its_attempts_are_used(settings, monkeypatch):
+    """Below the limit the error is kept on the chunk and raised, so the command (or Celery) retries."""
+    settings.ASSESS_CHUNK_SIZE, settings.JOB_CHUNK_MAX_ATTEMPTS = 10, 2
+    creator = creator_at_level(2)
+    fail_chunk_of(monkeypatch, creator.pk)
+    with pytest.raises(RuntimeError):
+        jobs.trigger(Job.ASSESS_MONTHLY, due=jobs.level_due(AT))
+    chunk = JobChunk.objects.get()
+    assert (chunk.status, chunk.attempts, chunk.error, chunk.run.status) == (
+        "pending",
+        1,
+        "RuntimeError: feed unavailable",
+        "running",
+    )
+    run, _ = jobs.trigger(Job.ASSESS_MONTHLY, due=jobs.level_due(AT))  # the second attempt is the last
+    chunk.refresh_from_db()
+    assert (chunk.status, chunk.attempts, run.status) == ("failed", 2, "failed")
+
+
+@pytest.mark.django_db
+def test_reconciler_leaves_a_failed_run_alone(monkeypatch):
+    run, _ = jobs.run_claim(job=Job.ASSESS_MONTHLY, key="failed", period="2026-12", at=AT)
+    JobRun.objects.filter(pk=run.pk).update(status="failed", error="x", heartbeat_at=AT - timedelta(hours=2))
+    monkeypatch.setattr(schedule, "SCHEDULES", [])
+    assert jobs.reconcile(now=AT + timedelta(days=1)) == []
+    run.refresh_from_db()
+    assert (run.status, run.heartbeat_at) == ("failed", AT - timedelta(hours=2))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_reconcilers_resume_a_stale_run_once(monkeypatch):
+    """Both reconcilers list the run as stuck and meet at the barrier before claiming it: the
+    conditional update gives it to one of them."""
+    creator_at_level(1)
+    run, _ = jobs.run_claim(job=Job.ASSESS_MONTHLY, key="stale", period="2026-12", at=AT)
+    JobRun.objects.filter(pk=run.pk).update(heartbeat_at=AT - timedelta(hours=2))
+    monkeypatch.setattr(schedule, "SCHEDULES", [])
+    barrier = threading.Barrier(2)
+    real_take_over = jobs.run_take_over
+
+    def take_over(run_id, **kwargs):
+        barrier.wait(timeout=10)
+        return real_take_over(run_id, **kwargs)
+
+    monkeypatch.setattr(jobs, "run_take_over", take_over)
+    sent: list = []
+    actions: list = []
+    errors: list = []
+
+    def reconcile() -> None:
+        from django.db import connections
+
+        try:
+            actions.extend(jobs.reconcile(now=AT + timedelta(days=1), enqueue=sent.append))
+        except Exception as exc:  # pragma: no cover - surfaced by the assertion below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=reconcile) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert actions == [{"job": Job.ASSESS_MONTHLY, "period": "2026-12", "action": "resumed"}]
+    assert sent == [jobs.Work(run.pk, chunk_ids=tuple(run.chunks.values_list("pk", flat=True)))]
+
+
+@pytest.mark.django_db
+def test_every_run_records_who_started_it(monkeypatch):
+    now = AT + timedelta(hours=3, minutes=30)
+    monkeypatch.setattr(timezone, "now", lambda: now)
+    tasks.job_due.apply(args=[Job.ASSESS_MONTHLY])
+    jobs.reconcile(now=now)
+    call_command("close_period", "--period", "2026-10", stdout=StringIO(), stderr=StringIO())
+    started_by = dict(JobRun.objects.values_list("job", "started_by"))
+    assert started_by[Job.ASSESS_MONTHLY] == "beat"
+    assert started_by[Job.EXPIRE_CARDS] == started_by[Job.ASSESS_UPGRADE] == "reconciler"
+    assert JobRun.objects.get(period="2026-10").started_by == "command"

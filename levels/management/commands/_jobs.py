@@ -49,5 +49,7 @@ class JobCommand(BaseCommand):
         self.stdout.write(json.dumps(obj, ensure_ascii=False))
 
     def report_existing(self, run: JobRun, created: bool) -> None:
-        if not created:
+        if run.status == JobRun.Status.FAILED:
+            self.stderr.write(f"{run.job} {run.key}: run {run.pk} failed ({run.error}); resume it from the console")
+        elif not created:
             self.stderr.write(f"{run.job} {run.key}: already done (run {run.pk}); showing its results")
