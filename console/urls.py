@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import audit, cards, cases, creators, dashboard, dispatches, recommendations, tokens
+from .views import audit, cards, cases, creators, dashboard, dispatches, recommendations, runs, tokens
 
 app_name = "console"
 
@@ -21,4 +21,7 @@ urlpatterns = [
     path("audit/", audit.audit_log, name="audit"),
     path("tokens/", tokens.token_list, name="tokens"),
     path("tokens/<int:token_id>/revoke/", tokens.revoke, name="token-revoke"),
+    path("runs/", runs.runs, name="runs"),
+    path("runs/<int:run_id>/", runs.run_detail, name="run"),
+    path("runs/<int:run_id>/resume/", runs.resume, name="run-resume"),
 ]
