@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import audit, cards, cases, creators, dashboard, dispatches, recommendations, tokens
+from .views import audit, cards, cases, creators, dashboard, dispatches, overrides, recommendations, tokens
 
 app_name = "console"
 
@@ -21,4 +21,6 @@ urlpatterns = [
     path("audit/", audit.audit_log, name="audit"),
     path("tokens/", tokens.token_list, name="tokens"),
     path("tokens/<int:token_id>/revoke/", tokens.revoke, name="token-revoke"),
+    path("creators/<str:external_id>/override/", overrides.override_set, name="creator-override"),
+    path("creators/<str:external_id>/override/end/", overrides.override_end, name="creator-override-end"),
 ]
