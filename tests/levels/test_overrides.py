@@ -17,7 +17,9 @@ from levels.overrides import override_end, override_set
 from levels.selectors import creator_report
 from lib.errors import ApplicationError
 from lib.periods import Month
+from portal import clock
 from tests.builders import AT, creator_at_level
+from tests.portal.support import NOW, text, with_login
 
 pytestmark = pytest.mark.django_db
 DEC, JAN, FEB = Month(2026, 12), Month(2027, 1), Month(2027, 2)
@@ -210,3 +212,17 @@ def test_report_shows_the_open_override(ops):
     report = creator_report(creator=creator)
     assert report["override"] == {"level": 3, "reason": "活动扶持", "until": "2027-02", "by": "ops1"}
     assert report["level"] == 3 and report["level_history"][-1]["reason"] == "override"
+
+
+def test_the_portal_shows_the_level_set_by_operations_with_its_explanation(client, ops, monkeypatch):
+    monkeypatch.setattr(clock, "now", lambda: NOW)
+    creator = with_login(creator_at_level(1), "carol")
+    hold(creator, 1)
+    set_(creator, ops, level=3, until=FEB)
+    client.force_login(creator.user)
+
+    home, center = text(client.get("/")), text(client.get("/levels/"))
+
+    assert "运营设定 · 至 2027-02" in home and "运营设定 · 至 2027-02" in center
+    assert "LV3" in home and "本月底前完成" not in home  # held by operations: not at risk this month
+    assert "粉丝量" in center  # the level's explanation still lists its requirement rows
