@@ -2,11 +2,13 @@
 until ``until``, judged normally by the first monthly run after it, ended early, refused with reasons."""
 
 import json
+import threading
 from datetime import timedelta
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import connections
 
 from benefits.models import Entitlement, GuaranteeCard
 from benefits.selectors import catalogue_load
@@ -226,3 +228,31 @@ def test_the_portal_shows_the_level_set_by_operations_with_its_explanation(clien
     assert "运营设定 · 至 2027-02" in home and "运营设定 · 至 2027-02" in center
     assert "LV3" in home and "本月底前完成" not in home  # held by operations: not at risk this month
     assert "粉丝量" in center  # the level's explanation still lists its requirement rows
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_operators_setting_one_creator_at_once_set_it_once(django_user_model):
+    creator = creator_at_level(0, external_id="c-race")
+    ops = [django_user_model.objects.create_user(f"ops-{n}") for n in range(2)]
+    barrier = threading.Barrier(2)
+    results: list[str] = []
+
+    def post(n: int) -> None:
+        try:
+            barrier.wait()
+            set_(creator, ops[n], level=n + 2, until=DEC, request_id=f"form-{n}")
+            results.append("ok")
+        except ApplicationError as error:
+            results.append(error.code)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=post, args=(n,)) for n in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(results) == ["ok", "override_open"]
+    assert LevelOverride.objects.count() == LevelChange.objects.count() == AuditLog.objects.count() == 1
+    assert level(creator) == LevelOverride.objects.get().level
