@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import audit, cards, cases, creators, dashboard, dispatches, recommendations, runs, tokens
+from .views import audit, cards, cases, creators, dashboard, dispatches, overrides, recommendations, runs, tokens
 
 app_name = "console"
 
@@ -24,4 +24,6 @@ urlpatterns = [
     path("runs/", runs.runs, name="runs"),
     path("runs/<int:run_id>/", runs.run_detail, name="run"),
     path("runs/<int:run_id>/resume/", runs.resume, name="run-resume"),
+    path("creators/<str:external_id>/override/", overrides.override_set, name="creator-override"),
+    path("creators/<str:external_id>/override/end/", overrides.override_end, name="creator-override-end"),
 ]

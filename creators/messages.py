@@ -203,6 +203,16 @@ TEXTS: dict[str, Text] = {
         _("本次月度评估中,LV%(previous)s 的以下要求未达成:%(reasons)s。继续完成等级任务即可恢复原来等级。"),
         _failures,
     ),
+    "level_override_set": Text(
+        MessageKind.INFO,
+        _("运营将你的等级设为 LV%(level)s"),
+        _("原因:%(reason)s。该等级保持到 %(until)s,之后的月度评估将按等级任务正常评定。"),
+    ),
+    "level_override_ended": Text(
+        MessageKind.INFO,
+        _("运营设定的等级已结束"),
+        _("原因:%(reason)s。你当前的等级 LV%(level)s 不变,之后的评估将按等级任务正常评定。"),
+    ),
     "at_risk": Text(
         MessageKind.AT_RISK,
         _("保级提醒:LV%(level)s 还有 %(count)s 项未达成,剩 %(days_left)s 天"),

@@ -16,8 +16,10 @@ from lib.periods import Cycle, Month, days_left, local
 
 from .evaluation import LevelEvaluation, RewardEvaluation, evaluate_level, evaluate_reward
 from .metrics import Facts, level_metrics, measure_creator, measure_creator_cycle
-from .models import Assessment, CreatorLevel, JobRun, LevelChange
+from .models import Assessment, CreatorLevel, JobRun, LevelChange, LevelOverride
 from .rules import LEVELS, RewardRule, Rules
+
+OVERRIDE_EXPIRED = "到期"  # the end reason the monthly run writes on an override whose month has passed
 
 
 def level_of(*, creator: Creator) -> int:
@@ -35,9 +37,33 @@ def level_history(*, creator: Creator):
     return LevelChange.objects.filter(creator=creator).order_by("at", "id")
 
 
+# --- manual level overrides (docs/program.md §3 "Manual level override") --------------------------------
+
+
+def override_in_force(override: LevelOverride | None, month: Month) -> bool:
+    """An open override holds the level for the runs of every benefit month up to its ``until``."""
+    return override is not None and override.ended_at is None and month.key <= override.until
+
+
+def overrides_in_force(*, first_id: int, last_id: int, month: Month) -> set[int]:
+    """The creators of a pk-range whose level an override holds in the runs of ``month`` (the same
+    rule as ``override_in_force``, in one query: ``until`` is ``YYYY-MM``, so text order is month order)."""
+    return set(
+        LevelOverride.objects.filter(
+            ended_at__isnull=True, until__gte=month.key, creator_id__gte=first_id, creator_id__lte=last_id
+        ).values_list("creator_id", flat=True)
+    )
+
+
+def override_open(*, creator: Creator) -> LevelOverride | None:
+    """The creator's open override (at most one), with who set it."""
+    return LevelOverride.objects.filter(creator=creator, ended_at__isnull=True).select_related("set_by").first()
+
+
 @dataclass(frozen=True)
 class Progress:
-    """Where one creator stands at ``at``: the portal's 权益中心 reads this."""
+    """Where one creator stands at ``at``: the portal's 权益中心 reads this. ``override``: the open
+    manual override, if any; while it is in force the level held is not at risk and awaits no upgrade."""
 
     at: datetime
     level: int
@@ -45,19 +71,29 @@ class Progress:
     at_risk: bool
     days_left: int
     rules: Rules
+    override: LevelOverride | None
+
+    @property
+    def overridden(self) -> bool:
+        """An override holds the level in this month's runs (the daily upgrade check does not move it)."""
+        return override_in_force(self.override, Month.of(self.at))
 
 
 def creator_progress(*, creator: Creator, at: datetime, rules: Rules) -> Progress:
     """The single-creator path: the same rules and evaluation as the jobs, measured for one creator."""
     evaluation = evaluate_level(level_metrics(measure_creator(creator, at, rules), rules), rules)
     held = level_of(creator=creator)
+    override = override_open(creator=creator)
+    month = Month.of(at)
     return Progress(
         at=at,
         level=held,
         evaluation=evaluation,
-        at_risk=evaluation.qualified_level < held,
-        days_left=days_left(at, Month.of(at).end),
+        # The monthly assessment of next month would move them down, unless an override holds it.
+        at_risk=evaluation.qualified_level < held and not override_in_force(override, month.next()),
+        days_left=days_left(at, month.end),
         rules=rules,
+        override=override,
     )
 
 
@@ -99,6 +135,13 @@ def _iso(value):
 
 def _amount(value):
     return int(value) if value == int(value) else float(value)
+
+
+def _override_json(override: LevelOverride | None) -> dict | None:
+    if override is None:
+        return None
+    by = override.set_by.get_username() if override.set_by else None
+    return {"level": override.level, "reason": override.reason, "until": override.until, "by": by}
 
 
 def creator_report(*, creator: Creator) -> dict:
@@ -145,8 +188,8 @@ def creator_report(*, creator: Creator) -> dict:
             }
             for u in recommendation_units(creator=creator)
         ],
-        # No level override or daily index exists yet: null by contract until they do.
-        "override": None,
+        "override": _override_json(override_open(creator=creator)),
+        # No daily index exists yet: null by contract until it does.
         "index": None,
     }
 

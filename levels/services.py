@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import QuerySet
 from django.utils import translation
 
 from benefits.selectors import Catalogue
@@ -19,8 +19,9 @@ from lib.periods import Cycle, Month, days_left
 
 from .evaluation import LevelEvaluation, RewardEvaluation, evaluate_level, evaluate_reward, to_json
 from .metrics import CycleFacts, level_metrics, measure_chunk, measure_cycle_chunk
-from .models import Assessment, CreatorLevel, JobRun, LevelChange
+from .models import Assessment, CreatorLevel, JobRun, LevelChange, LevelOverride
 from .rules import Rules, symbol
+from .selectors import OVERRIDE_EXPIRED, overrides_in_force
 
 LEVELS = Link("levels")  # where level messages lead: the creator's 等级中心
 ASSESSMENT_FIELDS = [
@@ -37,9 +38,13 @@ ASSESSMENT_FIELDS = [
 
 @dataclass(frozen=True)
 class LevelOutcome:
+    """One creator's result: ``ruled`` is the level the rules decide, ``level`` the one held after the
+    run — the same, except under a manual override in force, which holds the previous level."""
+
     creator_id: int
     previous_level: int
     level: int
+    ruled: int
     evaluation: LevelEvaluation
 
     def as_json(self, external_id: str) -> dict:
@@ -62,11 +67,21 @@ def held_levels(first_id: int, last_id: int) -> dict[int, int]:
 
 
 def evaluate_levels_chunk(
-    *, first_id: int, last_id: int, at: datetime, rules: Rules, upgrade_only: bool, only: set[int] | None = None
+    *,
+    first_id: int,
+    last_id: int,
+    at: datetime,
+    rules: Rules,
+    upgrade_only: bool,
+    only: set[int] | None = None,
+    override_month: Month | None = None,
 ) -> list[LevelOutcome]:
-    """Measure and decide, without writing anything (also the ``--dry-run`` path)."""
+    """Measure and decide, without writing anything (also the ``--dry-run`` path). A creator whose
+    manual override is in force for ``override_month`` (default: the month of ``at``, the run's benefit
+    period) keeps the level held; the outcome still says what the rules decided."""
     facts = measure_chunk(first_id, last_id, at, rules)
     held = held_levels(first_id, last_id)
+    overridden = overrides_in_force(first_id=first_id, last_id=last_id, month=override_month or Month.of(at))
     outcomes = []
     for creator_id, f in sorted(facts.items()):
         if only is not None and creator_id not in only:
@@ -74,8 +89,9 @@ def evaluate_levels_chunk(
         evaluation = evaluate_level(level_metrics(f, rules), rules)
         previous = held.get(creator_id, 0)
         # Monthly: level := qualified level, up or down. Daily upgrade check: only upward (docs/program.md §1).
-        level = max(previous, evaluation.qualified_level) if upgrade_only else evaluation.qualified_level
-        outcomes.append(LevelOutcome(creator_id, previous, level, evaluation))
+        ruled = max(previous, evaluation.qualified_level) if upgrade_only else evaluation.qualified_level
+        level = previous if creator_id in overridden else ruled
+        outcomes.append(LevelOutcome(creator_id, previous, level, ruled, evaluation))
     return outcomes
 
 
@@ -89,87 +105,123 @@ def level_assess_chunk(
     only: set[int] | None = None,
 ) -> dict:
     """Assess one chunk of a level run and write everything it decides, in the caller's transaction:
-    results, level changes with history and messages, lapses, and the period's grants."""
+    results, level changes with history and messages, lapses, and the period's grants. The monthly run
+    also closes the overrides that ended before its period: from now on the rules judge those creators."""
     upgrade_only = run.job == JobRun.Job.ASSESS_UPGRADE
     outcomes = evaluate_levels_chunk(
         first_id=first_id, last_id=last_id, at=run.at, rules=rules, upgrade_only=upgrade_only, only=only
     )
-    # A chunk is processed once under its row lock, so its results are always new rows.
+    # A chunk is processed once under its row lock, so its results are always new rows. ``failed`` is
+    # what the rules said (above the level they decide), also for a creator an override holds.
     append_rows(
         Assessment,
         ASSESSMENT_FIELDS,
         (
             (run.pk, o.creator_id, o.previous_level, o.level, o.evaluation.qualified_level, None,
-             to_json(o.evaluation.metrics), o.evaluation.failed_above(o.level))
+             to_json(o.evaluation.metrics), o.evaluation.failed_above(o.ruled))
             for o in outcomes
         ),
     )  # fmt: skip
     changed = [o for o in outcomes if o.level != o.previous_level]
-    _apply_level_changes(run=run, changed=changed, rules=rules)
+    moves = [
+        Move(o.creator_id, o.previous_level, o.level, o.evaluation.failed.get(o.previous_level, [])) for o in changed
+    ]
+    # Monthly: every creator gets the new period's set below. Upgrade check: those who moved (up) get
+    # the current period topped up to their new level (docs/program.md §3).
+    changes = levels_move(moves=moves, at=run.at, run=run, catalogue=catalogue, grant=upgrade_only)
+    _send_level_messages(changes=changes, changed=changed, run=run, rules=rules)
     in_chunk = {"creator_id__gte": first_id, "creator_id__lte": last_id}
-    this_run_changes = LevelChange.objects.filter(run=run, **in_chunk)
-    for level in sorted({o.level for o in changed}):
-        grants.entitlements_lapse(
-            creators=this_run_changes.filter(to_level=level).values("creator_id"),
-            level=level,
-            at=run.at,
-            catalogue=catalogue,
-        )
-    # Monthly: every creator gets the new period's set. Upgrade check: those who moved up get the
-    # current period topped up to their new level (docs/program.md §3).
-    if upgrade_only:
-        granted = {o.level for o in changed if o.level > o.previous_level}
-        recipients = this_run_changes.filter(to_level__gt=F("from_level"))
-        field = "to_level"
-    else:
-        granted = {o.level for o in outcomes if o.level > 0}
+    if not upgrade_only:
+        month = Month.of(run.at)
         recipients = CreatorLevel.objects.filter(**in_chunk)
+        ended = LevelOverride.objects.filter(ended_at__isnull=True, until__lt=month.key, **in_chunk)
         if only is not None:
             recipients = recipients.filter(creator_id__in=only)
-        field = "level"
-    for level in sorted(granted):
-        grants.entitlements_grant_level(
-            creators=recipients.filter(**{field: level}).values("creator_id"),
-            level=level,
-            month=Month.of(run.at),
-            at=run.at,
-            catalogue=catalogue,
-        )
-    moves = Counter(
+            ended = ended.filter(creator_id__in=only)
+        ended.update(ended_at=run.at, end_reason=OVERRIDE_EXPIRED)
+        for level in sorted({o.level for o in outcomes if o.level > 0}):
+            grants.entitlements_grant_level(
+                creators=recipients.filter(level=level).values("creator_id"),
+                level=level,
+                month=month,
+                at=run.at,
+                catalogue=catalogue,
+            )
+    counts = Counter(
         "up" if o.level > o.previous_level else "down" if o.level < o.previous_level else "same" for o in outcomes
     )
-    return {"assessed": len(outcomes), "up": moves["up"], "down": moves["down"], "same": moves["same"]}
+    return {"assessed": len(outcomes), "up": counts["up"], "down": counts["down"], "same": counts["same"]}
 
 
-def _apply_level_changes(*, run: JobRun, changed: list[LevelOutcome], rules: Rules) -> None:
-    if not changed:
-        return
+@dataclass(frozen=True)
+class Move:
+    """A creator moving to another level; ``failed``: the codes of ``from_level`` that failed (a move down)."""
+
+    creator_id: int
+    from_level: int
+    to_level: int
+    failed: list[str]
+
+
+def levels_move(
+    *, moves: list[Move], at: datetime, run: JobRun | None, catalogue: Catalogue, grant: bool
+) -> QuerySet[LevelChange]:
+    """Move creators to other levels, set-based, in the caller's transaction — the one path for a run's
+    moves and an operator's override: the level held, one history row each (reason from ``run``'s job,
+    or ``override`` without a run), what the new level no longer offers lapsed, and with ``grant`` the
+    new level's basic benefits for the month of ``at`` (a monthly run grants every creator's set itself).
+    Returns the history rows written, for the caller's messages."""
+    if not moves:
+        return LevelChange.objects.none()
     CreatorLevel.objects.bulk_create(
-        [CreatorLevel(creator_id=o.creator_id, level=o.level, since=run.at) for o in changed],
+        [CreatorLevel(creator_id=m.creator_id, level=m.to_level, since=at) for m in moves],
         update_conflicts=True,
         unique_fields=["creator"],
         update_fields=["level", "since"],
     )
-    reason = LevelChange.Reason.UPGRADE if run.job == JobRun.Job.ASSESS_UPGRADE else LevelChange.Reason.MONTHLY
-    # Rows keyed by this run: new, since a chunk is processed once under its lock.
+    reason = {
+        None: LevelChange.Reason.OVERRIDE,
+        JobRun.Job.ASSESS_UPGRADE: LevelChange.Reason.UPGRADE,
+        JobRun.Job.ASSESS_MONTHLY: LevelChange.Reason.MONTHLY,
+    }[run.job if run else None]
+    # New rows: a run's chunk is processed once under its lock; an override moves one creator once.
     append_rows(
         LevelChange,
         ["creator_id", "run_id", "at", "from_level", "to_level", "reason", "failed"],
         (
-            (o.creator_id, run.pk, run.at, o.previous_level, o.level, reason,
-             o.evaluation.failed.get(o.previous_level, []) if o.level < o.previous_level else [])
-            for o in changed
+            (m.creator_id, run.pk if run else None, at, m.from_level, m.to_level, reason,
+             m.failed if m.to_level < m.from_level else [])
+            for m in moves
         ),
     )  # fmt: skip
-    changes = LevelChange.objects.filter(run=run, creator_id__in=[o.creator_id for o in changed]).values("creator_id")
+    changes = LevelChange.objects.filter(run=run, at=at, reason=reason, creator_id__in=[m.creator_id for m in moves])
+    for level in sorted({m.to_level for m in moves}):
+        grants.entitlements_lapse(
+            creators=changes.filter(to_level=level).values("creator_id"), level=level, at=at, catalogue=catalogue
+        )
+        if grant and level > 0:
+            grants.entitlements_grant_level(
+                creators=changes.filter(to_level=level).values("creator_id"),
+                level=level,
+                month=Month.of(at),
+                at=at,
+                catalogue=catalogue,
+            )
+    return changes
+
+
+def _send_level_messages(
+    *, changes: QuerySet[LevelChange], changed: list[LevelOutcome], run: JobRun, rules: Rules
+) -> None:
     by_text: dict[str, list] = {}
     for o in changed:
         text, params = _level_message(outcome=o, rules=rules)
         by_text.setdefault(text, []).append((o.creator_id, params))
     for text, each in by_text.items():  # at most three: up, down, cancelled
         messages_send_for_each(
-            creators=changes, text=text, each=each, link=LEVELS, at=run.at, dedupe_key=f"level:{run.pk}:{{id}}"
-        )
+            creators=changes.values("creator_id"), text=text, each=each, link=LEVELS, at=run.at,
+            dedupe_key=f"level:{run.pk}:{{id}}",
+        )  # fmt: skip
 
 
 def explain_failures(codes: list[str], level: int, metrics: dict, rules: Rules) -> list[dict]:
@@ -253,11 +305,14 @@ def warn_at_risk_chunk(*, run: JobRun, first_id: int, last_id: int, rules: Rules
 
     A warning names the failing requirements and the days left; it is sent again only when the set of
     failing requirements changes within the month (dedupe key), so a daily job does not nag daily."""
-    outcomes = evaluate_levels_chunk(
-        first_id=first_id, last_id=last_id, at=run.at, rules=rules, upgrade_only=False, only=only
-    )
-    at_risk = [o for o in outcomes if o.level < o.previous_level]
+    # At risk: the monthly assessment at the month's end would move them down — unless an override
+    # holds them for the next month too.
     month = Month.of(run.at)
+    outcomes = evaluate_levels_chunk(
+        first_id=first_id, last_id=last_id, at=run.at, rules=rules, upgrade_only=False, only=only,
+        override_month=month.next(),
+    )  # fmt: skip
+    at_risk = [o for o in outcomes if o.level < o.previous_level]
     each = []
     for o in at_risk:
         failing = o.evaluation.failed[o.previous_level]

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_safe
 
 from benefits import selectors as benefit_selectors
 from console.access import ConsoleRequest, console_required
+from console.views.overrides import override_panel
 from creators import selectors as creator_selectors
 from levels import selectors as level_selectors
 from levels.models import RequirementCode
@@ -106,5 +107,6 @@ def creator_detail(request: ConsoleRequest, external_id: str) -> HttpResponse:
         "audit": list(audit[:RECENT]),
         "audit_total": audit.count(),
         "recent": RECENT,
+        "panel": override_panel(request, creator=creator, override=progress.override),
     }
     return render(request, "console/creator.html", context)

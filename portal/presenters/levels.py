@@ -42,8 +42,15 @@ class Standing:
 
     @property
     def awaiting_upgrade(self) -> bool:
-        """Every requirement of a higher level is met: the daily upgrade check (04:00) will move them."""
-        return self.qualified > self.level
+        """Every requirement of a higher level is met: the daily upgrade check (04:00) will move them —
+        unless operations hold the level this month."""
+        return self.qualified > self.level and not self.progress.overridden
+
+    @property
+    def override_until(self) -> str | None:
+        """The month to which operations set the level held (the note "运营设定 · 至 2027-02"), if they did."""
+        override = self.progress.override
+        return override.until if override else None
 
     @property
     def rules(self) -> Rules:

@@ -24,7 +24,8 @@ from tests.builders import creator_at_level
 pytestmark = pytest.mark.django_db
 
 # Routes that only act (POST); every other route is a page (GET), and these pages also take a POST.
-ACTIONS = {"recommendation-fulfil", "card-revoke", "case-review", "token-revoke", "run-resume"}
+ACTIONS = {"recommendation-fulfil", "card-revoke", "case-review", "token-revoke", "run-resume", "creator-override",
+           "creator-override-end"}  # fmt: skip
 PAGES_THAT_POST = {"cards-issue", "dispatches", "tokens", "runs"}
 ROUTES = [p for p in urls.urlpatterns if isinstance(p, URLPattern)]
 GETS = [p.name for p in ROUTES if p.name not in ACTIONS]
