@@ -32,6 +32,13 @@ SUMMARY_LABELS = {
     "down": gettext_lazy("降级"),
     "same": gettext_lazy("不变"),
     "passed": gettext_lazy("达成"),
+    "at_risk": gettext_lazy("保级风险"),
+    "expired": gettext_lazy("过期保底卡"),
+    "settled": gettext_lazy("结算投稿"),
+    "dispatch_closed": gettext_lazy("结算派发权益"),
+    "dou_plus_credits": gettext_lazy("DOU+ 补偿笔数"),
+    "dou_plus": gettext_lazy("DOU+ 补偿合计"),
+    "overdue_recommendations": gettext_lazy("逾期推荐"),
 }
 
 

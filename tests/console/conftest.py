@@ -1,10 +1,16 @@
 """Signed-in clients for every role the console knows (interfaces §4.1 and §5): anonymous, a creator,
-an advertiser (``clients``), a view-only operator (``ops_viewers``), an operator and a superuser."""
+an advertiser (``clients``), a view-only operator (``ops_viewers``), an operator and a superuser; and
+the ``shot`` fixture the console's browser tests take their screenshots with."""
+
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group, User
+from playwright.sync_api import Page
 
+from tests.browser import assert_no_sideways_scroll
 from tests.builders import creator_at_level
 
 
@@ -53,3 +59,17 @@ def operator_client(client, operator):
 def viewer_client(client, viewer):
     client.force_login(viewer)
     return client
+
+
+@pytest.fixture
+def shot(screenshots_dir: Path) -> Callable[[Page, str, str], None]:
+    def take(page: Page, name: str, size: str) -> None:
+        """A full-page screenshot from the top (scrolled, the sticky header would be stitched mid-page);
+        toasts float over whatever is under them, the picture is of the page."""
+        assert_no_sideways_scroll(page)
+        page.evaluate("window.scrollTo(0, 0)")
+        page.screenshot(
+            path=screenshots_dir / f"console-{name}-{size}.png", full_page=True, style="#toasts { display: none; }"
+        )
+
+    return take

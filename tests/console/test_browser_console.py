@@ -10,8 +10,6 @@ One screenshot per console page and size (``console-<page>-<size>.png``) lands i
 """
 
 import io
-from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -23,7 +21,7 @@ from benefits.services.cases import case_submit
 from benefits.services.grants import entitlement_claim
 from creators.models import Creator
 from creators.tokens import token_create
-from tests.browser import assert_no_sideways_scroll
+from tests.console.browser import console_nav, last_toast, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -42,37 +40,6 @@ def console_data() -> None:
     case_submit(creator=author, entitlement_id=entitlement.pk, title=CASE_TITLE, at=timezone.now(),
                 link="https://v.douyin.com/demo/", recommendation="三条夜跑路线的脚本、拍摄和投流复盘。")  # fmt: skip
     token_create(name="数据平台 · 生产", actor=None, request_id=None)
-
-
-@pytest.fixture
-def shot(screenshots_dir: Path) -> Callable[[Page, str, str], None]:
-    def take(page: Page, name: str, size: str) -> None:
-        """A full-page screenshot from the top (scrolled, the sticky header would be stitched mid-page);
-        toasts float over whatever is under them, the picture is of the page."""
-        assert_no_sideways_scroll(page)
-        page.evaluate("window.scrollTo(0, 0)")
-        page.screenshot(
-            path=screenshots_dir / f"console-{name}-{size}.png", full_page=True, style="#toasts { display: none; }"
-        )
-
-    return take
-
-
-def sign_in(page: Page, live_server, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("账号").fill(username)
-    page.get_by_label("密码").fill(username)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(f"{live_server.url}/console/")
-
-
-def console_nav(page: Page, name: str) -> None:
-    page.get_by_role("navigation", name="运营后台导航").get_by_role("link", name=name).click()
-
-
-def last_toast(page: Page):
-    return page.locator("#toasts .toast").last
 
 
 @pytest.mark.parametrize("size", ["desktop", "phone"])

@@ -1,0 +1,53 @@
+"""Running the program from the console in a real browser, at desktop and phone sizes: an operator
+starts a job run and sees it complete (tasks run eagerly here; ``test_runs_broker`` proves the broker
+path), then sets one creator's level by hand and sees the creator page say it was set by operations."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from lib.periods import Month
+from tests.console.browser import console_nav, last_toast, sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
+
+
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_operator_starts_a_run_and_overrides_a_level(page: Page, live_server, size: str, shot) -> None:
+    call_command("seed_demo", "--creators", "12", "--demo-logins", stdout=io.StringIO())
+    page.set_viewport_size(VIEWPORTS[size])
+    sign_in(page, live_server, "operator")
+
+    # 任务运行: close last month's benefit period; the run's page shows it done.
+    last_month = Month.of(timezone.now()).previous().key
+    console_nav(page, "任务运行")
+    start = page.locator("form", has=page.get_by_role("button", name="启动运行"))
+    start.locator("select[name=job]").select_option("close_period")
+    start.locator("input[name=period]").fill(last_month)
+    start.get_by_role("button", name="启动运行").click()
+    expect(page.get_by_role("heading", name=f"权益期结算 · {last_month}")).to_be_visible()
+    expect(page.locator("#run-progress")).to_contain_text("完成")
+    shot(page, "run", size)
+    console_nav(page, "任务运行")
+    expect(page.locator("table").first).to_contain_text("console:operator")
+    shot(page, "runs", size)
+
+    # 手动等级: set c-1005 to LV4 until this month, with a reason; the page says operations set it.
+    this_month = Month.of(timezone.now()).key
+    page.goto(f"{live_server.url}/console/creators/c-1005/")
+    panel = page.locator("#override-panel")
+    panel.get_by_label("等级").select_option("4")
+    panel.get_by_label("原因").fill("品牌专项合作,经审批临时保级")
+    panel.get_by_label("保持到(含该月)").fill(this_month)
+    panel.get_by_role("button", name="设定等级").click()
+    expect(last_toast(page)).to_be_visible()
+    expect(panel).to_contain_text("品牌专项合作,经审批临时保级")
+    expect(panel).to_contain_text(this_month)
+    page.reload()
+    expect(page.locator(".creator-head")).to_contain_text(f"运营设定 · 至 {this_month}")
+    shot(page, "creator-override", size)
