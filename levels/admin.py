@@ -17,7 +17,7 @@ class RewardRequirementInline(admin.TabularInline):
 
 @admin.register(models.RuleSet)
 class RuleSetAdmin(AuditedAdmin, admin.ModelAdmin):
-    list_display = ["name", "is_active", "created_at"]
+    list_display = ["name", "effective_month", "created_by", "created_at"]
     inlines = [LevelRequirementInline, RewardRequirementInline]
 
 

@@ -26,11 +26,11 @@ from django.utils import timezone
 from benefits.selectors import catalogue_load
 from benefits.services import cards, recommendations
 from creators.models import Creator
-from lib.periods import Month, local_date
+from lib.periods import Cycle, Month, local_date
 
 from . import schedule, services
 from .models import JobChunk, JobRun
-from .rules import Rules, load_rules
+from .rules import Rules, load_rules, rewards_month
 from .schedule import Due, instant_key
 
 Job = JobRun.Job
@@ -67,8 +67,9 @@ def run_claim(
     started_by: str = BY_COMMAND,
 ) -> tuple[JobRun, bool]:
     """Create the run (and its chunks) or find the one that exists. Two concurrent triggers of the same
-    (job, key) insert the same unique row: one wins, the other gets the winner's run and ``False``."""
-    rules = rules or load_rules()
+    (job, key) insert the same unique row: one wins, the other gets the winner's run and ``False``.
+    Without ``rules``, the run loads the rule-set version in force for its month (``rules_month``)."""
+    rules = rules or load_rules(rules_month(job, period, at))
     try:
         with transaction.atomic():
             run = JobRun.objects.create(
@@ -88,6 +89,14 @@ def run_claim(
     except IntegrityError:
         return JobRun.objects.get(job=job, key=key), False
     return run, True
+
+
+def rules_month(job: str, period: str, at: datetime) -> Month:
+    """The month whose rule-set version a run applies: a reward run's cycle's last month, any other run's
+    month of ``at`` (docs/program.md §1)."""
+    if job == Job.ASSESS_REWARDS:
+        return rewards_month(Cycle.parse(period))
+    return Month.of(at)
 
 
 def chunk_ranges(ids, size: int):

@@ -10,11 +10,14 @@ from creators.models import Creator
 
 
 class RuleSet(models.Model):
-    """A complete set of level and reward requirements. Exactly one is active; drafts are for what-if
-    simulation in the console."""
+    """A version of the complete level and reward requirements. The version in force for month M is the
+    one with the greatest ``effective_month`` ≤ M; a version without one is a draft, never in force
+    (``levels.versions``: past and assessed versions are read-only, changes become a new version)."""
 
     name = models.CharField(_("名称"), max_length=100)
-    is_active = models.BooleanField(_("生效中"), default=False)
+    effective_month = models.CharField(
+        _("生效月份"), max_length=7, unique=True, null=True, blank=True, help_text=_("YYYY-MM;空 = 草稿,从不生效")
+    )
     window_days = models.PositiveSmallIntegerField(_("考核窗口(天)"), help_text=_("窗口为 [at − N 天, at)"))
     tasks_min_fans = models.PositiveIntegerField(
         _("开通任务的最低粉丝数"), help_text=_("tasks_enabled: 粉丝数 ≥ 此值且已开通投稿任务")
@@ -23,14 +26,15 @@ class RuleSet(models.Model):
         _("大达人粉丝线"), help_text=_("粉丝数 ≥ 此值时还须开通传播任务、设置报价、查看经营助手")
     )
     note = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("等级规则集")
         verbose_name_plural = _("等级规则集")
-        constraints = [
-            models.UniqueConstraint(fields=["is_active"], condition=Q(is_active=True), name="one_active_rule_set"),
-        ]
+        ordering = ["effective_month"]
 
     def __str__(self) -> str:
         return self.name

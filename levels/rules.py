@@ -6,8 +6,13 @@ of levels 1..L, where a higher level's threshold replaces a lower one for the sa
 
 import math
 from dataclasses import dataclass, field
+from datetime import datetime
 from fractions import Fraction
 from functools import cached_property
+
+from django.utils import timezone
+
+from lib.periods import Cycle, Month
 
 from .models import Comparison, LevelRequirement, RequirementCode, RewardRequirement, RuleSet
 
@@ -131,10 +136,22 @@ class Rules:
         )
 
 
-def load_rules(rule_set: RuleSet | None = None) -> Rules:
-    """The given rule set, or the active one."""
+def rewards_month(cycle: Cycle) -> Month:
+    """The month whose rule-set version judges a reward cycle: its last (docs/program.md §1)."""
+    return Month(cycle.year, 3 * cycle.quarter)
+
+
+def version_in_force(when: datetime | Month | None = None) -> RuleSet:
+    """The version in force for ``when``'s month (Asia/Shanghai; default now): the greatest effective
+    month ≤ it. Drafts (no effective month) are never in force."""
+    month = when if isinstance(when, Month) else Month.of(when or timezone.now())
+    return RuleSet.objects.filter(effective_month__lte=month.key).latest("effective_month")
+
+
+def load_rules(when: datetime | Month | None = None, *, rule_set: RuleSet | None = None) -> Rules:
+    """The given rule set, or the version in force for ``when``'s month (default: now)."""
     if rule_set is None:
-        rule_set = RuleSet.objects.get(is_active=True)
+        rule_set = version_in_force(when)
     requirements = tuple(
         Requirement(r.level, r.code, r.comparison, r.threshold, r.position)
         for r in LevelRequirement.objects.filter(rule_set=rule_set).order_by("level", "position")

@@ -1,5 +1,5 @@
-"""The rule set of docs/program.md §1–§2 as seed data (the values live in ``levels.defaults``). Operators edit
-it later (a new rule set, activated); this migration only ever creates the first one."""
+"""The rule set of docs/program.md §1–§2 as seed data (the values live in ``levels.defaults``). Operators change
+it later (a new version from a later month); this migration only ever creates the first one."""
 
 from django.db import migrations
 
@@ -12,13 +12,24 @@ from levels.defaults import (
 )
 
 
+# The first version is in force for every month the data can have (migration 0008 gives it the same month).
+FIRST_MONTH = "2000-01"
+
+
+def _in_force(RuleSet) -> dict:
+    """How the first rule set is marked in force: here (this migration's ``is_active``) and when the tests
+    run ``seed`` again with the current models, where 0008 replaced it by ``effective_month``."""
+    fields = {f.name for f in RuleSet._meta.fields}
+    return {"effective_month": FIRST_MONTH} if "effective_month" in fields else {"is_active": True}
+
+
 def seed(apps, schema_editor):
     RuleSet = apps.get_model("levels", "RuleSet")
     if RuleSet.objects.exists():
         return
     rule_set = RuleSet.objects.create(
         name="巨量星图达人等级 2021 (program.md)",
-        is_active=True,
+        **_in_force(RuleSet),
         window_days=WINDOW_DAYS,
         tasks_min_fans=TASKS_MIN_FANS,
         large_creator_fans=LARGE_CREATOR_FANS,

@@ -23,6 +23,7 @@ from benefits.models import (
 )
 from creators.models import AuditLog, Creator
 from levels.models import Assessment, CreatorLevel, JobRun, LevelChange, RuleSet
+from levels.rules import version_in_force
 from tests.builders import creator_at_level
 
 pytestmark = pytest.mark.django_db
@@ -85,7 +86,7 @@ def test_saving_unchanged_writes_nothing(client, root):
 
 
 def test_an_inline_requirement_change_is_audited(client, root):
-    rule_set = RuleSet.objects.get(is_active=True)
+    rule_set = version_in_force()
     requirement = rule_set.requirements.exclude(threshold=None).first()
     page = client.get(url(RuleSet, rule_set.pk, "change"))
     data = form_data(page)

@@ -49,14 +49,15 @@ PROGRAM_MD_REWARDS = {1: (3, 5_000), 2: (3, 20_000), 3: (6, 80_000), 4: (6, 150_
 SYMBOL = {"gte": "≥", "gt": ">"}
 
 
-def test_exactly_one_active_rule_set_with_programs_parameters():
-    active = RuleSet.objects.get(is_active=True)
+def test_one_version_in_force_from_2000_with_programs_parameters():
+    active = RuleSet.objects.get()
+    assert active.effective_month == "2000-01"
     assert (active.window_days, active.tasks_min_fans, active.large_creator_fans) == (30, 10_000, 100_000)
 
 
 def test_level_requirements_equal_program_md():
     seeded: dict[int, dict] = {}
-    for row in LevelRequirement.objects.filter(rule_set__is_active=True):
+    for row in LevelRequirement.objects.filter(rule_set__effective_month="2000-01"):
         value = None if row.comparison == "required" else (SYMBOL[row.comparison], row.threshold)
         seeded.setdefault(row.level, {})[row.code] = value
     assert seeded == PROGRAM_MD_LEVELS
@@ -64,6 +65,7 @@ def test_level_requirements_equal_program_md():
 
 def test_reward_requirements_equal_program_md():
     seeded = {
-        r.level: (r.min_orders, r.min_avg_plays) for r in RewardRequirement.objects.filter(rule_set__is_active=True)
+        r.level: (r.min_orders, r.min_avg_plays)
+        for r in RewardRequirement.objects.filter(rule_set__effective_month="2000-01")
     }
     assert seeded == PROGRAM_MD_REWARDS

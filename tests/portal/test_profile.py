@@ -226,7 +226,7 @@ def test_submission_needs_the_tasks_line(client: Client, rules) -> None:
 
 
 def test_the_lines_come_from_the_active_rule_set(client: Client) -> None:
-    RuleSet.objects.filter(is_active=True).update(large_creator_fans=200_000)
+    RuleSet.objects.filter(pk=load_rules().rule_set_id).update(large_creator_fans=200_000)
     creator = make(150_000)
     c = signed_in(client, creator)
 

@@ -58,7 +58,7 @@ class Command(JobCommand):
             )
 
     def _dry_run(self, at, creator_ids, *, upgrade: bool, as_json: bool) -> dict:
-        rules = load_rules()
+        rules = load_rules(at)
         summary = {"assessed": 0, "up": 0, "down": 0, "same": 0}
         for first, last in jobs.chunk_ranges(jobs.creator_id_stream(creator_ids), settings.ASSESS_CHUNK_SIZE):
             outcomes = evaluate_levels_chunk(

@@ -4,7 +4,7 @@ from django.core.management.base import CommandError, CommandParser
 from creators.models import Creator
 from levels import jobs
 from levels.models import Assessment, JobRun
-from levels.rules import load_rules
+from levels.rules import load_rules, rewards_month
 from levels.services import evaluate_rewards_chunk
 from lib.periods import Cycle
 
@@ -53,7 +53,7 @@ class Command(JobCommand):
             self.stdout.write("assessed {assessed}, passed {passed}".format(**summary))
 
     def _dry_run(self, cycle: Cycle, creator_ids, *, as_json: bool) -> dict:
-        rules = load_rules()
+        rules = load_rules(rewards_month(cycle))
         only = set(creator_ids) if creator_ids is not None else None
         summary = {"assessed": 0, "passed": 0}
         for first, last in jobs.chunk_ranges(jobs.creator_id_stream(creator_ids), settings.ASSESS_CHUNK_SIZE):
