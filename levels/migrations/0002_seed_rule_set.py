@@ -11,7 +11,6 @@ from levels.defaults import (
     WINDOW_DAYS,
 )
 
-
 # The first version is in force for every month the data can have (migration 0008 gives it the same month).
 FIRST_MONTH = "2000-01"
 
