@@ -1,22 +1,44 @@
 from django.contrib import admin
+from django.utils import timezone
 
 from creators.admin_audit import AuditedAdmin, ReadOnlyAdmin
 
 from . import models
+from .versions import rule_set_locked
 
 
-class LevelRequirementInline(admin.TabularInline):
+class VersionLocked:
+    """A rule-set version that has been in force or assessed is read-only here too (``levels.versions``):
+    its thresholds change only through a new version."""
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not self._locked(obj)
+
+    def has_add_permission(self, request, obj=None):
+        args = (request, obj) if isinstance(self, admin.options.InlineModelAdmin) else (request,)
+        return super().has_add_permission(*args) and not self._locked(obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not self._locked(obj)
+
+    @staticmethod
+    def _locked(obj) -> bool:
+        rule_set = getattr(obj, "rule_set", obj)
+        return isinstance(rule_set, models.RuleSet) and rule_set_locked(rule_set, now=timezone.now())
+
+
+class LevelRequirementInline(VersionLocked, admin.TabularInline):
     model = models.LevelRequirement
     extra = 0
 
 
-class RewardRequirementInline(admin.TabularInline):
+class RewardRequirementInline(VersionLocked, admin.TabularInline):
     model = models.RewardRequirement
     extra = 0
 
 
 @admin.register(models.RuleSet)
-class RuleSetAdmin(AuditedAdmin, admin.ModelAdmin):
+class RuleSetAdmin(VersionLocked, AuditedAdmin, admin.ModelAdmin):
     list_display = ["name", "effective_month", "created_by", "created_at"]
     inlines = [LevelRequirementInline, RewardRequirementInline]
 
