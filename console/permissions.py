@@ -20,6 +20,7 @@ RECORD_DISPATCH = "benefits.add_extradispatch"
 MANAGE_TOKENS = "creators.add_ingesttoken"
 START_RUN = "levels.add_jobrun"
 OVERRIDE_LEVEL = "levels.add_leveloverride"
+CREATE_RULE_VERSION = "levels.add_ruleset"
 VIEW_AUDIT = "creators.view_auditlog"
 
 ACTIONS = {
@@ -31,6 +32,7 @@ ACTIONS = {
     "manage_tokens": MANAGE_TOKENS,
     "start_run": START_RUN,
     "override_level": OVERRIDE_LEVEL,
+    "create_rule_version": CREATE_RULE_VERSION,
 }
 
 # Program data operators and viewers may read (the console, and the admin for support).

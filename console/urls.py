@@ -2,7 +2,19 @@
 
 from django.urls import path
 
-from .views import audit, cards, cases, creators, dashboard, dispatches, overrides, recommendations, runs, tokens
+from .views import (
+    audit,
+    cards,
+    cases,
+    creators,
+    dashboard,
+    dispatches,
+    overrides,
+    recommendations,
+    rules,
+    runs,
+    tokens,
+)
 
 app_name = "console"
 
@@ -26,4 +38,7 @@ urlpatterns = [
     path("runs/<int:run_id>/resume/", runs.resume, name="run-resume"),
     path("creators/<str:external_id>/override/", overrides.override_set, name="creator-override"),
     path("creators/<str:external_id>/override/end/", overrides.override_end, name="creator-override-end"),
+    path("rules/", rules.rule_list, name="rules"),
+    path("rules/<int:rule_set_id>/", rules.rule_detail, name="rule"),
+    path("rules/<int:rule_set_id>/new/", rules.rule_new, name="rules-new"),
 ]

@@ -107,9 +107,11 @@ def _month(effective_month: str, *, now: datetime) -> str:
             _("生效月份最早为 %(month)s:已生效或已评估的月份的规则不能更改。") % {"month": earliest.key},
             code="month_locked",
         )
-    if RuleSet.objects.filter(effective_month=month.key).exists():
-        raise ApplicationError(_("%(month)s 已有规则版本。") % {"month": month.key}, code="month_taken")
     return month.key
+
+
+def _month_taken(month: str) -> ApplicationError:
+    return ApplicationError(_("%(month)s 已有规则版本。") % {"month": month}, code="month_taken")
 
 
 def rule_set_create_version(
@@ -165,10 +167,13 @@ def rule_set_create_version(
             note=note,
             created_by=actor,
         )
+        # Checked after the audit row, so a second post of the same form is told it was done, not "taken".
+        if RuleSet.objects.filter(effective_month=month).exists():
+            raise _month_taken(month)
         try:
             version.save(force_insert=True)
         except IntegrityError:  # another operator took the month in the meantime
-            raise ApplicationError(_("%(month)s 已有规则版本。") % {"month": month}, code="month_taken") from None
+            raise _month_taken(month) from None
         for requirement in requirements:
             requirement.pk, requirement.rule_set = None, version
         for reward in rewards:
