@@ -14,12 +14,14 @@ from django.db import IntegrityError
 from django.db.models import Count, Max, QuerySet
 from django.utils.translation import gettext as _
 
+from creators.models import Creator
 from creators.services import audit_action, audit_target
 from lib.errors import ApplicationError
 from lib.periods import Month
 
-from .models import Comparison, JobRun, LevelRequirement, RewardRequirement, RuleSet
+from .models import Assessment, Comparison, JobRun, LevelRequirement, RewardRequirement, RuleSet
 from .rules import version_in_force
+from .selectors import LEVEL_RUNS
 
 NAME_MAX = RuleSet._meta.get_field("name").max_length
 REWARD_FIELDS = ("min_orders", "min_avg_plays")
@@ -84,6 +86,27 @@ def version_requirements(rule_set: RuleSet) -> tuple[list[LevelRequirement], lis
         list(rule_set.requirements.order_by("level", "position")),
         list(rule_set.reward_requirements.order_by("level")),
     )
+
+
+@dataclass(frozen=True)
+class Judge:
+    """Which version judged a creator's level: the latest level assessment's run's (``assessed``), or —
+    never assessed — the version in force at the live progress's instant."""
+
+    rule_set: RuleSet
+    assessed: bool
+
+
+def level_judged_by(*, creator: Creator, at: datetime) -> Judge:
+    latest = (
+        Assessment.objects.filter(creator=creator, run__job__in=LEVEL_RUNS, run__rule_set__isnull=False)
+        .select_related("run__rule_set")
+        .order_by("-run__at", "-run_id")
+        .first()
+    )
+    if latest is not None:
+        return Judge(latest.run.rule_set, assessed=True)
+    return Judge(version_in_force(at), assessed=False)
 
 
 # --- creating a version ----------------------------------------------------------------------------

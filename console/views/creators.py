@@ -19,6 +19,7 @@ from creators import selectors as creator_selectors
 from levels import selectors as level_selectors
 from levels.models import RequirementCode
 from levels.rules import LEVELS, load_rules
+from levels.versions import level_judged_by
 from lib.format import figure
 from portal.presenters.rows import rows_for
 
@@ -87,6 +88,7 @@ def creator_detail(request: ConsoleRequest, external_id: str) -> HttpResponse:
         "creator": creator,
         "progress": progress,
         "since": since,
+        "judged_by": level_judged_by(creator=creator, at=progress.at),
         "hold_rows": rows_for(rules.effective(level), evaluation.metrics, evaluation.failed[level], rules)
         if level
         else [],

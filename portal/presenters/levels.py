@@ -12,6 +12,7 @@ from levels import selectors as level_selectors
 from levels.models import RequirementCode
 from levels.rules import Rules, load_rules
 from levels.selectors import Progress
+from levels.versions import Judge, level_judged_by
 from lib.periods import Cycle, days_left, local
 
 from .rows import Row, requirement_row, rows_for
@@ -192,6 +193,7 @@ class LevelCenter:
     upgrade: list[Row]
     hold: list[Row]
     reward: RewardProgress | None
+    judged_by: Judge
 
     @property
     def upgrade_met(self) -> int:
@@ -215,4 +217,5 @@ def level_center(*, creator: Creator, at: datetime) -> LevelCenter:
         upgrade=upgrade_rows(standing),
         hold=hold_rows(standing),
         reward=reward_progress(creator=creator, standing=standing),
+        judged_by=level_judged_by(creator=creator, at=standing.at),
     )

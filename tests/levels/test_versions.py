@@ -168,3 +168,18 @@ def test_the_admin_shows_a_version_in_force_read_only(client):
     future = new_version(Month.of(timezone.now()).next().key, now=timezone.now())
     page = client.get(f"/admin/levels/ruleset/{future.pk}/change/")
     assert page.context["has_change_permission"]
+
+
+def test_the_level_center_and_the_console_say_which_version_judged_the_level(client):
+    creator = creator_at_level(2)
+    line = "按规则版本「巨量星图达人等级 2021 (program.md)」(2000-01 起) 评定"
+    user = User.objects.create_user("creator-x", password="pw")
+    creator.user = user
+    creator.save(update_fields=["user"])
+    client.force_login(user)
+    assert "尚未评估 · 进度按规则版本" in client.get("/levels/").content.decode()
+    assess(AT)
+    assert line in client.get("/levels/").content.decode()
+    operator = User.objects.create_superuser("root2", password="pw")
+    client.force_login(operator)
+    assert line in client.get(f"/console/creators/{creator.external_id}/").content.decode()
