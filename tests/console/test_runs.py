@@ -161,7 +161,7 @@ def test_viewer_sees_no_start_form_and_cannot_post(viewer_client, clock):
 
 def _runs(count: int) -> None:
     for i in range(count):
-        jobs.run_claim(job="assess_upgrade", key=f"k{JobRun.objects.count()}", period=f"p{i}", at=AT)
+        jobs.run_claim(job="assess_upgrade", key=f"k{JobRun.objects.count()}", period=f"run-period-{i:03d}", at=AT)
 
 
 def test_the_list_and_a_run_take_the_same_queries_however_many_rows(operator_client, django_assert_num_queries):
@@ -171,12 +171,12 @@ def test_the_list_and_a_run_take_the_same_queries_however_many_rows(operator_cli
     operator_client.get(list_url)  # warm the session
     with django_assert_num_queries(6) as captured:
         response = operator_client.get(list_url, {"job": "assess_upgrade"})
-    assert response.status_code == 200 and "p1" in response.content.decode()
+    assert response.status_code == 200 and "run-period-001" in response.content.decode()
     _runs(20)
     with django_assert_num_queries(len(captured)):
         response = operator_client.get(list_url, {"job": "assess_upgrade"})
-    assert response.status_code == 200 and "p19" in response.content.decode()
-    assert operator_client.get(list_url, {"status": "failed"}).content.decode().count("p1") == 0
+    assert response.status_code == 200 and "run-period-019" in response.content.decode()
+    assert operator_client.get(list_url, {"status": "failed"}).content.decode().count("run-period-") == 0
 
 
 def _run_page_queries(client, creators: int) -> int:
