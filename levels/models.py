@@ -267,3 +267,34 @@ class LevelOverride(models.Model):
             models.UniqueConstraint(fields=["creator"], condition=Q(ended_at__isnull=True), name="one_open_override"),
             models.CheckConstraint(condition=Q(level__lte=4), name="override_level_0_4"),
         ]
+
+
+class Simulation(models.Model):
+    """A what-if run (``levels.whatif``): ``base``'s rules with ``changes`` (``levels.versions.Changes``
+    as JSON lists) applied, evaluated at ``at`` for every creator (or ``sample``) next to the base rules.
+    Writes nothing but this row: ``result`` holds the counters, ``done``/``total`` the progress."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("运行中")
+        DONE = "done", _("完成")
+        FAILED = "failed", _("失败")
+
+    base = models.ForeignKey(RuleSet, on_delete=models.PROTECT, related_name="+")
+    changes = models.JSONField(help_text=_('{"thresholds": [[等级, 代码, 门槛]], "rewards": [[等级, 字段, 值]]}'))
+    at = models.DateTimeField()
+    sample = models.JSONField(null=True, blank=True, help_text=_("仅模拟这些达人(空 = 全部)"))
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    result = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("规则模拟")
+        verbose_name_plural = _("规则模拟")
+
+    def __str__(self) -> str:
+        return f"simulation {self.pk} ({self.status})"

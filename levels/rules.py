@@ -152,19 +152,20 @@ def load_rules(when: datetime | Month | None = None, *, rule_set: RuleSet | None
     """The given rule set, or the version in force for ``when``'s month (default: now)."""
     if rule_set is None:
         rule_set = version_in_force(when)
-    requirements = tuple(
-        Requirement(r.level, r.code, r.comparison, r.threshold, r.position)
-        for r in LevelRequirement.objects.filter(rule_set=rule_set).order_by("level", "position")
+    return rules_from(
+        rule_set,
+        requirements=LevelRequirement.objects.filter(rule_set=rule_set).order_by("level", "position"),
+        rewards=RewardRequirement.objects.filter(rule_set=rule_set),
     )
-    rewards = {
-        r.level: RewardRule(r.level, r.min_orders, r.min_avg_plays)
-        for r in RewardRequirement.objects.filter(rule_set=rule_set)
-    }
+
+
+def rules_from(rule_set: RuleSet, *, requirements, rewards) -> Rules:
+    """``rule_set``'s settings with the given requirement rows (saved, or edited copies for a what-if)."""
     return Rules(
         rule_set_id=rule_set.pk,
         window_days=rule_set.window_days,
         tasks_min_fans=rule_set.tasks_min_fans,
         large_creator_fans=rule_set.large_creator_fans,
-        requirements=requirements,
-        rewards=rewards,
+        requirements=tuple(Requirement(r.level, r.code, r.comparison, r.threshold, r.position) for r in requirements),
+        rewards={r.level: RewardRule(r.level, r.min_orders, r.min_avg_plays) for r in rewards},
     )

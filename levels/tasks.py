@@ -55,3 +55,11 @@ def run_step(run_id: int) -> None:
 @shared_task(name=schedule.RECONCILE_TASK)
 def reconcile() -> list[dict]:
     return jobs.reconcile(now=timezone.now(), enqueue=enqueue_after_commit)
+
+
+@shared_task
+def simulation_task(simulation_id: int) -> str:
+    """Run a what-if (``levels.whatif``); it records its own failure, so there is nothing to retry."""
+    from .whatif import simulation_run
+
+    return simulation_run(simulation_id).status

@@ -137,6 +137,35 @@ def _month_taken(month: str) -> ApplicationError:
     return ApplicationError(_("%(month)s 已有规则版本。") % {"month": month}, code="month_taken")
 
 
+def changes_apply(
+    changes: Changes, *, requirements: list[LevelRequirement], rewards: list[RewardRequirement]
+) -> tuple[dict, dict]:
+    """Apply ``changes`` to a version's (unsaved copies of) requirements in place, validated as the
+    model's constraints are: non-negative whole thresholds, only the version's own requirements, a yes/no
+    requirement has none. Returns each changed threshold's label → before, → after."""
+    before, after = {}, {}
+    by_key = {(r.level, r.code): r for r in requirements}
+    for key, value in changes.thresholds.items():
+        requirement = by_key.get(key)
+        label = f"LV{key[0]} {key[1]}"
+        if requirement is None:
+            raise ApplicationError(_("%(label)s 不是这个版本的要求。") % {"label": label}, code="unknown_requirement")
+        if requirement.comparison == Comparison.REQUIRED:
+            raise ApplicationError(_("%(label)s 是是否类要求,没有门槛。") % {"label": label}, code="no_threshold")
+        if _threshold(value, label) != requirement.threshold:
+            before[label], after[label] = requirement.threshold, value
+            requirement.threshold = value
+    by_level = {r.level: r for r in rewards}
+    for (level, name_), value in changes.rewards.items():
+        label = f"LV{level} reward {name_}"
+        if level not in by_level or name_ not in REWARD_FIELDS:
+            raise ApplicationError(_("%(label)s 不是这个版本的要求。") % {"label": label}, code="unknown_requirement")
+        if _threshold(value, label) != getattr(by_level[level], name_):
+            before[label], after[label] = getattr(by_level[level], name_), value
+            setattr(by_level[level], name_, value)
+    return before, after
+
+
 def rule_set_create_version(
     *,
     base: RuleSet,
@@ -160,26 +189,7 @@ def rule_set_create_version(
         raise ApplicationError(_("请填写说明:为什么改这些门槛。"), code="note_required")
     month = _month(effective_month, now=now)
     requirements, rewards = version_requirements(base)
-    before, after = {}, {}
-    by_key = {(r.level, r.code): r for r in requirements}
-    for key, value in changes.thresholds.items():
-        requirement = by_key.get(key)
-        label = f"LV{key[0]} {key[1]}"
-        if requirement is None:
-            raise ApplicationError(_("%(label)s 不是这个版本的要求。") % {"label": label}, code="unknown_requirement")
-        if requirement.comparison == Comparison.REQUIRED:
-            raise ApplicationError(_("%(label)s 是是否类要求,没有门槛。") % {"label": label}, code="no_threshold")
-        if _threshold(value, label) != requirement.threshold:
-            before[label], after[label] = requirement.threshold, value
-            requirement.threshold = value
-    by_level = {r.level: r for r in rewards}
-    for (level, name_), value in changes.rewards.items():
-        label = f"LV{level} reward {name_}"
-        if level not in by_level or name_ not in REWARD_FIELDS:
-            raise ApplicationError(_("%(label)s 不是这个版本的要求。") % {"label": label}, code="unknown_requirement")
-        if _threshold(value, label) != getattr(by_level[level], name_):
-            before[label], after[label] = getattr(by_level[level], name_), value
-            setattr(by_level[level], name_, value)
+    before, after = changes_apply(changes, requirements=requirements, rewards=rewards)
     with audit_action(actor=actor, action="rules.version", reason=note, request_id=request_id) as row:
         version = RuleSet(
             name=name,
