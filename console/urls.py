@@ -14,6 +14,7 @@ from .views import (
     rules,
     runs,
     tokens,
+    whatif,
 )
 
 app_name = "console"
@@ -41,4 +42,6 @@ urlpatterns = [
     path("rules/", rules.rule_list, name="rules"),
     path("rules/<int:rule_set_id>/", rules.rule_detail, name="rule"),
     path("rules/<int:rule_set_id>/new/", rules.rule_new, name="rules-new"),
+    path("rules/simulate/", whatif.rules_simulate, name="rules-simulate"),
+    path("rules/simulate/<int:simulation_id>/", whatif.rules_simulation, name="rules-simulation"),
 ]

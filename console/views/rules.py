@@ -42,17 +42,9 @@ def _threshold_field(name: str) -> str:
     return f"t-{name}"
 
 
-class VersionForm(ActionForm):
-    """A new version from ``base``: one whole-number field per threshold (yes/no requirements have
-    none), prefilled with the base's values, plus the version's name, effective month and note."""
-
-    name = forms.CharField(label=gettext_lazy("名称"), max_length=NAME_MAX, widget=forms.TextInput({"class": "input"}))
-    effective_month = forms.CharField(
-        label=gettext_lazy("生效月份"),
-        max_length=7,
-        widget=forms.TextInput({"class": "input", "placeholder": "2027-01"}),
-    )
-    note = forms.CharField(label=gettext_lazy("说明"), widget=forms.Textarea({"class": "input", "rows": 2}))
+class ThresholdsForm(ActionForm):
+    """One whole-number field per threshold of a version (yes/no requirements have none), prefilled
+    with the given requirements' values."""
 
     def __init__(self, *args, requirements: list[LevelRequirement], rewards: list[RewardRequirement], **kwargs):
         super().__init__(*args, **kwargs)
@@ -73,11 +65,26 @@ class VersionForm(ActionForm):
     def threshold(self, name: str) -> forms.BoundField:
         return self[_threshold_field(name)]
 
+    def thresholds(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.keys]
+
     def changes(self) -> Changes:
         values: dict[str, dict] = {"thresholds": {}, "rewards": {}}
         for field, (kind, key) in self.keys.items():
             values[kind][key] = self.cleaned_data[field]
         return Changes(**values)
+
+
+class VersionForm(ThresholdsForm):
+    """A new version from ``base``: its thresholds, plus the version's name, effective month and note."""
+
+    name = forms.CharField(label=gettext_lazy("名称"), max_length=NAME_MAX, widget=forms.TextInput({"class": "input"}))
+    effective_month = forms.CharField(
+        label=gettext_lazy("生效月份"),
+        max_length=7,
+        widget=forms.TextInput({"class": "input", "placeholder": "2027-01"}),
+    )
+    note = forms.CharField(label=gettext_lazy("说明"), widget=forms.Textarea({"class": "input", "rows": 2}))
 
 
 @console_required

@@ -18,6 +18,7 @@ from console import urls
 from creators.models import AuditLog
 from creators.tokens import token_create
 from levels import jobs
+from levels.models import Simulation
 from tests.activity_builders import card
 from tests.builders import creator_at_level
 
@@ -25,14 +26,15 @@ pytestmark = pytest.mark.django_db
 
 # Routes that only act (POST); every other route is a page (GET), and these pages also take a POST.
 ACTIONS = {"recommendation-fulfil", "card-revoke", "case-review", "token-revoke", "run-resume", "creator-override",
-           "creator-override-end", "rules-new"}  # fmt: skip
+           "creator-override-end", "rules-new", "rules-simulate"}  # fmt: skip
 PAGES_THAT_POST = {"cards-issue", "dispatches", "tokens", "runs"}
 ROUTES = [p for p in urls.urlpatterns if isinstance(p, URLPattern)]
 GETS = [p.name for p in ROUTES if p.name not in ACTIONS]
 POSTS = [p.name for p in ROUTES if p.name in ACTIONS | PAGES_THAT_POST]
 ROLES = ["anonymous", "creator_user", "client_user", "viewer", "operator", "superuser"]
 MISSING = {"external_id": "c-missing", "entitlement_id": 999_999, "card_id": "00000000-0000-0000-0000-000000000000",
-           "case_id": 999_999, "token_id": 999_999, "run_id": 999_999, "rule_set_id": 999_999}  # fmt: skip
+           "case_id": 999_999, "token_id": 999_999, "run_id": 999_999, "rule_set_id": 999_999,
+           "simulation_id": 999_999}  # fmt: skip
 
 
 def pattern(name: str) -> URLPattern:
@@ -56,8 +58,11 @@ def existing(db, operator) -> dict[str, object]:
     )  # fmt: skip
     token, _ = token_create(name="数据平台", actor=operator, request_id=None)
     run, _ = jobs.run_claim(job="assess_monthly", key="perm", period="2026-12", at=now)
+    simulation = Simulation.objects.create(base=run.rule_set, changes={"thresholds": [], "rewards": []}, at=now,
+                                           created_at=now)  # fmt: skip
     return {"external_id": creator.external_id, "entitlement_id": recommendation.pk, "card_id": card(creator).pk,
-            "case_id": case.pk, "token_id": token.pk, "run_id": run.pk, "rule_set_id": run.rule_set_id}  # fmt: skip
+            "case_id": case.pk, "token_id": token.pk, "run_id": run.pk, "rule_set_id": run.rule_set_id,
+            "simulation_id": simulation.pk}  # fmt: skip
 
 
 def route_url(name: str, values: dict[str, object]) -> str:

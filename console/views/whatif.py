@@ -1,0 +1,97 @@
+"""规则模拟 (what-if): edited thresholds of a version run against every creator next to the version
+itself (``levels.whatif``), its progress and results, and saving the draft as a new version.
+
+Starting one needs ``CREATE_RULE_VERSION``: a simulation writes only its own row, but it reads every
+creator twice, which is an operator's decision to spend; anyone with the console's view permission may
+look at a simulation's results."""
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from console import permissions
+from console.access import ConsoleRequest, console_required, permission_required
+from console.views.rules import ThresholdsForm, VersionForm
+from levels.models import RequirementCode, RuleSet, Simulation
+from levels.rules import LEVELS, symbol
+from levels.versions import REWARD_FIELDS, rule_set_versions, version_requirements
+from levels.whatif import changes_from_json, draft_requirements, simulation_start
+from lib.errors import ApplicationError
+from lib.periods import Month
+
+COST_ROWS = (
+    ("cards", gettext_lazy("保底卡(张)")),
+    ("cards_amount", gettext_lazy("保底卡金额(¥)")),
+    ("recommendations", gettext_lazy("客户推荐(次)")),
+    ("dispatches", gettext_lazy("额外派单(次)")),
+    ("dou_plus", gettext_lazy("未派单时的 DOU+ 补偿")),
+)
+
+
+class SimulateForm(ThresholdsForm):
+    """The thresholds to try (the version page's fields) and the instant to judge at (default: now)."""
+
+    at = forms.DateTimeField(label=gettext_lazy("评估时刻"), required=False)
+
+
+@permission_required(permissions.CREATE_RULE_VERSION)
+@require_POST
+def rules_simulate(request: ConsoleRequest) -> HttpResponse:
+    """Start a simulation of ``base`` with the posted thresholds and show it; refused: back to the
+    version's page with the reasons."""
+    base = get_object_or_404(rule_set_versions(), pk=request.POST.get("base") or 0)
+    requirements, rewards = version_requirements(base)
+    form = SimulateForm(request.POST, requirements=requirements, rewards=rewards)
+    if form.is_valid():
+        try:
+            simulation = simulation_start(
+                base=base, changes=form.changes(), at=form.cleaned_data["at"] or timezone.now(), actor=request.user
+            )
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            return redirect(reverse("console:rules-simulation", args=[simulation.pk]))
+    problems = [str(e) for errors in form.errors.values() for e in errors]
+    messages.error(request, _("无法模拟:%(reasons)s") % {"reasons": " ".join(problems)})
+    return redirect(reverse("console:rule", args=[base.pk]))
+
+
+def _changed(base: RuleSet, simulation: Simulation) -> tuple[list[dict], VersionForm]:
+    """The thresholds the draft changes (before → after) and the save form holding the draft's values."""
+    requirements, rewards = version_requirements(base)
+    draft, draft_rewards = draft_requirements(base, changes_from_json(simulation.changes))
+    changed = [
+        {"level": a.level, "label": a.get_code_display(), "symbol": symbol(a.comparison), "before": a.threshold,
+         "after": b.threshold}
+        for a, b in zip(requirements, draft, strict=True) if a.threshold != b.threshold
+    ] + [
+        {"level": a.level, "label": name, "symbol": "", "before": getattr(a, name), "after": getattr(b, name)}
+        for a, b in zip(rewards, draft_rewards, strict=True) for name in REWARD_FIELDS
+        if getattr(a, name) != getattr(b, name)
+    ]  # fmt: skip
+    initial = {"effective_month": Month.of(timezone.now()).next().key, "name": base.name}
+    return changed, VersionForm(initial=initial, requirements=draft, rewards=draft_rewards)
+
+
+@console_required
+def rules_simulation(request: ConsoleRequest, simulation_id: int) -> HttpResponse:
+    """A simulation: its progress while it runs (an HTMX poll gets only that part, which stops polling
+    once the simulation is no longer running), then its results and the form saving the draft."""
+    simulation = get_object_or_404(Simulation.objects.select_related("base", "created_by"), pk=simulation_id)
+    context: dict = {"simulation": simulation, "levels": (0, *LEVELS)}
+    if simulation.status == Simulation.Status.DONE:
+        result = simulation.result
+        context["changed"], context["form"] = _changed(simulation.base, simulation)
+        context["matrix"] = list(zip(context["levels"], result["matrix"], strict=True))
+        context["blockers"] = [{**b, "label": RequirementCode(b["code"]).label} for b in result["blockers"]]
+        context["cost"] = [
+            (label, result["cost"]["base"][key], result["cost"]["draft"][key]) for key, label in COST_ROWS
+        ]
+    template = "console/whatif.html#body" if request.htmx else "console/whatif.html"
+    return render(request, template, context)
