@@ -19,7 +19,7 @@ from creators.models import Creator
 
 from .evaluation import to_json
 from .jobs import chunk_ranges, creator_id_stream
-from .models import RuleSet, Simulation
+from .models import LevelRequirement, RewardRequirement, RuleSet, Simulation
 from .rules import LEVELS, Rules, load_rules, rules_from
 from .services import LevelOutcome, evaluate_levels_chunk
 from .versions import Changes, changes_apply, version_requirements
@@ -42,11 +42,16 @@ def changes_from_json(data: dict) -> Changes:
     )
 
 
-def draft_rules(base: RuleSet, changes: Changes) -> Rules:
-    """``base``'s rules with ``changes`` applied, refused (``ApplicationError``) exactly as creating a
-    version with them would be."""
+def draft_requirements(base: RuleSet, changes: Changes) -> tuple[list[LevelRequirement], list[RewardRequirement]]:
+    """Unsaved copies of ``base``'s requirements with ``changes`` applied, refused (``ApplicationError``)
+    exactly as creating a version with them would be."""
     requirements, rewards = version_requirements(base)
     changes_apply(changes, requirements=requirements, rewards=rewards)
+    return requirements, rewards
+
+
+def draft_rules(base: RuleSet, changes: Changes) -> Rules:
+    requirements, rewards = draft_requirements(base, changes)
     return rules_from(base, requirements=requirements, rewards=rewards)
 
 
