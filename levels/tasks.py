@@ -8,7 +8,7 @@ from celery import shared_task
 from django.db import transaction
 from django.utils import timezone
 
-from . import jobs, schedule
+from . import jobs, schedule, whatif
 from .models import JobChunk, JobRun
 
 
@@ -57,9 +57,12 @@ def reconcile() -> list[dict]:
     return jobs.reconcile(now=timezone.now(), enqueue=enqueue_after_commit)
 
 
+def simulation_enqueue(simulation_id: int) -> None:
+    """Run a what-if on a worker once the transaction that recorded it has committed."""
+    transaction.on_commit(lambda: simulation_task.delay(simulation_id))
+
+
 @shared_task
 def simulation_task(simulation_id: int) -> str:
     """Run a what-if (``levels.whatif``); it records its own failure, so there is nothing to retry."""
-    from .whatif import simulation_run
-
-    return simulation_run(simulation_id).status
+    return whatif.simulation_run(simulation_id).status

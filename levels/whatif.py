@@ -6,11 +6,11 @@ keeps only counters and a small sample in its own row. It writes no level, grant
 """
 
 from collections import Counter
+from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 
 from benefits.models import BenefitCode
@@ -56,11 +56,16 @@ def draft_rules(base: RuleSet, changes: Changes) -> Rules:
 
 
 def simulation_start(
-    *, base: RuleSet, changes: Changes, at: datetime, actor, sample: list[int] | None = None
+    *,
+    base: RuleSet,
+    changes: Changes,
+    at: datetime,
+    actor,
+    enqueue: Callable[[int], None],
+    sample: list[int] | None = None,
 ) -> Simulation:
-    """Validate the draft, record the simulation and run it on a worker after commit."""
-    from .tasks import simulation_task  # tasks import this module
-
+    """Validate the draft, record the simulation and hand its id to ``enqueue`` (``levels.tasks
+    .simulation_enqueue``: run on a worker after commit)."""
     draft_rules(base, changes)
     ids = Creator.objects.filter(pk__in=sample) if sample is not None else Creator.objects.all()
     simulation = Simulation.objects.create(
@@ -72,7 +77,7 @@ def simulation_start(
         created_by=actor,
         created_at=timezone.now(),
     )
-    transaction.on_commit(lambda: simulation_task.delay(simulation.pk))
+    enqueue(simulation.pk)
     return simulation
 
 

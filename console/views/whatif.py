@@ -20,6 +20,7 @@ from console.access import ConsoleRequest, console_required, permission_required
 from console.views.rules import ThresholdsForm, VersionForm
 from levels.models import RequirementCode, RuleSet, Simulation
 from levels.rules import LEVELS, symbol
+from levels.tasks import simulation_enqueue
 from levels.versions import REWARD_FIELDS, rule_set_versions, version_requirements
 from levels.whatif import changes_from_json, draft_requirements, simulation_start
 from lib.errors import ApplicationError
@@ -51,7 +52,11 @@ def rules_simulate(request: ConsoleRequest) -> HttpResponse:
     if form.is_valid():
         try:
             simulation = simulation_start(
-                base=base, changes=form.changes(), at=form.cleaned_data["at"] or timezone.now(), actor=request.user
+                base=base,
+                changes=form.changes(),
+                at=form.cleaned_data["at"] or timezone.now(),
+                actor=request.user,
+                enqueue=simulation_enqueue,
             )
         except ApplicationError as error:
             form.add_error(None, error.message)

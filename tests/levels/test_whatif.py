@@ -10,6 +10,7 @@ from django.core.management import call_command
 from benefits.models import Entitlement
 from creators.models import AssistantMessage
 from levels.models import Assessment, CreatorLevel, LevelChange, RuleSet, Simulation
+from levels.tasks import simulation_enqueue
 from levels.versions import Changes
 from levels.whatif import simulation_start
 from lib.errors import ApplicationError
@@ -24,7 +25,9 @@ def base() -> RuleSet:
 
 def simulate(changes: Changes | None = None, sample: list[int] | None = None) -> Simulation:
     ops = User.objects.get_or_create(username="ops")[0]
-    simulation = simulation_start(base=base(), changes=changes or Changes(), at=AT, actor=ops, sample=sample)
+    simulation = simulation_start(
+        base=base(), changes=changes or Changes(), at=AT, actor=ops, enqueue=simulation_enqueue, sample=sample
+    )
     simulation.refresh_from_db()
     assert simulation.status == Simulation.Status.DONE, simulation.error
     return simulation
@@ -111,5 +114,5 @@ def test_raising_lv3_fans_moves_exactly_the_lv3_and_lv4_creators_below_the_new_b
 def test_invalid_thresholds_are_refused_and_record_nothing(changes):
     ops = User.objects.get_or_create(username="ops")[0]
     with pytest.raises(ApplicationError):
-        simulation_start(base=base(), changes=changes, at=AT, actor=ops)
+        simulation_start(base=base(), changes=changes, at=AT, actor=ops, enqueue=simulation_enqueue)
     assert not Simulation.objects.exists()
