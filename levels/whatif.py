@@ -106,11 +106,11 @@ class _Tally:
 def _mover(base: LevelOutcome, draft: LevelOutcome, rules: Rules) -> dict:
     """A creator who would move, with the values that decide it: going down, the draft's failing
     requirements of the level lost; going up, the base's failing requirements of the level gained."""
-    if draft.level < base.level:
-        codes = draft.evaluation.failed[draft.level + 1]
-    else:
-        codes = base.evaluation.failed[base.level + 1]
-    by_code = {r.code: r for r in rules.effective(max(base.level, draft.level))}
+    # The level whose requirements decide: the first one the draft no longer reaches, or the first one
+    # the base did not reach. Its thresholds (the draft's) are those the values are read against.
+    level = draft.level + 1 if draft.level < base.level else base.level + 1
+    codes = (draft if draft.level < base.level else base).evaluation.failed[level]
+    by_code = {r.code: r for r in rules.effective(level)}
     values = to_json({code: draft.evaluation.metrics[code] for code in codes})
     return {
         "creator_id": draft.creator_id,

@@ -95,6 +95,10 @@ def rules_simulation(request: ConsoleRequest, simulation_id: int) -> HttpRespons
         context["changed"], context["form"] = _changed(simulation.base, simulation)
         context["matrix"] = list(zip(context["levels"], result["matrix"], strict=True))
         context["blockers"] = [{**b, "label": RequirementCode(b["code"]).label} for b in result["blockers"]]
+        context["sample"] = [
+            {**m, "deciding": [{**d, "label": RequirementCode(d["code"]).label} for d in m["deciding"]]}
+            for m in result["sample"]
+        ]
         context["cost"] = [
             (label, result["cost"]["base"][key], result["cost"]["draft"][key]) for key, label in COST_ROWS
         ]

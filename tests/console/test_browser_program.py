@@ -1,6 +1,8 @@
 """Running the program from the console in a real browser, at desktop and phone sizes: an operator
 starts a job run and sees it complete (tasks run eagerly here; ``test_runs_broker`` proves the broker
-path), then sets one creator's level by hand and sees the creator page say it was set by operations."""
+path), runs a what-if that raises LV3's fans line and reads who would drop, saves the draft as a version
+effective next month, then sets one creator's level by hand and sees the creator page say it was set
+by operations."""
 
 import io
 
@@ -9,6 +11,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from levels.models import RuleSet
 from lib.periods import Month
 from tests.console.browser import console_nav, last_toast, sign_in
 
@@ -36,6 +39,27 @@ def test_operator_starts_a_run_and_overrides_a_level(page: Page, live_server, si
     console_nav(page, "任务运行")
     expect(page.locator("table").first).to_contain_text("console:operator")
     shot(page, "runs", size)
+
+    # 规则版本 → what-if: raise LV3's fans line far above the demo's LV3 creators; they would drop.
+    version = RuleSet.objects.get(effective_month__isnull=False)
+    page.goto(f"{live_server.url}/console/rules/{version.pk}/")
+    page.locator("input[name='t-lv3-fans']").fill("5000000")
+    page.get_by_role("button", name="模拟这些门槛(what-if)").click()
+    expect(page.get_by_role("heading", name="会变动的达人(示例)")).to_be_visible()
+    expect(page.locator(".whatif-sample tbody tr").first).to_contain_text("粉丝量")
+    shot(page, "whatif", size)
+
+    # Save the draft as a version effective next month; the list shows it upcoming.
+    next_month = Month.of(timezone.now()).next().key
+    save = page.locator("#whatif-save")
+    save.locator("input[name=name]").fill("LV3 粉丝线上调")
+    save.locator("input[name=effective_month]").fill(next_month)
+    save.locator("[name=note]").fill("模拟后确认:LV3 需要更高的粉丝门槛")
+    save.get_by_role("button", name="存为新版本").click()
+    expect(page.get_by_role("heading", name="LV3 粉丝线上调")).to_be_visible()
+    console_nav(page, "规则版本")
+    expect(page.locator("table").first).to_contain_text(next_month)
+    shot(page, "rules", size)
 
     # 手动等级: set c-1005 to LV4 until this month, with a reason; the page says operations set it.
     this_month = Month.of(timezone.now()).key

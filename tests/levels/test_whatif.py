@@ -95,6 +95,8 @@ def test_raising_lv3_fans_moves_exactly_the_lv3_and_lv4_creators_below_the_new_b
     assert (by_level[3]["down"], by_level[4]["down"]) == (1, 1)
     deciding = {m["creator_id"]: m["deciding"] for m in result["sample"]}
     assert deciding[drop3.pk] == [{"code": "fans", "value": 400_000, "comparison": "gt", "threshold": 550_000}]
+    # An LV4 creator drops because of LV3's bar, which is the one they are read against (not LV4's).
+    assert deciding[drop4.pk] == [{"code": "fans", "value": 520_000, "comparison": "gt", "threshold": 550_000}]
     assert {"level": 3, "code": "fans", "creators": 3} in result["blockers"]  # with the LV2 one
     assert {stay3.pk, stay4.pk}.isdisjoint(deciding)
     cost = result["cost"]
