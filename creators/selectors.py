@@ -215,3 +215,8 @@ def creator_get(*, external_id: str) -> Creator:
 def audit_of(*, creator: Creator) -> QuerySet[AuditLog]:
     """Audit rows about ``creator``, newest first, with their actor."""
     return AuditLog.objects.filter(creator=creator).select_related("actor").order_by("-at", "-id")
+
+
+def creator_ids_by_external_id(*, external_ids: list[str]) -> dict[str, int]:
+    """Primary keys of the creators with these platform ids (unknown ids are simply absent). One query."""
+    return dict(Creator.objects.filter(external_id__in=external_ids).values_list("external_id", "pk"))

@@ -5,6 +5,8 @@ Starting one needs ``CREATE_RULE_VERSION``: a simulation writes only its own row
 creator twice, which is an operator's decision to spend; anyone with the console's view permission may
 look at a simulation's results."""
 
+import re
+
 from django import forms
 from django.contrib import messages
 from django.http import HttpResponse
@@ -18,6 +20,7 @@ from django.views.decorators.http import require_POST
 from console import permissions
 from console.access import ConsoleRequest, console_required, permission_required
 from console.views.rules import ThresholdsForm, VersionForm
+from creators.selectors import creator_ids_by_external_id
 from levels.models import RequirementCode, RuleSet, Simulation
 from levels.rules import LEVELS, symbol
 from levels.tasks import simulation_enqueue
@@ -36,9 +39,22 @@ COST_ROWS = (
 
 
 class SimulateForm(ThresholdsForm):
-    """The thresholds to try (the version page's fields) and the instant to judge at (default: now)."""
+    """The thresholds to try (the version page's fields), the instant to judge at (default: now) and,
+    optionally, the creators to simulate (platform ids; empty: all creators)."""
 
     at = forms.DateTimeField(label=gettext_lazy("评估时刻"), required=False)
+    sample = forms.CharField(label=gettext_lazy("仅模拟这些达人(空 = 全部)"), required=False)
+
+    def clean_sample(self) -> list[int] | None:
+        external_ids = list(dict.fromkeys(re.split(r"[\s,,、]+", self.cleaned_data["sample"].strip()) or []))
+        external_ids = [e for e in external_ids if e]
+        if not external_ids:
+            return None
+        found = creator_ids_by_external_id(external_ids=external_ids)
+        unknown = [e for e in external_ids if e not in found]
+        if unknown:
+            raise forms.ValidationError(_("没有这些达人:%(ids)s") % {"ids": "、".join(unknown)})
+        return [found[e] for e in external_ids]
 
 
 @permission_required(permissions.CREATE_RULE_VERSION)
@@ -57,6 +73,7 @@ def rules_simulate(request: ConsoleRequest) -> HttpResponse:
                 at=form.cleaned_data["at"] or timezone.now(),
                 actor=request.user,
                 enqueue=simulation_enqueue,
+                sample=form.cleaned_data["sample"],
             )
         except ApplicationError as error:
             form.add_error(None, error.message)

@@ -59,6 +59,22 @@ def test_a_running_simulation_polls_its_progress(viewer_client):
     assert partial.lstrip().startswith('<div id="whatif-body"') and "<html" not in partial
 
 
+def test_a_simulation_may_be_limited_to_some_creators(operator_client):
+    creator_at_level(3, fans=400_000, external_id="c-drops")
+    creator_at_level(3, fans=400_000, external_id="c-other")
+
+    start(operator_client, **{"t-lv3-fans": 550_000, "sample": "c-drops"})
+
+    simulation = Simulation.objects.get()
+    assert (simulation.total, [m["creator_id"] for m in simulation.result["sample"]]) == (1, [simulation.sample[0]])
+
+
+def test_a_sample_naming_an_unknown_creator_starts_nothing(operator_client):
+    creator_at_level(3, external_id="c-known")
+    response = start(operator_client, sample="c-known, c-nobody")
+    assert response.status_code == 302 and not Simulation.objects.exists()
+
+
 def test_invalid_thresholds_are_refused_and_start_nothing(operator_client):
     response = start(operator_client, **{"t-lv3-fans": -5})
     assert response.status_code == 302

@@ -1,11 +1,12 @@
 """What-if simulations: the same decisions as a real monthly run, and nothing written but their row."""
 
-import random
 from io import StringIO
 
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from benefits.models import Entitlement
 from creators.models import AssistantMessage
@@ -49,32 +50,42 @@ def written() -> dict:
     }
 
 
-def test_an_unchanged_draft_decides_as_the_monthly_run_creator_by_creator_and_writes_nothing():
-    rng = random.Random(20261201)
+# A creator: the level whose data shape it gets, the level it holds (above or below what the rules
+# decide: the monthly semantics move both ways), and noise on its figures around the level bars.
+random_creator = st.tuples(
+    st.integers(0, 4), st.integers(0, 4), st.floats(0.5, 1.5), st.floats(0.5, 1.5), st.integers(-3, 3)
+)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(random_creator, min_size=1, max_size=4))
+def test_an_unchanged_draft_decides_as_the_monthly_run_creator_by_creator_and_writes_nothing(shapes):
     creators = []
-    for _ in range(8):  # random shapes around the level bars: each level's shape with noise
-        shape = dict(SHAPES[rng.randint(0, 4)])
-        for key in ("fans", "plays", "likes"):
-            shape[key] = int(shape[key] * rng.uniform(0.5, 1.5))
-        shape["posts"] = max(0, shape["posts"] + rng.randint(-3, 3))
-        creators.append(creator_at_level(rng.randint(0, 4), **shape))
-    # Held levels at random, above and below what the rules decide: the monthly semantics move both ways.
-    CreatorLevel.objects.bulk_create(CreatorLevel(creator=c, level=rng.randint(0, 4), since=AT) for c in creators)
+    for shape_level, held, fans_scale, plays_scale, posts in shapes:
+        shape = dict(SHAPES[shape_level])
+        shape["fans"], shape["plays"] = int(shape["fans"] * fans_scale), int(shape["plays"] * plays_scale)
+        shape["likes"], shape["posts"] = int(shape["likes"] * plays_scale), max(0, shape["posts"] + posts)
+        creator = creator_at_level(shape_level, **shape)
+        CreatorLevel.objects.update_or_create(creator=creator, defaults={"level": held, "since": AT})
+        creators.append(creator)
+    ids = [c.pk for c in creators]  # each example's creators are new: the sample keeps examples apart
     before = written()
 
-    whole = simulate()
-    singles = {c.pk: simulate(sample=[c.pk]) for c in creators}
+    whole = simulate(sample=ids)
+    singles = {pk: simulate(sample=[pk]) for pk in ids}
 
     assert written() == before
-    call_command("assess_levels", "--at", AT.isoformat(), stdout=StringIO(), stderr=StringIO())
-    real = dict(Assessment.objects.filter(run__at=AT).values_list("creator_id", "level"))
-    for creator in creators:
-        assert level_of(singles[creator.pk], "draft") == real[creator.pk]
-        assert level_of(singles[creator.pk], "base") == real[creator.pk]
+    only = [arg for c in creators for arg in ("--creator", c.external_id)]
+    call_command("assess_levels", "--at", AT.isoformat(), *only, stdout=StringIO(), stderr=StringIO())
+    real = dict(Assessment.objects.filter(run__at=AT, creator_id__in=ids).values_list("creator_id", "level"))
+    assert sorted(real) == sorted(ids)
+    for pk in ids:
+        assert level_of(singles[pk], "draft") == real[pk]
+        assert level_of(singles[pk], "base") == real[pk]
     assert {row["level"]: row["draft"] for row in whole.result["levels"]} == {
         lv: list(real.values()).count(lv) for lv in range(5)
     }
-    assert whole.result["sample"] == [] and whole.done == whole.total == len(creators)
+    assert whole.result["sample"] == [] and whole.done == whole.total == len(ids)
 
 
 def test_raising_lv3_fans_moves_exactly_the_lv3_and_lv4_creators_below_the_new_bar():
