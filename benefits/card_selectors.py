@@ -17,6 +17,9 @@ from lib.format import money
 
 from .models import BenefitCode, BenefitKind, CardStatus, Entitlement, EntitlementStatus, GuaranteeCard
 
+# A card counts as expiring soon within this many days: the wallet marks it, the console's queue counts it.
+EXPIRING_SOON_DAYS = 30
+
 
 def cards_usable(*, creator: Creator, at: datetime) -> QuerySet[GuaranteeCard]:
     """The creator's cards that can be attached at ``at``: active and not expired, soonest expiry first."""

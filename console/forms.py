@@ -22,3 +22,9 @@ class ActionForm(forms.Form):
 def is_duplicate(error: ApplicationError) -> bool:
     """The same form was posted before and acted then: say so gently (an info toast), not as an error."""
     return error.code == DUPLICATE_REQUEST
+
+
+def refusal_level(error: ApplicationError) -> str:
+    """How a refused action is told: a repeated post as information (it acted the first time), anything
+    else as an error."""
+    return "info" if is_duplicate(error) else "error"

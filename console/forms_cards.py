@@ -7,7 +7,7 @@ external id)`` pairs; whether those creators exist, and everything else about is
 import csv
 import io
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from benefits.card_selectors import GRANTS, CardFilter, CardSource
 from benefits.models import CardStatus
 from benefits.services.card_issues import MAX_PER_CREATOR
-from lib.periods import at_local
+from lib.periods import at_local, day_end
 
 from .forms import ActionForm
 
@@ -30,7 +30,7 @@ def _start(day: date | None) -> datetime | None:
 
 def _after(day: date | None) -> datetime | None:
     """The end of ``day`` (inclusive to the reader) as the exclusive bound: the next local midnight."""
-    return at_local(day + timedelta(days=1)) if day else None
+    return day_end(day) if day else None
 
 
 class CardFilterForm(forms.Form):

@@ -28,6 +28,11 @@ def at_local(day: date, hour: int = 0, minute: int = 0) -> datetime:
     return datetime.combine(day, time(hour, minute), tzinfo=TZ)
 
 
+def day_end(day: date) -> datetime:
+    """The exclusive end of local ``day`` (the next midnight): a filter "up to and including ``day``"."""
+    return at_local(day + timedelta(days=1))
+
+
 @dataclass(frozen=True, order=True)
 class Month:
     year: int

@@ -1,8 +1,6 @@
 """审计日志: every console action and every admin change to program data, newest first, filtered by actor,
 action, creator and local date. Read-only: no page changes or deletes an audit row."""
 
-from datetime import timedelta
-
 from django import forms
 from django.core.paginator import Paginator
 from django.http import HttpResponse
@@ -14,7 +12,7 @@ from console import permissions
 from console.access import ConsoleRequest, permission_required
 from creators.models import AuditLog
 from creators.selectors import audit_rows
-from lib.periods import at_local
+from lib.periods import at_local, day_end
 
 PER_PAGE = 50
 
@@ -50,7 +48,7 @@ def audit_log(request: ConsoleRequest) -> HttpResponse:
         action=(wanted.get("action") or "").strip(),
         creator=(wanted.get("creator") or "").strip(),
         since=at_local(date_from) if date_from else None,
-        until=at_local(date_to + timedelta(days=1)) if date_to else None,
+        until=day_end(date_to) if date_to else None,
     )
     page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
     entries = [(row, _changes(row)) for row in page]

@@ -20,7 +20,7 @@ from benefits.models import CardStatus, GuaranteeCard
 from benefits.services import card_issues, cards
 from console import permissions
 from console.access import ConsoleRequest, console_required, permission_required
-from console.forms import is_duplicate
+from console.forms import is_duplicate, refusal_level
 from console.forms_cards import CardFilterForm, CardIssueForm, CardRevokeForm
 from levels.selectors import held_level
 from lib.errors import ApplicationError
@@ -129,7 +129,7 @@ def revoke(request: ConsoleRequest, card_id) -> HttpResponse:
                               request_id=form.cleaned_data["request_id"], at=timezone.now())  # fmt: skip
             text, level, form = _("保底卡已撤销,已通知达人。"), "success", None
         except ApplicationError as error:
-            text, level = error.message, ("info" if is_duplicate(error) else "error")
+            text, level = error.message, refusal_level(error)
             form = None if is_duplicate(error) else form
     if not request.htmx:
         messages.add_message(request, LEVELS[level], text or _("请填写撤销原因。"))

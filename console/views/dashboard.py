@@ -10,12 +10,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from benefits import selectors as benefit_selectors
+from benefits.card_selectors import EXPIRING_SOON_DAYS
 from benefits.dispatch_selectors import dispatch_quotas, dispatch_totals
 from console.access import ConsoleRequest, console_required
 from levels import selectors as level_selectors
 from lib.periods import Month, local_date
 
-EXPIRING_DAYS = 30  # the dashboard's "cards expiring soon" horizon
 CHART_HEIGHT = 160  # px of the tallest bar in the level chart
 CHART_TOP = 24  # room above the tallest bar for its count
 BASELINE = CHART_TOP + CHART_HEIGHT
@@ -69,10 +69,10 @@ def dashboard(request: ConsoleRequest) -> HttpResponse:
         "moves": [(level, moves.get(level, {"up": 0, "down": 0})) for level in per_level],
         "recommendations": benefit_selectors.recommendations_queue_counts(),
         "cases_waiting": benefit_selectors.cases_waiting_count(),
-        "expiring": benefit_selectors.cards_expiring_count(start=now, end=now + timedelta(days=EXPIRING_DAYS)),
+        "expiring": benefit_selectors.cards_expiring_count(start=now, end=now + timedelta(days=EXPIRING_SOON_DAYS)),
         "expiring_from": today,
-        "expiring_to": today + timedelta(days=EXPIRING_DAYS),
-        "expiring_days": EXPIRING_DAYS,
+        "expiring_to": today + timedelta(days=EXPIRING_SOON_DAYS),
+        "expiring_days": EXPIRING_SOON_DAYS,
         "period": period,
         "shortfall": dispatch_totals(dispatch_quotas(period=period)),
         "runs": level_selectors.job_runs_recent(),

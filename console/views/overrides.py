@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from console import permissions
 from console.access import ConsoleRequest, permission_required
-from console.forms import is_duplicate
+from console.forms import is_duplicate, refusal_level
 from console.forms_overrides import OverrideEndForm, OverrideSetForm
 from creators import selectors as creator_selectors
 from creators.models import Creator
@@ -85,7 +85,7 @@ def override_set(request: ConsoleRequest, external_id: str) -> HttpResponse:
             request_id=data["request_id"], at=timezone.now(),
         )  # fmt: skip
     except ApplicationError as error:
-        return _answer(request, creator, form, error.message, "info" if is_duplicate(error) else "error",
+        return _answer(request, creator, form, error.message, refusal_level(error),
                        acted=is_duplicate(error))  # fmt: skip
     text = _("已将等级设为 LV%(level)s,保持到 %(until)s,已通知达人。") % {
         "level": override.level,
@@ -105,6 +105,6 @@ def override_end(request: ConsoleRequest, external_id: str) -> HttpResponse:
         overrides.override_end(creator=creator, reason=form.cleaned_data["reason"], actor=request.user,
                                request_id=form.cleaned_data["request_id"], at=timezone.now())  # fmt: skip
     except ApplicationError as error:
-        return _answer(request, creator, form, error.message, "info" if is_duplicate(error) else "error",
+        return _answer(request, creator, form, error.message, refusal_level(error),
                        acted=is_duplicate(error))  # fmt: skip
     return _answer(request, creator, form, _("手动等级已结束,下次评估按规则评定。已通知达人。"), "success", acted=True)

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from console import permissions
 from console.access import ConsoleRequest, console_required, permission_required
-from console.forms import ActionForm, is_duplicate
+from console.forms import ActionForm, refusal_level
 from creators.selectors import tokens_all
 from creators.tokens import token_create, token_revoke
 from lib.errors import ApplicationError
@@ -50,7 +50,7 @@ def _create(request: ConsoleRequest) -> HttpResponse:
             name=form.cleaned_data["name"], actor=request.user, request_id=form.cleaned_data["request_id"]
         )
     except ApplicationError as error:
-        level = "info" if is_duplicate(error) else "error"
+        level = refusal_level(error)
         # A duplicate: the first post's response showed the token; this one draws a fresh form.
         return _page(request, form=form if level == "error" else None, notice={"text": error.message, "level": level})
     return _page(request, created=token, raw_token=raw)
@@ -69,7 +69,7 @@ def revoke(request: ConsoleRequest, token_id: int) -> HttpResponse:
                 token_id=token_id, actor=request.user, request_id=form.cleaned_data["request_id"], at=timezone.now()
             )
         except ApplicationError as error:
-            text, level = error.message, "info" if is_duplicate(error) else "error"
+            text, level = error.message, refusal_level(error)
         else:
             text, level = _("已吊销令牌 %(name)s") % {"name": token.name}, "success"
     if request.htmx:

@@ -8,6 +8,7 @@ from datetime import datetime
 from django.utils.translation import gettext, gettext_lazy
 
 from benefits import selectors as benefit_selectors
+from benefits.card_selectors import EXPIRING_SOON_DAYS
 from benefits.models import (
     BenefitCode,
     BenefitKind,
@@ -149,7 +150,7 @@ class Card:
 
     @property
     def soon(self) -> bool:
-        return self.days_left is not None and self.days_left <= 30
+        return self.days_left is not None and self.days_left <= EXPIRING_SOON_DAYS
 
     @property
     def source_note(self) -> str:
