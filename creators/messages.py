@@ -18,7 +18,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
-from lib.format import figure, money
+from lib.format import figure, figure_at_bar, money
 
 Params = Mapping[str, Any]
 
@@ -84,7 +84,7 @@ def failure_text(failure: Params) -> str:
         return gettext("%(label)s: 未完成") % {"label": label}
     return gettext("%(label)s %(value)s (要求 %(symbol)s %(threshold)s)") % {
         "label": label,
-        "value": figure(failure["value"]),
+        "value": figure(None) if failure["value"] is None else figure_at_bar(failure["value"], failure["threshold"]),
         "symbol": failure["symbol"],
         "threshold": figure(failure["threshold"]),
     }

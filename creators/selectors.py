@@ -142,6 +142,23 @@ def unread_count(*, creator: Creator) -> int:
     return AssistantMessage.objects.filter(creator=creator, read_at__isnull=True).count()
 
 
+def latest_params_since(
+    *, creator_ids: list[int], template: str, since: datetime, until: datetime
+) -> dict[int, dict | None]:
+    """Per creator, the parameters of their latest message of ``template`` dated in ``[since, until]``
+    (creators without one are absent). One query; a job reads it to decide whether to say it again."""
+    if not creator_ids:
+        return {}
+    rows = (
+        AssistantMessage.objects.filter(
+            creator_id__in=creator_ids, template=template, created_at__gte=since, created_at__lte=until
+        )
+        .order_by("creator_id", "created_at", "id")
+        .values_list("creator_id", "params")
+    )
+    return dict(rows.iterator())  # ascending, so each creator's latest wins
+
+
 # --- Audit trail and ingest tokens (the operator console) ------------------------------------------
 
 

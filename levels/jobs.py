@@ -291,9 +291,10 @@ def reconcile(*, now: datetime, enqueue: Enqueue | None = None) -> list[dict]:
     actions = []
     for job_schedule in schedule.SCHEDULES:
         job, due = job_schedule.job, job_schedule.due(now)
-        if now - due.at > horizon:
+        if now - due.due_since > horizon:
             continue
-        if JobRun.objects.filter(job=job, period=due.period).exists():
+        # Only a full run stands for its period: one an operator limited to some creators does not.
+        if JobRun.objects.filter(job=job, period=due.period, creator_ids__isnull=True).exists():
             continue
         if dependency_pending(job, due.at):
             actions.append({"job": job, "period": due.period, "action": "waiting"})

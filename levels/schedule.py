@@ -7,7 +7,7 @@ crontab to tell the beat task and the reconciler which period is due. Celery is 
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from lib.periods import TZ, Cycle, Month, at_local, local, local_date
@@ -21,11 +21,19 @@ RECONCILE_TASK = "levels.tasks.reconcile"
 
 @dataclass(frozen=True)
 class Due:
-    """A run to claim: the natural ``period`` it belongs to, its unique ``key``, and its instant ``at``."""
+    """A run to claim: the natural ``period`` it belongs to, its unique ``key``, and its instant ``at``
+    (what the run measures at and dates its messages with). ``tick``: the schedule's tick it belongs
+    to, when it comes from the schedule (None for a run an operator asked for at an instant)."""
 
     period: str
     key: str
     at: datetime
+    tick: datetime | None = field(default=None, compare=False)
+
+    @property
+    def due_since(self) -> datetime:
+        """Since when the run has been due: its tick, else its instant."""
+        return self.tick or self.at
 
 
 def instant_key(at: datetime) -> str:
@@ -74,22 +82,29 @@ class BeatEntry:
 @dataclass(frozen=True)
 class Schedule:
     """A job's beat entry (named as when it was first registered) and how to name the run due at one of its
-    ticks: ``period_of(tick)`` gives the run's (period, key)."""
+    ticks: ``period_of(tick)`` gives the run's (period, key).
+
+    ``measured_when_run``: the run's instant is when it is triggered, not its tick. A job that judges a
+    period (the monthly assessment at 02:00 on the 1st) must measure at its tick, however late it runs;
+    a message about "now" (the 09:00 保级提醒) must say what is true when it is sent, so one that beat
+    missed and the reconciler catches up at 15:30 measures at 15:30 and is dated then."""
 
     job: str
     name: str
     cron: Crontab
     period_of: Callable[[datetime], tuple[str, str]]
+    measured_when_run: bool = False
 
     @property
     def entry(self) -> BeatEntry:
         return BeatEntry(self.name, JOB_TASK, (self.job,), self.cron)
 
     def due(self, now: datetime) -> Due:
-        """The run of the latest tick at or before ``now``."""
+        """The run of the latest tick at or before ``now``, measured at that tick or, for a job
+        ``measured_when_run``, at ``now``."""
         tick = self.cron.latest_tick(now)
         period, key = self.period_of(tick)
-        return Due(period, key, tick)
+        return Due(period, key, now if self.measured_when_run else tick, tick)
 
 
 def _previous_month(tick: datetime) -> tuple[str, str]:
@@ -124,8 +139,8 @@ SCHEDULES = [
     Schedule(Job.ASSESS_UPGRADE, "assess_levels upgrade", Crontab("0", "4", "*", "*"), _day_of_tick),
     # every day at 05:30: settle the entries of closed guarantee tasks
     Schedule(Job.SETTLE_ENTRIES, "settle_entries", Crontab("30", "5", "*", "*"), _day_of_tick),
-    # every day at 09:00: warn creators whose level is at risk this month
-    Schedule(Job.WARN_AT_RISK, "warn_at_risk", Crontab("0", "9", "*", "*"), _day_of_tick),
+    # every day at 09:00: warn creators whose level is at risk this month, measured when it is sent
+    Schedule(Job.WARN_AT_RISK, "warn_at_risk", Crontab("0", "9", "*", "*"), _day_of_tick, measured_when_run=True),
 ]
 SCHEDULE_BY_JOB = {s.job: s for s in SCHEDULES}
 # every hour at :30: run any due period that is missing or stuck, exactly once

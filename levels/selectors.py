@@ -12,11 +12,12 @@ from benefits.models import DouPlusCredit
 from benefits.recommendation_selectors import recommendation_units
 from benefits.selectors import cards_of, entitlements_of
 from creators.models import Creator
-from lib.periods import Cycle, Month, days_left, local
+from lib.periods import Cycle, Month, local
 
 from .evaluation import LevelEvaluation, RewardEvaluation, evaluate_level, evaluate_reward
 from .metrics import Facts, level_metrics, measure_creator, measure_creator_cycle
 from .models import Assessment, CreatorLevel, JobRun, LevelChange, LevelOverride
+from .risk import Risk, month_days_left, risk_of
 from .rules import LEVELS, RewardRule, Rules
 
 OVERRIDE_EXPIRED = "到期"  # the end reason the monthly run writes on an override whose month has passed
@@ -63,15 +64,24 @@ def override_open(*, creator: Creator) -> LevelOverride | None:
 @dataclass(frozen=True)
 class Progress:
     """Where one creator stands at ``at``: the portal's 权益中心 reads this. ``override``: the open
-    manual override, if any; while it is in force the level held is not at risk and awaits no upgrade."""
+    manual override, if any; while it is in force the level held is not at risk and awaits no upgrade.
+    ``risk``: the level held at risk (``levels.risk``, the same figures the 保级提醒 message sends)."""
 
     at: datetime
     level: int
     evaluation: LevelEvaluation
-    at_risk: bool
-    days_left: int
+    risk: Risk | None
     rules: Rules
     override: LevelOverride | None
+
+    @property
+    def at_risk(self) -> bool:
+        return self.risk is not None
+
+    @property
+    def days_left(self) -> int:
+        """Days left until the monthly assessment (shown whether or not the level is at risk)."""
+        return month_days_left(self.at)
 
     @property
     def overridden(self) -> bool:
@@ -84,14 +94,13 @@ def creator_progress(*, creator: Creator, at: datetime, rules: Rules) -> Progres
     evaluation = evaluate_level(level_metrics(measure_creator(creator, at, rules), rules), rules)
     held = level_of(creator=creator)
     override = override_open(creator=creator)
-    month = Month.of(at)
+    # Next month's assessment decides the level held; an override in force for that month holds it.
+    held_by_override = override_in_force(override, Month.of(at).next())
     return Progress(
         at=at,
         level=held,
         evaluation=evaluation,
-        # The monthly assessment of next month would move them down, unless an override holds it.
-        at_risk=evaluation.qualified_level < held and not override_in_force(override, month.next()),
-        days_left=days_left(at, month.end),
+        risk=risk_of(evaluation=evaluation, held=held, held_by_override=held_by_override, at=at, rules=rules),
         rules=rules,
         override=override,
     )

@@ -8,19 +8,20 @@ from datetime import datetime
 
 from django.db import transaction
 from django.db.models import QuerySet
-from django.utils import translation
 
 from benefits.selectors import Catalogue
 from benefits.services import grants
 from creators.messages import Link
+from creators.selectors import latest_params_since
 from creators.services import messages_send_for_each
 from lib.bulk import append_rows
-from lib.periods import Cycle, Month, days_left
+from lib.periods import Cycle, Month, local_date
 
 from .evaluation import LevelEvaluation, RewardEvaluation, evaluate_level, evaluate_reward, to_json
 from .metrics import CycleFacts, level_metrics, measure_chunk, measure_cycle_chunk
 from .models import Assessment, CreatorLevel, JobRun, LevelChange, LevelOverride
-from .rules import Rules, symbol
+from .risk import explain_failures, risk_of
+from .rules import Rules
 from .selectors import OVERRIDE_EXPIRED, overrides_in_force
 
 LEVELS = Link("levels")  # where level messages lead: the creator's 等级中心
@@ -46,6 +47,7 @@ class LevelOutcome:
     level: int
     ruled: int
     evaluation: LevelEvaluation
+    overridden: bool = False  # a manual override holds the level in the runs of the month judged
 
     def as_json(self, external_id: str) -> dict:
         """One line of ``assess_levels --json`` (interfaces §2)."""
@@ -91,7 +93,7 @@ def evaluate_levels_chunk(
         # Monthly: level := qualified level, up or down. Daily upgrade check: only upward (docs/program.md §1).
         ruled = max(previous, evaluation.qualified_level) if upgrade_only else evaluation.qualified_level
         level = previous if creator_id in overridden else ruled
-        outcomes.append(LevelOutcome(creator_id, previous, level, ruled, evaluation))
+        outcomes.append(LevelOutcome(creator_id, previous, level, ruled, evaluation, creator_id in overridden))
     return outcomes
 
 
@@ -224,26 +226,6 @@ def _send_level_messages(
         )  # fmt: skip
 
 
-def explain_failures(codes: list[str], level: int, metrics: dict, rules: Rules) -> list[dict]:
-    """Each failing requirement code of ``level`` as message parameters: its label (the source text,
-    translated when shown), and for a threshold its value, comparison symbol and threshold — shown as
-    "粉丝量 28.6万 (要求 > 30万)" by ``creators.messages.failure_text``."""
-    requirements = {r.code: r for r in rules.effective(level)}
-    failures = []
-    for code in codes:
-        req = requirements[code]
-        value = metrics.get(code)
-        with translation.override(None):  # the untranslated label, which the reader's language translates
-            label = req.label
-        if isinstance(value, bool) or req.threshold is None:
-            failures.append({"label": label})
-        else:
-            value = value if value is None or isinstance(value, int) else float(value)  # JSON-ready
-            failures.append({"label": label, "value": value, "symbol": symbol(req.comparison),
-                             "threshold": req.threshold})  # fmt: skip
-    return failures
-
-
 def _level_message(*, outcome: LevelOutcome, rules: Rules) -> tuple[str, dict]:
     """The text and parameters telling a creator of their level change."""
     if outcome.level > outcome.previous_level:
@@ -303,33 +285,37 @@ def reward_assess_chunk(
 def warn_at_risk_chunk(*, run: JobRun, first_id: int, last_id: int, rules: Rules, only: set[int] | None = None) -> dict:
     """Message creators who would lose their level if the month ended at ``run.at``.
 
-    A warning names the failing requirements and the days left; it is sent again only when the set of
-    failing requirements changes within the month (dedupe key), so a daily job does not nag daily."""
-    # At risk: the monthly assessment at the month's end would move them down — unless an override
-    # holds them for the next month too.
+    ``run.at`` is when the warning is sent: a run the reconciler catches up late measures then and is
+    dated then (``schedule.Schedule.measured_when_run``). The figures come from ``levels.risk``, as the
+    home banner and 权益中心 read them. A creator gets at most one warning a local day (the dedupe key,
+    so a second run or the reconciler on the same day sends nothing), and a warning is sent again only
+    when the set of failing requirements differs from the month's last one, so a daily job does not nag."""
     month = Month.of(run.at)
     outcomes = evaluate_levels_chunk(
         first_id=first_id, last_id=last_id, at=run.at, rules=rules, upgrade_only=False, only=only,
         override_month=month.next(),
     )  # fmt: skip
-    at_risk = [o for o in outcomes if o.level < o.previous_level]
-    each = []
-    for o in at_risk:
-        failing = o.evaluation.failed[o.previous_level]
-        failures = explain_failures(failing, o.previous_level, o.evaluation.metrics, rules)
-        params = {"level": o.previous_level, "count": len(failing), "failures": failures,
-                  "failing": ",".join(sorted(failing))}  # fmt: skip
-        each.append((o.creator_id, params))
+    risks = {}
+    for o in outcomes:
+        risk = risk_of(evaluation=o.evaluation, held=o.previous_level, held_by_override=o.overridden, at=run.at,
+                       rules=rules)  # fmt: skip
+        if risk is not None:
+            risks[o.creator_id] = risk
+    last = latest_params_since(creator_ids=list(risks), template="at_risk", since=month.start, until=run.at)
+    each = [
+        (creator_id, risk.message_params())
+        for creator_id, risk in risks.items()
+        if (last.get(creator_id) or {}).get("failing") != risk.failing_key
+    ]
     messages_send_for_each(
-        creators=CreatorLevel.objects.filter(creator_id__in=[o.creator_id for o in at_risk]).values("creator_id"),
+        creators=CreatorLevel.objects.filter(creator_id__in=[c for c, _ in each]).values("creator_id"),
         text="at_risk",
-        params={"days_left": days_left(run.at, month.end)},
         each=each,
         link=LEVELS,
         at=run.at,
-        dedupe_key=f"at_risk:{{id}}:{month.key}:{{failing}}",
+        dedupe_key=f"at_risk:{{id}}:{local_date(run.at).isoformat()}",
     )
-    return {"assessed": len(outcomes), "at_risk": len(at_risk)}
+    return {"assessed": len(outcomes), "at_risk": len(risks)}
 
 
 def run_chunk(*, run: JobRun, first_id: int, last_id: int, rules: Rules, catalogue: Catalogue) -> dict:

@@ -1,6 +1,7 @@
 """How figures read (docs/ui.md "Look"): Chinese readers count big numbers in 万 (10,000), English readers
 in k and M. The active language decides."""
 
+import math
 from decimal import Decimal
 from fractions import Fraction
 
@@ -32,6 +33,17 @@ def figure(value: int | float | Fraction | Decimal | None) -> str:
     if isinstance(number, float) and not number.is_integer():
         return f"{number:,.1f}"
     return f"{int(number):,}"
+
+
+def figure_at_bar(value: int | float | Fraction, threshold: int) -> str:
+    """A measured figure shown against its bar (a requirement row, a 保级提醒): whole units (72,258),
+    with one decimal only where rounding would hide which side of the bar it is on (10,000.4 against
+    > 10,000). The page and the message both read it, so they show the same figure."""
+    if float(value).is_integer():
+        return figure(int(value))
+    if math.floor(value) == threshold or round(value) == threshold:
+        return figure(float(value))
+    return figure(round(value))
 
 
 def round_count(value: int) -> str:

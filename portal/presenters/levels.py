@@ -28,8 +28,8 @@ class Standing:
     next_level: int | None
     missing: int  # requirements of the next level not met now
     at_risk: bool
-    risk_missing: int  # requirements of the held level not met now (at risk)
-    days_left: int  # until the month's end, when the monthly assessment decides
+    risk_missing: int  # requirements of the held level not met now (at risk): the warning's count
+    days_left: int  # until the month's end, when the monthly assessment decides: the warning's days
     qualified: int
     values: dict[int, int]  # level → advertised value in yuan
 
@@ -81,7 +81,7 @@ def standing_of(*, creator: Creator, at: datetime, rules: Rules | None = None) -
         next_level=next_level,
         missing=len(failed[next_level]) if next_level else 0,
         at_risk=progress.at_risk,
-        risk_missing=len(failed[level]) if level else 0,
+        risk_missing=progress.risk.count if progress.risk else 0,
         days_left=progress.days_left,
         qualified=progress.evaluation.qualified_level,
         values=benefit_selectors.level_values(),

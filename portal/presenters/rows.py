@@ -15,7 +15,7 @@ from academy.models import Course
 from levels import rules as level_rules
 from levels.models import Comparison
 from levels.rules import Requirement, Rules
-from lib.format import figure
+from lib.format import figure, figure_at_bar
 
 # Where a creator acts on each requirement: a URL name, or None for outside the portal (said in words).
 ACTIONS: dict[str, tuple[str | None, object]] = {
@@ -86,16 +86,6 @@ def _with_unit(n: int, unit: str) -> str:
     return f"{figure(n)} {unit}" if unit else figure(n)
 
 
-def _shown(value: Fraction, threshold: int) -> str:
-    """A mean to the unit (72,258), with one decimal only where rounding would hide which side of
-    the bar it is on (10,000.4 against > 10,000)."""
-    if value.denominator == 1:
-        return figure(value.numerator)
-    if math.floor(value) == threshold or round(value) == threshold:
-        return figure(float(value))
-    return figure(round(value))
-
-
 def requirement_row(
     *, requirement: Requirement, value: bool | int | Fraction, met: bool, label: str | None = None, hint: str = ""
 ) -> Row:
@@ -128,7 +118,7 @@ def requirement_row(
         label=label,
         hint=hint,
         met=met,
-        value=_shown(value, threshold),
+        value=figure_at_bar(value, threshold),
         target=f"{symbol} {figure(threshold)}",
         exact=f"{exact_value} / {symbol} {threshold:,}",
         pct=pct,

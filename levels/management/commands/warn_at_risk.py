@@ -9,7 +9,8 @@ from ._jobs import JobCommand
 class Command(JobCommand):
     help = (
         "Message creators who would lose their level if the month ended at --at, naming the failing "
-        "requirements and the days left. A warning is repeated only when the failing requirements change."
+        "requirements and the days left, measured and dated at --at. A warning is repeated only when the "
+        "failing requirements change, and at most once a local day."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
