@@ -15,6 +15,11 @@ from .messages import TEXTS, MessageKind
 from .messages import url as message_url
 
 
+def profile_is_complete(intro: str | None, region: str | None, industries) -> bool:
+    """docs/program.md §1 ``profile_complete``: an intro, a region and at least one industry."""
+    return bool((intro or "").strip() and (region or "").strip() and industries)
+
+
 class Creator(models.Model):
     """A Douyin creator as the data platform describes them (ingest type ``creator``)."""
 
@@ -52,7 +57,7 @@ class Creator(models.Model):
 
     @property
     def profile_complete(self) -> bool:
-        return bool(self.intro.strip() and self.region.strip() and self.industries)
+        return profile_is_complete(self.intro, self.region, self.industries)
 
     @property
     def task_types(self) -> list[str]:

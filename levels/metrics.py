@@ -29,6 +29,7 @@ from creators.models import (
     PortalEvent,
     Quote,
     SubmissionEntry,
+    profile_is_complete,
 )
 from lib.periods import local_date, window
 
@@ -79,7 +80,7 @@ def level_metrics(facts: Facts, rules: Rules) -> dict[str, bool | int | Fraction
         "profile_complete": facts.profile_complete,
         "task_hall_viewed": facts.task_hall_viewed,
         "tasks_enabled": (
-            facts.fans >= rules.tasks_min_fans and facts.submission_enabled and (facts.spread_enabled or not large)
+            rules.submission_open(facts.fans) and facts.submission_enabled and (facts.spread_enabled or not large)
         ),
         "quote_set": facts.has_quote or not large,
         "assistant_viewed": facts.assistant_viewed or not large,
@@ -93,10 +94,6 @@ def level_metrics(facts: Facts, rules: Rules) -> dict[str, bool | int | Fraction
         "likes_30d": facts.likes,
         "credit_score": facts.credit_score,
     }
-
-
-def _is_profile_complete(intro: str, region: str, industries) -> bool:
-    return bool((intro or "").strip() and (region or "").strip() and industries)
 
 
 # --- set-based -------------------------------------------------------------------------------------
@@ -124,7 +121,7 @@ def measure_chunk(first_id: int, last_id: int, at: datetime, rules: Rules) -> di
             fans=fans if fans_at is None else fans_at,
             credit_score=credit if credit_at is None else credit_at,
             douyin_bound=bound,
-            profile_complete=_is_profile_complete(intro, region, industries),
+            profile_complete=profile_is_complete(intro, region, industries),
             submission_enabled=sub,
             spread_enabled=spread,
         )
@@ -205,7 +202,7 @@ def measure_creator(creator: Creator, at: datetime, rules: Rules) -> Facts:
         fans=latest(list(creator.fans_daily.values_list("date", "fans")), creator.fans),
         credit_score=latest(list(creator.credit_daily.values_list("date", "score")), creator.credit_score),
         douyin_bound=creator.douyin_bound,
-        profile_complete=_is_profile_complete(creator.intro, creator.region, creator.industries),
+        profile_complete=profile_is_complete(creator.intro, creator.region, creator.industries),
         submission_enabled=creator.submission_enabled,
         spread_enabled=creator.spread_enabled,
         has_quote=creator.quotes.exists(),

@@ -96,8 +96,13 @@ class Rules:
         return LEVELS[-1]
 
     def is_large(self, fans: int) -> bool:
-        """A 10万+ creator (docs/program.md §1): also needs spread tasks, a quote and the assistant viewed."""
+        """A 10万+ creator (docs/program.md §1): also needs spread tasks, a quote and the assistant viewed;
+        only they may open spread tasks (FAQ: 10w+ 传播+投稿)."""
         return fans >= self.large_creator_fans
+
+    def submission_open(self, fans: int) -> bool:
+        """Submission tasks may be opened from ``tasks_min_fans`` followers (FAQ: 1-10w 投稿)."""
+        return fans >= self.tasks_min_fans
 
     def effective(self, level: int) -> tuple[Requirement, ...]:
         return tuple(self.requirements[i] for i in self.effective_indices[level])

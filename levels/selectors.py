@@ -2,6 +2,7 @@
 same rules and evaluation as the jobs, measured for one creator), their reward cycle so far, and the
 support report that combines the engine's state with the benefits ledger."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -11,14 +12,14 @@ from django.db.models.functions import Coalesce
 from benefits.models import DouPlusCredit
 from benefits.recommendation_selectors import recommendation_units
 from benefits.selectors import cards_of, entitlements_of
-from creators.models import Creator
+from creators.models import Creator, profile_is_complete
 from lib.periods import Cycle, Month, local
 
 from .evaluation import LevelEvaluation, RewardEvaluation, evaluate_level, evaluate_reward
 from .metrics import Facts, level_metrics, measure_creator, measure_creator_cycle
 from .models import Assessment, CreatorLevel, JobRun, LevelChange, LevelOverride
 from .risk import Risk, month_days_left, risk_of
-from .rules import LEVELS, RewardRule, Rules
+from .rules import LEVELS, Requirement, RewardRule, Rules
 
 OVERRIDE_EXPIRED = "到期"  # the end reason the monthly run writes on an override whose month has passed
 
@@ -125,17 +126,63 @@ def creator_cycle_progress(*, creator: Creator, at: datetime, level: int, rules:
     return CycleProgress(cycle=cycle, rule=rule, evaluation=evaluate_reward(facts, level, rules))
 
 
-def profile_evaluation(*, creator: Creator, fans: int, has_quote: bool, rules: Rules) -> LevelEvaluation:
-    """The rule set judged on the saved profile alone (intro, region, industries, task types, a quote and
+@dataclass(frozen=True)
+class ProfileFacts:
+    """The profile as the rules read it (docs/program.md §1 ``profile_complete``, ``tasks_enabled``,
+    ``quote_set``): as saved, or as a form is about to save it."""
+
+    intro: str
+    region: str
+    industries: Sequence[str]
+    submission_enabled: bool
+    spread_enabled: bool
+    has_quote: bool
+
+    @classmethod
+    def saved(cls, creator: Creator, *, has_quote: bool) -> "ProfileFacts":
+        return cls(creator.intro, creator.region, list(creator.industries or []), creator.submission_enabled,
+                   creator.spread_enabled, has_quote)  # fmt: skip
+
+
+def profile_evaluation(*, profile: ProfileFacts, fans: int, rules: Rules) -> LevelEvaluation:
+    """The rule set judged on a profile alone (intro, region, industries, task types, a quote and
     ``fans``): what the profile page's requirements read; other metrics count as zero."""
     facts = Facts(
         fans=fans,
-        profile_complete=creator.profile_complete,
-        submission_enabled=creator.submission_enabled,
-        spread_enabled=creator.spread_enabled,
-        has_quote=has_quote,
+        profile_complete=profile_is_complete(profile.intro, profile.region, profile.industries),
+        submission_enabled=profile.submission_enabled,
+        spread_enabled=profile.spread_enabled,
+        has_quote=profile.has_quote,
     )
     return evaluate_level(level_metrics(facts, rules), rules)
+
+
+@dataclass(frozen=True)
+class ProfileLoss:
+    """Saving a profile would make these requirements of the level held fail (they pass as saved)."""
+
+    level: int
+    requirements: tuple[Requirement, ...]
+
+    @property
+    def codes(self) -> str:
+        """The requirement codes, as the confirm step sends them back."""
+        return ",".join(r.code for r in self.requirements)
+
+
+def profile_loss(
+    *, creator: Creator, saved: ProfileFacts, draft: ProfileFacts, fans: int, rules: Rules
+) -> ProfileLoss | None:
+    """What saving ``draft`` over ``saved`` would cost the level the creator holds: the requirements of
+    that level which the saved profile meets and the draft would fail, judged by the engine on both
+    profiles; None when nothing breaks (or no level is held)."""
+    held = level_of(creator=creator)
+    if held == 0:
+        return None
+    before = set(profile_evaluation(profile=saved, fans=fans, rules=rules).failed[held])
+    after = set(profile_evaluation(profile=draft, fans=fans, rules=rules).failed[held])
+    lost = tuple(r for r in rules.effective(held) if r.code in after - before)
+    return ProfileLoss(level=held, requirements=lost) if lost else None
 
 
 def _iso(value):

@@ -1,4 +1,5 @@
-"""The 资料与设置 form: validates input against the rule set's follower lines; saving is
+"""The 资料与设置 form: validates input against the rule set's follower lines (``levels.rules.Rules``
+decides who may open which task type and who must set a quote); saving is
 ``creators.services.profile_update``."""
 
 from decimal import Decimal
@@ -8,6 +9,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from creators.models import Creator
+from levels.rules import Rules
+from levels.selectors import ProfileFacts
 from lib.format import round_count
 
 # Common industries offered as checkboxes; a value the creator already has (e.g. from the data
@@ -51,8 +54,7 @@ class ProfileForm(forms.Form):
         creator: Creator,
         quotes: dict[str, Decimal],
         fans: int,
-        tasks_min_fans: int,
-        large_creator_fans: int,
+        rules: Rules,
     ) -> None:
         initial = {
             "intro": creator.intro,
@@ -67,8 +69,7 @@ class ProfileForm(forms.Form):
             initial[f"quote_{kind}"] = int(amount) if amount == int(amount) else amount  # 9000, not 9000.00
         super().__init__(data, initial=initial)
         self.fans = fans
-        self.tasks_min_fans = tasks_min_fans
-        self.large_creator_fans = large_creator_fans
+        self.rules = rules
         extra = [i for i in (creator.industries or []) if i not in INDUSTRIES]
         self.fields["industries"].choices = [(i, i) for i in (*INDUSTRIES, *extra)]
         for kind, label in self.quote_kinds:
@@ -83,14 +84,22 @@ class ProfileForm(forms.Form):
             )
         self.quote_error = ""
 
-    # What the page needs to explain the rules next to the fields.
+    # What the page needs to explain the rules next to the fields; the rule set decides.
     @property
     def is_large(self) -> bool:
-        return self.fans >= self.large_creator_fans
+        return self.rules.is_large(self.fans)
 
     @property
     def can_submission(self) -> bool:
-        return self.fans >= self.tasks_min_fans
+        return self.rules.submission_open(self.fans)
+
+    @property
+    def tasks_min_fans(self) -> int:
+        return self.rules.tasks_min_fans
+
+    @property
+    def large_creator_fans(self) -> int:
+        return self.rules.large_creator_fans
 
     @property
     def quote_fields(self) -> list[forms.BoundField]:
@@ -119,3 +128,9 @@ class ProfileForm(forms.Form):
         """The quotes filled in (kind → yuan); an empty amount removes that quote."""
         data = getattr(self, "cleaned_data", {})
         return {kind: data[f"quote_{kind}"] for kind, _l in self.quote_kinds if data.get(f"quote_{kind}") is not None}
+
+    def profile(self) -> ProfileFacts:
+        """The profile as it would be saved (valid forms only), for the rules to judge before saving."""
+        data = self.cleaned_data
+        return ProfileFacts(data["intro"], data["region"], list(data["industries"]), data["submission_enabled"],
+                            data["spread_enabled"], bool(self.quotes()))  # fmt: skip

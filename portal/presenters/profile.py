@@ -1,6 +1,8 @@
 """资料与设置: the LV1 requirements this page satisfies (profile_complete, tasks_enabled, quote_set —
 docs/program.md §1), judged by the engine on the saved profile."""
 
+from dataclasses import dataclass
+
 from django.utils.translation import gettext as _
 
 from creators.models import Creator
@@ -34,7 +36,8 @@ def _notes(rules: Rules, large: bool) -> dict[str, str]:
 def profile_rows(*, creator: Creator, fans: int, has_quote: bool, rules: Rules) -> list[Row]:
     """The page's requirements in rule order, each at the lowest level that asks for it, measured on
     the saved profile; the note under each is its ``hint``."""
-    evaluation = level_selectors.profile_evaluation(creator=creator, fans=fans, has_quote=has_quote, rules=rules)
+    profile = level_selectors.ProfileFacts.saved(creator, has_quote=has_quote)
+    evaluation = level_selectors.profile_evaluation(profile=profile, fans=fans, rules=rules)
     notes = _notes(rules, rules.is_large(fans))
     rows: dict[str, Row] = {}
     for r in sorted(rules.requirements, key=lambda r: (r.level, r.position)):
@@ -42,3 +45,18 @@ def profile_rows(*, creator: Creator, fans: int, has_quote: bool, rules: Rules) 
             met = r.code not in evaluation.failed[r.level]
             rows[r.code] = requirement_row(requirement=r, value=evaluation.metrics[r.code], met=met, hint=notes[r.code])
     return list(rows.values())
+
+
+@dataclass(frozen=True)
+class LossNotice:
+    """The confirm step of a save that would break requirements of the level held: which, what each
+    asks, and the codes the 仍然保存 button sends back to confirm exactly these."""
+
+    level: int
+    items: list[tuple[str, str]]  # (requirement, what it asks)
+    codes: str
+
+
+def loss_notice(*, loss: level_selectors.ProfileLoss, fans: int, rules: Rules) -> LossNotice:
+    notes = _notes(rules, rules.is_large(fans))
+    return LossNotice(loss.level, [(r.label, notes.get(r.code, "")) for r in loss.requirements], loss.codes)

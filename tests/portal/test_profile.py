@@ -1,5 +1,6 @@
-"""资料与设置: the form, its rules (task types and quotes by follower line, read from the rule set) and
-the requirements the page satisfies."""
+"""资料与设置: the form, its rules (task types and quotes by follower line, read from the rule set),
+the requirements the page satisfies, and the confirm step before a save that would break a
+requirement of the level held."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -9,10 +10,11 @@ from django.test import Client
 from django.utils import timezone
 
 from creators.models import Creator, FansDaily, Quote
-from levels.models import RuleSet
+from levels.models import CreatorLevel, RuleSet
 from levels.rules import load_rules
 from lib.periods import local_date
 from tests.activity_builders import with_login
+from tests.portal.support import fragment, text
 
 pytestmark = pytest.mark.django_db
 
@@ -252,3 +254,110 @@ def test_requirements_follow_the_saved_profile(client: Client, rules) -> None:
     body = c.post("/profile/", form(spread_enabled="on", quote_video_1_20s="9000"), headers=HTMX).content.decode()
 
     assert "本页的等级任务已达成 3 / 3 项" in body
+
+
+# --- a save that would cost the level held asks first ----------------------------------------------------
+
+
+def holding_lv1(client: Client) -> Creator:
+    """Holds LV1 with a complete profile and submission tasks on (50,000 fans: no spread, no quote)."""
+    creator = make(50_000, intro="美食探店博主", region="上海", industries=["美食"], submission_enabled=True)
+    CreatorLevel.objects.create(creator=creator, level=1, since=timezone.now())
+    signed_in(client, creator)
+    return creator
+
+
+def unchanged(creator: Creator) -> bool:
+    creator.refresh_from_db()
+    return (creator.intro, creator.region, creator.industries, creator.submission_enabled) == (
+        "美食探店博主", "上海", ["美食"], True
+    )  # fmt: skip
+
+
+def test_clearing_the_intro_asks_to_confirm_over_htmx_and_saves_nothing(client: Client) -> None:
+    creator = holding_lv1(client)
+    response = client.post("/profile/", form(intro=""), headers=HTMX)
+
+    body = fragment(response)
+    assert response.status_code == 200
+    assert body.lstrip().startswith('<section class="card" id="profile-form"')
+    assert "保存后，LV1 的这项基础任务将不再达成" in text(response)
+    assert "完善达人介绍、所在地域、擅长行业" in body
+    assert 'name="confirm" value="profile_complete"' in body
+    assert "资料已保存" not in body
+    assert unchanged(creator)
+
+
+def test_confirming_saves_over_htmx(client: Client) -> None:
+    creator = holding_lv1(client)
+    response = client.post("/profile/", form(intro="", confirm="profile_complete"), headers=HTMX)
+
+    assert response.status_code == 200 and "资料已保存" in fragment(response)
+    assert 'name="confirm"' not in response.content.decode()
+    creator.refresh_from_db()
+    assert creator.intro == "" and not creator.profile_complete
+
+
+def test_unticking_submission_asks_on_the_full_page_then_confirming_saves(client: Client) -> None:
+    creator = holding_lv1(client)
+    response = client.post("/profile/", form(submission_enabled=None))
+
+    assert response.status_code == 200  # a question, not an error
+    page = response.content.decode()
+    assert "<html" in page and "开通任务" in page and 'name="confirm" value="tasks_enabled"' in page
+    assert 'name="submission_enabled" id="id_submission_enabled">' in page  # the creator's choice is kept
+    assert unchanged(creator)
+
+    confirmed = client.post("/profile/", form(submission_enabled=None, confirm="tasks_enabled"))
+    assert confirmed.status_code == 302 and confirmed["Location"] == "/profile/"
+    creator.refresh_from_db()
+    assert not creator.submission_enabled
+
+
+def test_each_requirement_that_would_fail_is_named_and_must_be_confirmed(client: Client) -> None:
+    creator = holding_lv1(client)
+    body = text(client.post("/profile/", form(region="", submission_enabled=None), headers=HTMX))
+    assert "LV1 的这 2 项基础任务将不再达成" in body
+    assert "完善达人介绍、所在地域、擅长行业" in body and "开通任务" in body
+
+    # Confirming one of the two (the creator also unticked the task on the confirm step) asks again.
+    again = client.post("/profile/", form(region="", submission_enabled=None, confirm="profile_complete"))
+    assert again.status_code == 200 and 'value="profile_complete,tasks_enabled"' in again.content.decode()
+    assert unchanged(creator)
+
+
+def test_a_save_that_breaks_nothing_saves_at_once(client: Client) -> None:
+    creator = holding_lv1(client)
+    response = client.post("/profile/", form(intro="探店和家常菜", industries=["美食", "旅行"]))
+    assert response.status_code == 302
+    creator.refresh_from_db()
+    assert (creator.intro, creator.industries) == ("探店和家常菜", ["美食", "旅行"])
+
+
+def test_a_requirement_already_failing_is_not_asked_about(client: Client) -> None:
+    creator = make(50_000, submission_enabled=True)  # no intro yet: profile_complete already fails
+    CreatorLevel.objects.create(creator=creator, level=1, since=timezone.now())
+    response = signed_in(client, creator).post("/profile/", form(intro="", region="北京"))
+    assert response.status_code == 302
+    creator.refresh_from_db()
+    assert creator.region == "北京"
+
+
+def test_a_creator_without_a_level_saves_at_once(client: Client) -> None:
+    creator = make(50_000, intro="美食探店博主", region="上海", industries=["美食"], submission_enabled=True)
+    response = signed_in(client, creator).post("/profile/", form(intro="", submission_enabled=None))
+    assert response.status_code == 302
+    creator.refresh_from_db()
+    assert creator.intro == "" and not creator.submission_enabled
+
+
+def test_a_higher_level_is_guarded_by_its_lv1_requirements(client: Client, rules) -> None:
+    creator = make(rules.large_creator_fans, intro="旅行", region="成都", industries=["旅行"],
+                   submission_enabled=True, spread_enabled=True)  # fmt: skip
+    Quote.objects.create(creator=creator, kind="video_1_20s", amount=Decimal("9000"))
+    CreatorLevel.objects.create(creator=creator, level=3, since=timezone.now())
+    data = form(intro="旅行", region="成都", industries=None, spread_enabled=None, quote_video_1_20s="9000")
+    body = text(signed_in(client, creator).post("/profile/", data, headers=HTMX))
+    assert "保存后，LV3 的这 2 项基础任务将不再达成" in body
+    creator.refresh_from_db()
+    assert creator.industries == ["旅行"] and creator.spread_enabled
