@@ -8,6 +8,8 @@ import uuid
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -297,13 +299,30 @@ class CaseStatus(models.TextChoices):
     REJECTED = "rejected", _("未通过")
 
 
+# A featured case links to the work on the web: http(s) only (no ftp://, javascript:, or a bare address).
+CASE_LINK_SCHEMES = ("http", "https")
+CASE_LINK_SCHEME_ERROR = _("作品链接要以 http:// 或 https:// 开头。")
+CASE_LINK_HELP = _("抖音作品或直播回放的链接，以 http:// 或 https:// 开头")
+
+
+def validate_case_link(value: str) -> None:
+    """A featured case's link: its scheme is one of ``CASE_LINK_SCHEMES`` (said in the words of the
+    form's help text), and the rest is a web address."""
+    scheme, sep, _rest = value.partition("://")
+    if not sep or scheme.lower() not in CASE_LINK_SCHEMES:
+        raise ValidationError(CASE_LINK_SCHEME_ERROR, code="scheme")
+    URLValidator(schemes=CASE_LINK_SCHEMES, message=_("这不是一个有效的链接，请从抖音复制作品的分享链接后粘贴。"))(
+        value
+    )
+
+
 class FeaturedCase(models.Model):
     """A case submitted under 学院精选案例优先上线权; approved ones appear in the 精选案例 gallery."""
 
     creator = models.ForeignKey(Creator, on_delete=models.CASCADE, related_name="featured_cases")
     entitlement = models.ForeignKey(Entitlement, on_delete=models.PROTECT, related_name="cases")
     title = models.CharField(_("案例标题"), max_length=100)
-    link = models.URLField(_("作品链接"), max_length=500)
+    link = models.URLField(_("作品链接"), max_length=500, validators=[validate_case_link])
     recommendation = models.TextField(_("案例推荐内容"), max_length=2000)
     status = models.CharField(max_length=10, choices=CaseStatus.choices, default=CaseStatus.PENDING)
     submitted_at = models.DateTimeField()

@@ -3,6 +3,7 @@ operator approves or rejects it, and the creator hears the outcome through 星�
 
 from datetime import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext, gettext_lazy
 
@@ -11,7 +12,7 @@ from creators.models import Creator
 from creators.services import audit_action, audit_target, messages_send_for_each
 from lib.errors import ApplicationError
 
-from ..models import BenefitCode, CaseStatus, Entitlement, EntitlementStatus, FeaturedCase
+from ..models import BenefitCode, CaseStatus, Entitlement, EntitlementStatus, FeaturedCase, validate_case_link
 
 ONE_APPROVED_CASE = gettext_lazy("每位达人只能上线1条精选案例")
 
@@ -23,7 +24,12 @@ def case_submit(
 
     Another creator's entitlement (or one that is not the featured-case benefit) does not exist for this
     creator. A rejected case may be resubmitted as a new row; a pending or approved one may not. The
-    entitlement row is locked so two tabs submitting at once give one pending case."""
+    entitlement row is locked so two tabs submitting at once give one pending case. The link must be
+    a web address (``validate_case_link``: http or https)."""
+    try:
+        validate_case_link(link)
+    except ValidationError as error:
+        raise ApplicationError(error.messages[0], code="bad_link") from None
     with transaction.atomic():
         # Only the entitlement row is locked (the benefit row is shared by every creator).
         entitlement = Entitlement.objects.select_for_update(of=("self",)).get(

@@ -210,3 +210,84 @@ def test_admin_actions_approve_and_reject_with_a_reason(client: Client, creator,
     client.post(changelist, {"action": "approve", "_selected_action": [second.pk]})
     assert FeaturedCase.objects.get(pk=second.pk).status == "approved"
     assert AuditLog.objects.filter(actor=admin).count() == 2
+
+
+# --- the link's scheme and the limits, said in a creator's words -------------------------------------------
+
+SCHEME_ERROR = "作品链接要以 http:// 或 https:// 开头。"
+
+
+@pytest.mark.parametrize(
+    "link", ["http://v.douyin.com/abc123/", "https://www.douyin.com/video/7301", "HTTPS://v.douyin.com/x/"]
+)
+def test_http_and_https_links_are_accepted(creator_client: Client, featured, link: str) -> None:
+    response = creator_client.post(url(featured), {**CASE, "link": link})
+    assert response.status_code == 302
+    assert FeaturedCase.objects.get().link == link
+
+
+@pytest.mark.parametrize(
+    "link", ["ftp://files.example.com/case.mp4", "javascript:alert(1)", "v.douyin.com/abc123/", "mailto:a@b.cn"]
+)
+def test_other_links_are_refused_in_the_words_of_the_help_text(creator_client: Client, featured, link: str) -> None:
+    for headers in (HTMX, {}):
+        response = creator_client.post(url(featured), {**CASE, "link": link}, headers=headers)
+        page = text(response)
+        assert response.status_code == 200
+        assert SCHEME_ERROR in page
+        assert "以 http:// 或 https:// 开头" in page  # the help text says the same
+        assert f'value="{link}"' in response.content.decode()  # kept to fix, not retyped
+    assert not FeaturedCase.objects.exists()
+
+
+def test_the_help_text_names_both_schemes(creator_client: Client, featured) -> None:
+    page = text(creator_client.get(url(featured)))
+    assert "抖音作品或直播回放的链接，以 http:// 或 https:// 开头" in page
+    assert "以 https:// 开头" not in page.replace("http:// 或 https:// 开头", "")
+
+
+def test_a_malformed_web_address_is_refused(creator_client: Client, featured) -> None:
+    page = text(creator_client.post(url(featured), {**CASE, "link": "https://不是 链接"}, headers=HTMX))
+    assert "这不是一个有效的链接" in page
+    assert not FeaturedCase.objects.exists()
+
+
+def test_the_service_refuses_other_schemes_too(creator, featured) -> None:
+    with pytest.raises(ApplicationError, match=SCHEME_ERROR):
+        case_submit(creator=creator, entitlement_id=featured.pk, at=NOW, **{**CASE, "link": "ftp://x.cn/a"})
+    assert not FeaturedCase.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "limit", "message"),
+    [
+        ("title", 100, "案例标题最多 100 个字，现在是 101 个字。"),
+        ("recommendation", 2000, "案例推荐内容最多 2000 个字，现在是 2001 个字。"),
+    ],
+)
+def test_lengths_are_counted_for_the_creator_at_the_limit(
+    creator_client: Client, featured, field: str, limit: int, message: str
+) -> None:
+    over = creator_client.post(url(featured), {**CASE, field: "字" * (limit + 1)}, headers=HTMX)
+    page = text(over)
+    assert message in page
+    assert "确保" not in page and "字符" not in page  # not Django's generic wording
+    assert "字" * (limit + 1) in over.content.decode()  # the whole text is kept to shorten
+    assert 'maxlength="' not in over.content.decode()  # a browser would have cut a paste short silently
+    assert not FeaturedCase.objects.exists()
+
+    at_limit = creator_client.post(url(featured), {**CASE, field: "字" * limit})
+    assert at_limit.status_code == 302
+    assert len(getattr(FeaturedCase.objects.get(), field)) == limit
+
+
+def test_a_too_long_link_says_its_length(creator_client: Client, featured) -> None:
+    link = "https://v.douyin.com/" + "a" * 480  # 501 characters
+    page = text(creator_client.post(url(featured), {**CASE, "link": link}, headers=HTMX))
+    assert "作品链接最多 500 个字符，现在是 501 个字符。" in page
+
+
+def test_empty_fields_say_what_to_fill_in(creator_client: Client, featured) -> None:
+    page = text(creator_client.post(url(featured), {"title": " ", "link": "", "recommendation": ""}, headers=HTMX))
+    assert "请填写案例标题。" in page and "请填写作品链接。" in page and "请填写案例推荐内容。" in page
+    assert "这个字段是必填项" not in page
