@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from creators.models import Creator, SubmissionEntry, SubmissionTask
+from lib.format import money
 
 
 class Delivery(models.TextChoices):
@@ -104,7 +105,7 @@ class LevelBenefit(models.Model):
 
 
 class LevelPackage(models.Model):
-    """The advertised value of a level's benefits (LV1 ¥5,000 … LV4 ¥130,000)."""
+    """The advertised value of a level's benefits (LV1 ¥5,000 … LV4 ¥13万)."""
 
     level = models.PositiveSmallIntegerField(primary_key=True)
     value_yuan = models.PositiveIntegerField(_("权益价值(元)"))
@@ -115,7 +116,7 @@ class LevelPackage(models.Model):
         ordering = ["level"]
 
     def __str__(self) -> str:
-        return f"LV{self.level} ¥{self.value_yuan:,}"
+        return f"LV{self.level} {money(self.value_yuan)}"
 
 
 class EntitlementStatus(models.TextChoices):

@@ -18,7 +18,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
-from lib.format import figure, figure_at_bar, money
+from lib.format import figures, money, round_count
 
 Params = Mapping[str, Any]
 
@@ -82,11 +82,17 @@ def failure_text(failure: Params) -> str:
     label = gettext(failure["label"])
     if "threshold" not in failure:
         return gettext("%(label)s: 未完成") % {"label": label}
+    value, threshold = failure["value"], failure["threshold"]
+    if value is None:
+        shown_value, shown_threshold = "—", round_count(threshold)
+    else:  # one unit for both (docs/ui.md "Look")
+        shown = figures(value, threshold)
+        shown_value, shown_threshold = shown.value, shown.threshold
     return gettext("%(label)s %(value)s (要求 %(symbol)s %(threshold)s)") % {
         "label": label,
-        "value": figure(None) if failure["value"] is None else figure_at_bar(failure["value"], failure["threshold"]),
+        "value": shown_value,
         "symbol": failure["symbol"],
-        "threshold": figure(failure["threshold"]),
+        "threshold": shown_threshold,
     }
 
 

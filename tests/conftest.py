@@ -58,6 +58,7 @@ MIGRATION_DATA = (
     ("console.permissions", "groups_sync"),  # what console migration 0001 runs
     ("levels.migrations.0002_seed_rule_set", "seed"),
     ("benefits.migrations.0002_seed_catalogue", "seed"),
+    ("benefits.migrations.0005_catalogue_wording", "forwards"),
     ("levels.schedule", "beat_schedule_sync"),  # what migration 0004 runs
 )
 

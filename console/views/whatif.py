@@ -27,6 +27,7 @@ from levels.tasks import simulation_enqueue
 from levels.versions import REWARD_FIELDS, rule_set_versions, version_requirements
 from levels.whatif import changes_from_json, draft_requirements, simulation_start
 from lib.errors import ApplicationError
+from lib.format import bars, figure, figures, moneys
 from lib.periods import Month
 
 COST_ROWS = (
@@ -97,8 +98,25 @@ def _changed(base: RuleSet, simulation: Simulation) -> tuple[list[dict], Version
         for a, b in zip(rewards, draft_rewards, strict=True) for name in REWARD_FIELDS
         if getattr(a, name) != getattr(b, name)
     ]  # fmt: skip
+    for change in changed:  # both thresholds in one unit (docs/ui.md "Look")
+        change["shown"] = bars(change["before"], change["after"])
     initial = {"effective_month": Month.of(timezone.now()).next().key, "name": base.name}
     return changed, VersionForm(initial=initial, requirements=draft, rewards=draft_rewards)
+
+
+def _deciding(value: dict) -> str:
+    """A mover's deciding value against the draft's threshold, in one unit: "28.6万 / 30万"."""
+    if value["threshold"] is None:
+        return figure(value["value"])
+    shown = figures(value["value"], value["threshold"])
+    return f"{shown.value} / {shown.threshold}"
+
+
+def _cost_row(label: str, key: str, cost: dict) -> tuple[str, str, str]:
+    """One cost line, the base's and the draft's figures in one unit (money for the cards' amount)."""
+    write = moneys if key == "cards_amount" else bars
+    before, after = write(cost["base"][key], cost["draft"][key])
+    return label, before, after
 
 
 @console_required
@@ -113,11 +131,10 @@ def rules_simulation(request: ConsoleRequest, simulation_id: int) -> HttpRespons
         context["matrix"] = list(zip(context["levels"], result["matrix"], strict=True))
         context["blockers"] = [{**b, "label": RequirementCode(b["code"]).label} for b in result["blockers"]]
         context["sample"] = [
-            {**m, "deciding": [{**d, "label": RequirementCode(d["code"]).label} for d in m["deciding"]]}
+            {**m, "deciding": [{**d, "label": RequirementCode(d["code"]).label, "shown": _deciding(d)}
+                               for d in m["deciding"]]}
             for m in result["sample"]
-        ]
-        context["cost"] = [
-            (label, result["cost"]["base"][key], result["cost"]["draft"][key]) for key, label in COST_ROWS
-        ]
+        ]  # fmt: skip
+        context["cost"] = [_cost_row(label, key, result["cost"]) for key, label in COST_ROWS]
     template = "console/whatif.html#body" if request.htmx else "console/whatif.html"
     return render(request, template, context)

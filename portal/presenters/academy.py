@@ -1,10 +1,15 @@
 """星图学院: the rule set's ``courses_completed`` bar per level, against the courses this creator has
-completed."""
+completed; and a course's progress, with one sentence that explains its two figures."""
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
+from academy.selectors import CourseRow
 from levels import rules as level_rules
 from levels.rules import Rules
+
+SAME = 1e-9  # a completion this close to the share of lessons ticked is that share
 
 
 @dataclass(frozen=True)
@@ -29,3 +34,46 @@ def course_targets(rules: Rules, completed: int) -> list[CourseTarget]:
         )
         for r in requirements
     ]
+
+
+@dataclass(frozen=True)
+class CourseProgressNote:
+    """A course's two figures — lessons ticked in the portal and the completion the rules count — and the
+    sentence that says why they may differ. The full page and the HTMX update both show it."""
+
+    row: CourseRow
+    watched: int  # lessons this creator marked watched here
+
+    @property
+    def share(self) -> float:
+        return self.watched / self.row.lessons if self.row.lessons else 0.0
+
+    @property
+    def sentence(self) -> str:
+        """Completion is the platform's latest figure, never below what was ticked here when it was ticked
+        (``academy.services.lesson_mark_watched``): it may run ahead (study on other devices, reported by
+        the ingest) or, after a later lower report, behind."""
+        figures = {"watched": self.watched, "total": self.row.lessons, "pct": self.row.percent}
+        if not self.row.lessons:
+            return _("完成率 %(pct)s%% 来自你在巨量星图其他端的学习记录。") % figures
+        completion = self.row.completion  # stored as a float: 1/3 of the lessons is 0.333…
+        if completion > self.share + SAME:
+            return (
+                _(
+                    "已学 %(watched)s / %(total)s 课时，完成率 %(pct)s%%：完成率还计入了你在巨量星图其他端的学习记录，"
+                    "所以高于这里已学的课时。"
+                )
+                % figures
+            )
+        if completion < self.share - SAME:
+            return (
+                _(
+                    "已学 %(watched)s / %(total)s 课时，完成率 %(pct)s%%：完成率以巨量星图最新同步的学习记录为准，"
+                    "下次在这里标记学完时会一并计入。"
+                )
+                % figures
+            )
+        return (
+            _("已学 %(watched)s / %(total)s 课时，完成率 %(pct)s%%；你在巨量星图其他端的学习记录也会计入完成率。")
+            % figures
+        )

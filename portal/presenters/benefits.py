@@ -76,6 +76,18 @@ class BenefitRow:
         return str(STATE_WORDS[self.state])
 
     @property
+    def period_tag(self) -> str:
+        """The period a row belongs to, where the header's would mislead: a reward row names the cycle it
+        was earned in ("2026Q3 达成"; the header shows the cycle in progress), and a row still owed from
+        an earlier period says it is carried over ("2026-11 结转")."""
+        period = self.entitlement.period
+        if self.entitlement.kind == BenefitKind.REWARD:
+            if self.current_period:
+                return gettext("%(cycle)s 达成") % {"cycle": period}
+            return gettext("%(cycle)s 达成 · 结转") % {"cycle": period}
+        return "" if self.current_period else gettext("%(period)s 结转") % {"period": period}
+
+    @property
     def counted(self) -> bool:
         """Owed units a person delivers one by one show as delivered/quantity ("0/3")."""
         benefit = self.entitlement.benefit

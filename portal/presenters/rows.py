@@ -15,7 +15,7 @@ from academy.models import Course
 from levels import rules as level_rules
 from levels.models import Comparison
 from levels.rules import Requirement, Rules
-from lib.format import figure, figure_at_bar
+from lib.format import exact, figures, round_count
 
 # Where a creator acts on each requirement: a URL name, or None for outside the portal (said in words).
 ACTIONS: dict[str, tuple[str | None, object]] = {
@@ -52,9 +52,9 @@ def hints(rules: Rules) -> dict[str, str]:
     days = rules.window_days
     return {
         "tasks_enabled": _("粉丝 ≥ %(min)s 并开通投稿任务;%(large)s 粉以上还需开通传播任务")
-        % {"min": figure(rules.tasks_min_fans), "large": figure(rules.large_creator_fans)},
-        "quote_set": _("%(large)s 粉以上需要") % {"large": figure(rules.large_creator_fans)},
-        "assistant_viewed": _("%(large)s 粉以上需要") % {"large": figure(rules.large_creator_fans)},
+        % {"min": round_count(rules.tasks_min_fans), "large": round_count(rules.large_creator_fans)},
+        "quote_set": _("%(large)s 粉以上需要") % {"large": round_count(rules.large_creator_fans)},
+        "assistant_viewed": _("%(large)s 粉以上需要") % {"large": round_count(rules.large_creator_fans)},
         "courses_completed": _("完成率 %(pct)s%% 以上计为完成") % {"pct": round(Course.COMPLETED_AT * 100)},
         "avg_plays_30d": _("近 %(days)s 天发布作品的平均值") % {"days": days},
         "submissions_30d": _("近 %(days)s 天内") % {"days": days},
@@ -71,7 +71,7 @@ class Row:
     label: str
     hint: str
     met: bool
-    value: str  # "28.6万", or 已完成 / 未完成 for a yes/no requirement
+    value: str  # "28.6万", or 已完成 / 未完成 for a yes/no requirement; in the threshold's and gap's unit
     target: str  # "> 30万"; empty for a yes/no requirement
     exact: str  # the exact figures, for the title attribute
     pct: int
@@ -80,10 +80,6 @@ class Row:
     tight: bool  # met exactly at the bar: one less and it fails
     action_url: str | None
     action_text: str
-
-
-def _with_unit(n: int, unit: str) -> str:
-    return f"{figure(n)} {unit}" if unit else figure(n)
 
 
 def requirement_row(
@@ -101,26 +97,28 @@ def requirement_row(
     value = value if isinstance(value, Fraction) else Fraction(value)
     unit = str(UNITS.get(code, ""))
     distance = level_rules.margin(comparison, threshold, value)
+    # Value, threshold and gap in one unit (docs/ui.md "Look"): exact digits near the bar.
+    shown = figures(value, threshold, distance)
+    amount = f"{shown.distance} {unit}" if unit else shown.distance
     gap = margin = ""
     tight = False
     if met:
         tight = distance == 0
-        margin = _("刚好达标") if tight else _("余 %(n)s") % {"n": _with_unit(distance, unit)}
+        margin = _("刚好达标") if tight else _("余 %(n)s") % {"n": amount}
     else:
-        gap = _("还差 %(n)s") % {"n": _with_unit(-distance, unit)}
+        gap = _("还差 %(n)s") % {"n": amount}
     pct = 100 if threshold <= 0 else min(100, math.floor(value * 100 / threshold))
     if not met:
         pct = min(pct, 99)
-    exact_value = f"{value.numerator:,}" if value.denominator == 1 else f"{float(value):,.2f}"
     symbol = level_rules.symbol(comparison)
     return Row(
         code=code,
         label=label,
         hint=hint,
         met=met,
-        value=figure_at_bar(value, threshold),
-        target=f"{symbol} {figure(threshold)}",
-        exact=f"{exact_value} / {symbol} {threshold:,}",
+        value=shown.value,
+        target=f"{symbol} {shown.threshold}",
+        exact=f"{exact(value)} / {symbol} {exact(threshold)}",
         pct=pct,
         gap=gap,
         margin=margin,

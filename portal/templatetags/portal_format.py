@@ -1,5 +1,6 @@
-"""Figures as Chinese readers expect them (docs/ui.md "Look"): ``{{ 286000|figure }}`` → 28.6万,
-``{{ 70000|money }}`` → ¥70,000, ``{{ at|stamp }}`` → 2026-12-01 02:00 in Asia/Shanghai."""
+"""Figures as ``lib.format`` writes them (docs/ui.md "Look"): ``{{ 286000|figure }}`` → 28.6万,
+``{{ 70000|money }}`` → ¥7万, ``{{ plays|against:threshold }}`` → the pair in one unit,
+``{{ 72258|exact }}`` → 72,258 for a title, ``{{ at|stamp }}`` → 2026-12-01 02:00 in Asia/Shanghai."""
 
 from datetime import datetime
 
@@ -23,8 +24,20 @@ def money(value) -> str:
 
 @register.filter
 def wan(value: int) -> str:
-    """A round threshold: 100000 → 10万."""
+    """A threshold on its own: 100000 → 10万; one without an exact short form stays in digits."""
     return fmt.round_count(value)
+
+
+@register.filter
+def exact(value) -> str:
+    """Every digit, for a ``title`` beside a short figure: 72258 → 72,258."""
+    return fmt.exact(value)
+
+
+@register.filter
+def against(value, threshold) -> fmt.Figures:
+    """A value and its threshold in one unit: ``{% with f=plays|against:t %}{{ f.value }} / {{ f.threshold }}``."""
+    return fmt.figures(value, threshold)
 
 
 @register.filter

@@ -14,7 +14,7 @@ from academy.services import lesson_mark_watched
 from levels.rules import load_rules
 from portal import clock
 from portal.access import CreatorRequest, creator_required
-from portal.presenters.academy import course_targets
+from portal.presenters.academy import CourseProgressNote, course_targets
 
 
 @creator_required
@@ -40,13 +40,8 @@ def course_detail(request: CreatorRequest, code: str) -> HttpResponse:
     return render(
         request,
         "portal/course.html",
-        {"row": row, "lessons": lessons, "watched": watched, "synced": _synced(row.completion, watched, row.lessons)},
+        {"row": row, "lessons": lessons, "progress": CourseProgressNote(row=row, watched=watched)},
     )
-
-
-def _synced(completion: float, watched: int, lessons: int) -> bool:
-    """Whether the completion shown comes from the platform's report rather than the lessons ticked here."""
-    return lessons > 0 and completion > watched / lessons + 1e-9
 
 
 @creator_required
@@ -65,10 +60,9 @@ def lesson_watched(request: CreatorRequest, lesson_id: int) -> HttpResponse:
         context = {
             "lesson": lesson,
             "row": row,
-            "watched": watched,
+            "progress": CourseProgressNote(row=row, watched=watched),
             "oob": True,
             "toast": {"text": note, "level": "success"},
-            "synced": _synced(row.completion, watched, row.lessons),
         }
         parts = ("portal/course.html#lesson-row", "portal/course.html#course-progress", "portal/toast.html")
         return HttpResponse("".join(render_to_string(name, context, request) for name in parts))

@@ -46,7 +46,7 @@ def test_a_viewer_sees_the_thresholds_without_the_form_and_may_not_post(viewer_c
     response = viewer_client.get(reverse("console:rule", args=[current.pk]))
     assert response.status_code == 200
     page = response.content.decode()
-    assert "300000" in page and 'id="version-form"' not in page
+    assert "30万" in page and 'title="300,000"' in page and 'id="version-form"' not in page
     assert viewer_client.post(reverse("console:rules-new", args=[current.pk]), form(current)).status_code == 403
     assert RuleSet.objects.count() == 1
 

@@ -42,7 +42,8 @@ def test_an_operator_starts_a_simulation_and_reads_its_results_and_nothing_is_au
     page = operator_client.get(response["Location"])
     assert page.status_code == 200
     html = page.content.decode()
-    assert "300000 → 550000" in html and "c-drops" in html and "c-stays" not in html
+    assert "30万 → 55万" in html and "c-drops" in html and "c-stays" not in html
+    assert "粉丝量 40万 / 55万" in html  # the deciding value and the draft's threshold in one unit
     assert 'id="whatif-save"' in html and 'hx-trigger="every 1s"' not in html  # done: polling stopped
     assert 'name="t-lv3-fans" value="550000"' in html
     assert not AuditLog.objects.exists()

@@ -45,7 +45,8 @@ def test_warns_with_failing_requirements_and_days_left():
     assert (summary["assessed"], summary["at_risk"]) == (2, 1)
     note = AssistantMessage.objects.get(creator=creator, kind="at_risk")
     assert "剩 12 天" in note.display_title
-    assert "粉丝量 30万 (要求 > 30万)" in note.display_body
+    # On the bar itself (> is strict), so the figures are exact: "30万 (要求 > 30万)" would hide why it fails.
+    assert "粉丝量 300,000 (要求 > 300,000)" in note.display_body
     assert not AssistantMessage.objects.filter(creator=safe).exists()
 
 
@@ -82,7 +83,7 @@ def test_an_english_reader_reads_the_warning_in_english():
     note = AssistantMessage.objects.get(creator=creator, kind="at_risk")
     with translation.override("en"):
         assert note.display_title == "Keep your level: 1 LV3 requirements not met, 12 days left"
-        assert "Followers 300k (required > 300k)" in note.display_body
+        assert "Followers 300,000 (required > 300,000)" in note.display_body
 
 
 # --- one truth: sent when computed, dated then, at most once a local day ------------------------------

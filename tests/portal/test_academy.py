@@ -1,5 +1,8 @@
 """星图学院 pages: the course list, a course, and marking a lesson watched (HTMX and full page)."""
 
+import html
+import re
+
 import pytest
 from django.db import connection
 from django.test import Client
@@ -151,6 +154,77 @@ def test_the_lesson_that_completes_the_course_says_so(creator_client: Client, cr
 
     assert "课程已完成" in body
     assert CourseProgress.objects.get(creator=creator, course=c).completed_at is not None
+
+
+# --- the progress sentence ---------------------------------------------------------------------------
+# "已学 0/4" beside "完成率 20%" read as a contradiction: both figures now sit in one sentence that says
+# why they differ, rendered by the same partial for the full page and the HTMX update.
+
+AHEAD = "已学 {w} / {n} 课时，完成率 {pct}%：完成率还计入了你在巨量星图其他端的学习记录，所以高于这里已学的课时。"
+SAME = "已学 {w} / {n} 课时，完成率 {pct}%；你在巨量星图其他端的学习记录也会计入完成率。"
+BEHIND = "已学 {w} / {n} 课时，完成率 {pct}%：完成率以巨量星图最新同步的学习记录为准，下次在这里标记学完时会一并计入。"
+
+
+def note(body: str) -> str:
+    """The text of the course's progress sentence."""
+    match = re.search(r'<p class="progress-note">(.*?)</p>', body, re.S)
+    assert match, "no progress sentence"
+    return html.unescape(match.group(1)).strip()
+
+
+def reported(creator, c, completion: float) -> None:
+    """What the ingest stores when the platform reports progress made on another device."""
+    CourseProgress.objects.create(creator=creator, course=c, completion=completion, updated_at="2026-11-01T00:00+08:00")
+
+
+def test_the_page_explains_a_completion_ahead_of_the_lessons_ticked_here(creator_client: Client, creator) -> None:
+    c = course(4)
+    reported(creator, c, 0.2)
+    response = creator_client.get(f"/academy/{c.code}/")
+    assert response.status_code == 200
+    assert note(response.content.decode()) == AHEAD.format(w=0, n=4, pct=20)
+
+
+def test_the_htmx_update_keeps_the_sentence_with_both_figures(creator_client: Client, creator) -> None:
+    c = course(5)
+    reported(creator, c, 0.6)
+    lesson = c.lessons.order_by("position").first()
+    response = creator_client.post(watched_url(lesson), headers=HTMX)
+    assert response.status_code == 200
+    assert 'id="course-progress" hx-swap-oob="true"' in response.content.decode()
+    assert note(response.content.decode()) == AHEAD.format(w=1, n=5, pct=60)
+    # The full page after the update says the same.
+    assert note(creator_client.get(f"/academy/{c.code}/").content.decode()) == AHEAD.format(w=1, n=5, pct=60)
+
+
+def test_when_the_lessons_catch_up_the_sentence_says_so_on_both_paths(creator_client: Client, creator) -> None:
+    c = course(4)
+    reported(creator, c, 0.2)
+    lesson = c.lessons.order_by("position").first()
+    fragment = creator_client.post(watched_url(lesson), headers=HTMX).content.decode()
+    assert note(fragment) == SAME.format(w=1, n=4, pct=25)  # 1 of 4 lessons: 25%, above the 20% reported
+    assert note(creator_client.get(f"/academy/{c.code}/").content.decode()) == SAME.format(w=1, n=4, pct=25)
+
+
+def test_a_later_lower_report_is_explained(creator_client: Client, creator) -> None:
+    c = course(4)
+    for lesson in list(c.lessons.order_by("position"))[:2]:
+        LessonView.objects.create(creator=creator, lesson=lesson, watched_at="2026-10-01T00:00+08:00")
+    reported(creator, c, 0.2)
+    assert note(creator_client.get(f"/academy/{c.code}/").content.decode()) == BEHIND.format(w=2, n=4, pct=20)
+
+
+def test_a_course_never_started_says_both_figures_too(creator_client: Client, creator) -> None:
+    c = course(3)
+    assert note(creator_client.get(f"/academy/{c.code}/").content.decode()) == SAME.format(w=0, n=3, pct=0)
+
+
+def test_the_sentence_in_english(creator_client: Client, creator) -> None:
+    c = course(4)
+    reported(creator, c, 0.2)
+    creator_client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    sentence = note(creator_client.get(f"/academy/{c.code}/").content.decode())
+    assert sentence.startswith("0 / 4 lessons done here, 20% complete: completion also counts")
 
 
 # --- query counts -----------------------------------------------------------------------------------

@@ -93,7 +93,7 @@ def test_another_creators_benefits_are_not_listed(creator_client: Client, other_
 
 def test_header_answers_level_value_period_and_cycle(creator_client: Client, lv3) -> None:
     body = text(creator_client.get("/benefits/"))
-    assert "LV3 权益价值 ¥70,000" in body
+    assert "LV3 权益价值 ¥7万" in body
     assert "本期 2026-12 · 奖励周期 2026Q4" in body
     assert "1 项可领取 1 项待交付 3 张保底卡可用" in body
 
@@ -114,7 +114,7 @@ def test_every_state_has_its_word(creator_client: Client, lv3) -> None:
 def test_rows_explain_the_benefit_in_one_line(creator_client: Client, lv3) -> None:
     body = creator_client.get("/benefits/").content.decode()
     diamond = row(body, entitlement(lv3, "diamond_slot").pk)
-    assert "价值¥10,000 黄金钻展位" in diamond
+    assert "价值¥1万 黄金钻展位" in diamond
     assert "钻展位展示你的达人卡片" in diamond
     cards = row(body, entitlement(lv3, "guarantee_card").pk)
     assert cards.startswith("投稿任务收益保底卡 ×3")
@@ -153,8 +153,8 @@ def test_next_levels_benefits_are_greyed_with_what_is_new(creator_client: Client
     body = creator_client.get("/benefits/").content.decode()
     start = body.index('id="next"')
     locked = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", body[start : body.index("</section>", start)]))
-    assert "升级到 LV4 可解锁" in locked and "权益价值 ¥130,000" in locked
-    assert "官方1v1运营指导社群 新增" in locked
+    assert "升级到 LV4 可解锁" in locked and "权益价值 ¥13万" in locked
+    assert "官方1对1运营指导社群 新增" in locked
     assert "投稿任务收益保底卡 ×4 提升" in locked
     assert "继续享有 达人专享身份标签" in locked
     assert "is-locked" in body

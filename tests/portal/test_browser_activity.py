@@ -63,6 +63,8 @@ def test_academy_and_marking_a_lesson(signed_in: Page, live_server, shot) -> Non
     # HTMX swapped the row and, out of band, the progress card; the page did not reload.
     expect(first).to_contain_text("已学完")
     expect(page.locator("#course-progress")).to_contain_text("已学 1 / 4 课时")
+    # Both figures stay in the one sentence that explains them after the swap.
+    expect(page.locator("#course-progress .progress-note")).to_contain_text("已学 1 / 4 课时，完成率")
     expect(page.locator("#toasts")).to_contain_text("已标记为学完")
     page.wait_for_timeout(300)  # let the toast finish fading in
     shot(page, "course-desktop.png")

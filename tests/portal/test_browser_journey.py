@@ -78,7 +78,7 @@ def test_creator_journey(page: Page, live_server, journey_creator, size: str, sh
     page.get_by_role("button", name="登录").click()
     page.wait_for_url(f"{live_server.url}/")
     expect(page.get_by_role("heading", name="你是 LV3 达人 · 距 LV4 还差 7 项")).to_be_visible()
-    expect(page.get_by_text("¥70,000")).to_be_visible()
+    expect(page.get_by_text("¥7万")).to_be_visible()
     shot(page, "home", size)
 
     # 权益中心 before: 8 of the 10 courses LV4 needs.

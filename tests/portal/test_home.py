@@ -34,8 +34,8 @@ def test_lv3_card_answers_first_with_value(creator_client: Client, creator) -> N
     assess()
     body = text(creator_client.get("/"))
     assert "你是 LV3 达人 · 距 LV4 还差" in body
-    assert "权益价值 ¥70,000" in body
-    assert "升到 LV4 可享 ¥130,000 权益" in body
+    assert "权益价值 ¥7万" in body
+    assert "升到 LV4 可享 ¥13万 权益" in body
     assert "本月底前完成" not in body
 
 
@@ -69,7 +69,7 @@ def test_lv4_is_told_it_is_the_top(client: Client) -> None:
     client.force_login(creator.user)
     body = text(client.get("/"))
     assert "你是 LV4 达人 · 已是最高等级" in body
-    assert "¥130,000" in body
+    assert "¥13万" in body
 
 
 def test_at_risk_ribbon_counts_items_and_days(client: Client) -> None:

@@ -137,7 +137,7 @@ def test_at_risk_ribbon_and_failing_requirements_of_the_held_level(client: Clien
     body = client.get("/levels/").content.decode()
     assert "本月底前完成 7 项即可保住 LV3,剩 30 天" in text_of(body)
     hold_rows = rows(body, "hold")
-    assert any(r.startswith("粉丝量 80,000 / > 30万 未达成 还差 22万") for r in hold_rows)
+    assert any(r.startswith("粉丝量 8万 / > 30万 未达成 还差 22万") for r in hold_rows)
     assert "is-at-risk" in body  # the margins card moves above the checklist
 
 
@@ -159,8 +159,8 @@ def test_reward_cycle_so_far(creator_client: Client, creator) -> None:
     body = creator_client.get("/levels/").content.decode()
     reward = rows(body, "reward")
     assert reward[0].startswith("订单(本周期) 不含全民任务和小游戏任务 2 / ≥ 6 未达成 还差 4 单")
-    assert any(r.startswith("短视频平均有效播放 21 条 60,000 / > 80,000 未达成") for r in reward)
-    assert any(r.startswith("直播平均有效播放 2 条 90,000 / > 80,000 达成 ✓") for r in reward)
+    assert any(r.startswith("短视频平均有效播放 21 条 6万 / > 8万 未达成 还差 2万") for r in reward)
+    assert any(r.startswith("直播平均有效播放 2 条 9万 / > 8万 达成 ✓ 余 1万") for r in reward)
     assert "奖励任务 2026Q4" in body and "剩 30 天" in body
 
 
