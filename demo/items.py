@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from .catalogue import Task, task_windows
-from .clock import local_instant, reference_time, split, times
+from .clock import local_instant, split, times
 from .emit import CreatorLines
 
 
@@ -18,15 +18,14 @@ class Ctx:
     """The instants every creator of one run is laid out against."""
 
     at: datetime
-    ref: datetime  # ``reference_time(at)``
+    ref: datetime  # when ``at_risk`` creators met their tier (``demo.history.reference_time``)
     day: date
     ref_day: date
     tasks: tuple[Task, ...]
 
     @classmethod
-    def of(cls, at: datetime) -> Ctx:
-        at = local_instant(at)
-        ref = reference_time(at)
+    def of(cls, at: datetime, ref: datetime) -> Ctx:
+        at, ref = local_instant(at), local_instant(ref)
         return cls(at, ref, at.date(), ref.date(), task_windows(at))
 
 
