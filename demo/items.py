@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 from .catalogue import Task, task_windows
 from .clock import local_instant, split, times
 from .emit import CreatorLines
+from .names import content_title
 
 
 @dataclass(frozen=True)
@@ -63,8 +64,9 @@ def natural_likes(rng: random.Random, items: list[Item], rate: float) -> None:
         it.likes = int(it.plays * rate * rng.uniform(0.6, 1.4))
 
 
-def write_content(out: CreatorLines, rng: random.Random, num: int, items: list[Item]) -> dict[int, str]:
-    """Content lines, oldest first; returns id(item) -> content id."""
+def write_content(out: CreatorLines, rng: random.Random, num: int, items: list[Item], topic: str) -> dict[int, str]:
+    """Content lines, oldest first, titled after the creator's ``topic`` (an industry); returns
+    id(item) -> content id."""
     ids = {}
     items.sort(key=lambda it: it.published)
     for k, it in enumerate(items, 1):
@@ -84,6 +86,7 @@ def write_content(out: CreatorLines, rng: random.Random, num: int, items: list[I
             completion_rate=rate,
             clicks=clicks,
             conversions=int(clicks * rng.uniform(0.02, 0.15)),
+            title=content_title(topic, it.kind, k),
         )
     return ids
 

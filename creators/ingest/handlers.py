@@ -43,6 +43,7 @@ INTRO_LENGTH = _max_length(Creator, "intro")
 REGION_LENGTH = _max_length(Creator, "region")
 QUOTE_KIND_LENGTH = _max_length(Quote, "kind")
 TASK_CODE_LENGTH = _max_length(SubmissionTask, "code")
+TITLE_LENGTH = _max_length(Content, "title")
 QUOTES = "_quotes"  # creator values key for the replacement quote set (not a Creator field)
 TASK_TYPES = ("submission", "spread")
 CONTENT_KINDS = tuple(ContentKind.values)
@@ -160,7 +161,7 @@ class ContentHandler(LineHandler):
     type = "content"
     order = 10
     COUNTERS = ("likes", "comments", "shares", "component_clicks", "conversions")
-    VALUES = ("kind", "published_at", "effective_plays", *COUNTERS, "completion_rate")
+    VALUES = ("kind", "published_at", "effective_plays", *COUNTERS, "completion_rate", "title")
     row_values = itemgetter(*VALUES)
 
     def parse(self, obj: dict[str, Any]) -> dict[str, Any]:
@@ -170,6 +171,7 @@ class ContentHandler(LineHandler):
             "published_at": fields.instant(obj, "published_at"),
             "effective_plays": fields.count(obj, "effective_plays", required=True),
             "completion_rate": fields.number_between(obj, "completion_rate", 0, 1),
+            "title": fields.free_text(obj, "title", max_length=TITLE_LENGTH) or "",
         }
         for counter in self.COUNTERS:
             values[counter] = fields.count(obj, counter) or 0

@@ -301,3 +301,23 @@ def test_course_progress_dates_are_checked_too(creator):
     refused = ingest_lines(jsonl([progress_line(at="2099-01-01T00:00:00+08:00")]), now=NOW)
 
     assert refused.rejected == 1 and not CourseProgress.objects.exists()
+
+
+# --- a content item's title ----------------------------------------------------------------------------
+
+
+def test_a_content_title_up_to_200_characters_is_stored_and_one_more_is_not(creator):
+    taken = ingest_lines(jsonl([content_line("v-1", title="字" * 200)]))
+    refused = ingest_lines(jsonl([content_line("v-2", title="字" * 201)]))
+
+    assert (taken.accepted, taken.rejected) == (1, 0)
+    assert Content.objects.get(external_id="v-1").title == "字" * 200
+    assert reasons(refused) == ['"title" must be at most 200 characters, got 201']
+
+
+def test_a_content_line_without_a_title_leaves_the_item_untitled(creator):
+    # A line is the platform's whole record of its row: re-sent without a title, the item has none.
+    ingest_lines(jsonl([content_line("v-1", title="周末两天怎么玩")]))
+    ingest_lines(jsonl([content_line("v-1")]))
+
+    assert Content.objects.get(external_id="v-1").title == ""

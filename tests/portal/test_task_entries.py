@@ -67,11 +67,25 @@ def test_the_picker_lists_only_works_the_task_takes(creator_client: Client, crea
     body = creator_client.get(f"/tasks/{t.code}/").content.decode()
 
     assert f'value="{fits.pk}"' in body and "开放后发布的短视频" in body
-    # An item without a title is named by its id, with its kind and publish date.
-    assert f'value="{untitled.pk}"' in body and f"作品 {untitled.external_id}" in body
-    assert timezone.localtime(fits.published_at).strftime("%Y-%m-%d %H:%M") + " 发布" in body
+    # Each option names the item: its title (if any), kind and publish time.
+    when = timezone.localtime(untitled.published_at).strftime("%Y-%m-%d %H:%M")
+    assert f'value="{untitled.pk}"' in body and f"短视频 · {when} 发布" in body
+    when = timezone.localtime(fits.published_at).strftime("%Y-%m-%d %H:%M")
+    assert f"开放后发布的短视频 · 短视频 · {when} 发布" in body
     for refused in (early, live, theirs):
         assert f'value="{refused.pk}"' not in body and refused.title not in body
+
+
+def test_a_long_title_is_shown_by_its_first_words(client: Client) -> None:
+    newcomer = with_login(Creator.objects.create(external_id="c-new", nickname="新达人"))
+    client.force_login(newcomer.user)
+    t = task()
+    content(newcomer, title="周末两天怎么玩：杭州西湖、灵隐寺和龙井村的完整路线与美食攻略")
+
+    body = client.get(f"/tasks/{t.code}/").content.decode()
+
+    assert ">周末两天怎么玩：杭州西湖、灵隐寺" in body  # the option starts with the title's first words
+    assert "龙井村的完整路线" not in body
 
 
 def test_with_nothing_eligible_the_page_says_why(client: Client) -> None:
