@@ -63,8 +63,10 @@ class PortalEventAdmin(AuditedAdmin, admin.ModelAdmin):
 
 @admin.register(models.SubmissionTask)
 class SubmissionTaskAdmin(AuditedAdmin, admin.ModelAdmin):
-    list_display = ["code", "title", "brand", "is_guarantee", "guarantee_threshold", "opens_at", "closes_at"]
-    list_filter = ["is_guarantee"]
+    list_display = [
+        "code", "title", "brand", "content_kind", "is_guarantee", "guarantee_threshold", "opens_at", "closes_at",
+    ]  # fmt: skip
+    list_filter = ["is_guarantee", "content_kind"]
     search_fields = ["code", "title", "brand"]
 
 

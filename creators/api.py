@@ -9,6 +9,7 @@ from .ingest import ingest_lines
 from .models import IngestToken
 
 TRUE_VALUES = {"1", "true", "yes", "on"}
+EMPTY_BODY = "the body is empty: send JSON Lines, one object per line"
 
 
 # The only csrf_exempt view in the project, on purpose: its callers are integrations, not browsers with
@@ -19,8 +20,9 @@ def ingest(request: HttpRequest) -> JsonResponse:
     """Load a JSON Lines body with the same rules as ``manage.py ingest``.
 
     200 with the summary; 400 with the summary and the first 100 rejects when the file was refused
-    (all or nothing). ``?skip_invalid=1`` stores the valid lines and answers 200 with the rejects.
-    The body is read line by line from the request stream, never whole, so large feeds are fine.
+    (all or nothing), or with an ``error`` when the body holds no line. ``?skip_invalid=1`` stores the
+    valid lines and answers 200 with the rejects. The body is read line by line from the request
+    stream, never whole, so large feeds are fine.
     """
     token = _authenticated_token(request)
     if token is None:
@@ -32,6 +34,10 @@ def ingest(request: HttpRequest) -> JsonResponse:
     skip_invalid = request.GET.get("skip_invalid", "").lower() in TRUE_VALUES
     result = ingest_lines(request, skip_invalid=skip_invalid)
     body = result.summary()
+    if result.empty:
+        # Nothing to load is not a success: most likely the integration sent the wrong body.
+        body["error"] = EMPTY_BODY
+        return JsonResponse(body, status=400)
     if result.rejected:
         body["rejects"] = [{"line": reject.line, "reason": reject.reason} for reject in result.rejects_sample]
     return JsonResponse(body, status=200 if result.stored else 400, json_dumps_params={"ensure_ascii": False})

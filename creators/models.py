@@ -4,6 +4,7 @@ tokens). Nothing here knows about levels or benefits."""
 
 import hashlib
 import secrets
+from datetime import datetime
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
@@ -21,7 +22,13 @@ def profile_is_complete(intro: str | None, region: str | None, industries) -> bo
 
 
 class Creator(models.Model):
-    """A Douyin creator as the data platform describes them (ingest type ``creator``)."""
+    """A Douyin creator as the data platform describes them (ingest type ``creator``).
+
+    The lengths of the profile's text (``max_length`` of the fields, and the industry limits below) are
+    the one home of what the portal's profile form and the ingest accept."""
+
+    INDUSTRY_MAX_LENGTH = 20  # characters of one industry name
+    INDUSTRIES_MAX = 20  # industries one creator may name
 
     external_id = models.CharField(_("平台ID"), max_length=64, unique=True)
     user = models.OneToOneField(
@@ -36,7 +43,7 @@ class Creator(models.Model):
     fans = models.PositiveBigIntegerField(_("粉丝数"), default=0)
     credit_score = models.PositiveSmallIntegerField(_("信用分"), default=0)
     douyin_bound = models.BooleanField(_("已绑定抖音"), default=False)
-    intro = models.TextField(_("达人介绍"), blank=True)
+    intro = models.TextField(_("达人介绍"), max_length=500, blank=True)
     region = models.CharField(_("所在地域"), max_length=50, blank=True)
     industries = models.JSONField(_("擅长行业"), default=list, blank=True)
     submission_enabled = models.BooleanField(_("已开通投稿任务"), default=False)
@@ -216,6 +223,11 @@ class SubmissionTask(models.Model):
     title = models.CharField(_("任务名称"), max_length=200, blank=True)
     brand = models.CharField(_("品牌"), max_length=100, blank=True)
     description = models.TextField(blank=True)
+    # The kind of work the task asks for; blank: any kind (docs/program.md §3, submission entries).
+    content_kind = models.CharField(
+        _("作品类型"), max_length=10, choices=ContentKind.choices, blank=True, default="",
+        help_text=_("只接受这一类作品；留空则短视频和直播都可以。"),
+    )  # fmt: skip
     is_guarantee = models.BooleanField(_("保底任务"), default=False)
     guarantee_threshold = models.PositiveBigIntegerField(
         _("保底播放量要求"), null=True, blank=True, help_text=_("保底任务: 有效播放量达到此值可获保底收益")
@@ -236,6 +248,13 @@ class SubmissionTask(models.Model):
 
     def __str__(self) -> str:
         return self.title or self.code
+
+    @property
+    def entries_from(self) -> datetime:
+        """The earliest publish time of content that may enter (docs/program.md §3): ``opens_at``, or, for
+        a task with no opening date, the moment the task was created — work made before a task existed
+        was not made for it."""
+        return self.opens_at or self.created_at
 
 
 class SubmissionEntry(models.Model):

@@ -9,8 +9,10 @@ from django.db import connection
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Sum
 from django.db.models.expressions import RawSQL
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
-from lib.periods import local_date
+from lib.errors import ApplicationError
+from lib.periods import local, local_date
 
 from .models import (
     AssistantMessage,
@@ -48,16 +50,62 @@ def task_is_open(*, task: SubmissionTask, at: datetime) -> bool:
 
 
 def contents_of(*, creator: Creator) -> QuerySet[Content]:
-    """The creator's own content, newest first: the only items they may submit."""
+    """The creator's own content, newest first."""
     return Content.objects.filter(creator=creator).order_by("-published_at", "-pk")
 
 
+# --- Which content may enter a task (docs/program.md §3, submission entries) ---------------------------
+
+
+def _stamp(at: datetime) -> str:
+    return local(at).strftime("%Y-%m-%d %H:%M")
+
+
+def entry_conditions(*, creator: Creator, task: SubmissionTask) -> list[tuple[Q, ApplicationError]]:
+    """The rule for an entry joined in the portal, one condition on ``Content`` each, with the refusal
+    when an item fails it: the creator's own item, published inside the task's window
+    ``[entries_from, closes_at)`` and, when the task names a kind, of that kind. The picker lists the
+    items that meet them all (``contents_to_submit``); the write path refuses an item by the first one
+    it fails (``entry_refusal``) — one rule for both."""
+    conditions = [(Q(creator=creator), ApplicationError(_("只能提交你自己的作品。"), code="not_own_content"))]
+    start = task.entries_from
+    if start is not None:
+        refusal = _("只能提交任务开放后（%(start)s 起）发布的作品，这个作品发布得更早。") % {"start": _stamp(start)}
+        conditions.append((Q(published_at__gte=start), ApplicationError(refusal, code="published_before_task")))
+    if task.closes_at is not None:
+        refusal = _("只能提交任务截止前（%(end)s 前）发布的作品。") % {"end": _stamp(task.closes_at)}
+        conditions.append((Q(published_at__lt=task.closes_at), ApplicationError(refusal, code="published_after_task")))
+    if task.content_kind:
+        refusal = _("该任务只接受%(kind)s作品。") % {"kind": task.get_content_kind_display()}
+        conditions.append((Q(kind=task.content_kind), ApplicationError(refusal, code="wrong_kind")))
+    return conditions
+
+
+def entry_refusal(*, creator: Creator, task: SubmissionTask, content: Content) -> ApplicationError | None:
+    """Why ``content`` may not enter ``task`` for ``creator`` (the first condition it fails), or None.
+    One query: each condition is read as a flag on the item's row."""
+    conditions = entry_conditions(creator=creator, task=task)
+    flags = {
+        f"ok{i}": ExpressionWrapper(condition, output_field=BooleanField())
+        for i, (condition, _r) in enumerate(conditions)
+    }
+    met = Content.objects.filter(pk=content.pk).annotate(**flags).values_list(*flags).first()
+    for ok, (_condition, refusal) in zip(met or (False,) * len(conditions), conditions, strict=True):
+        if not ok:
+            return refusal
+    return None
+
+
 def contents_to_submit(*, creator: Creator, task: SubmissionTask, limit: int = 50) -> list[Content]:
-    """The creator's latest items not yet entered in ``task`` (one query), for the join form."""
+    """The creator's latest items that may enter ``task`` (``entry_conditions``) and are not entered in it
+    yet, for the join form. One query."""
     entered = SubmissionEntry.objects.filter(creator=creator, task=task).filter(
         Q(content=OuterRef("pk")) | Q(content_ref=OuterRef("external_id"))
     )
-    return list(contents_of(creator=creator).exclude(Exists(entered))[:limit])
+    eligible = Content.objects.filter(
+        *(condition for condition, _refusal in entry_conditions(creator=creator, task=task))
+    )
+    return list(eligible.exclude(Exists(entered)).order_by("-published_at", "-pk")[:limit])
 
 
 def fans_at(*, creator: Creator, at: datetime) -> int:

@@ -12,6 +12,7 @@ from lib.errors import ApplicationError
 from lib.periods import at_local, local_date
 from lib.sql import insert_for_each
 
+from . import selectors
 from .messages import TEXTS, Link, Params
 from .models import (
     AssistantMessage,
@@ -192,13 +193,15 @@ def _entry_external_id(task: SubmissionTask, content: Content) -> str:
 def task_join(*, creator: Creator, task: SubmissionTask, content: Content, at: datetime) -> SubmissionEntry:
     """Enter one of the creator's own items in an open submission task (投稿).
 
-    Refuses (``ApplicationError``) another creator's item, a task that is not open at ``at``, and an
-    item already entered in this task. A guarantee card is attached one level up, by
-    ``benefits.services.cards.task_join_with_card`` (creators never imports benefits)."""
-    if content.creator_id != creator.pk:
-        raise ApplicationError(_("只能提交你自己的作品。"), code="not_own_content")
-    if (task.opens_at is not None and at < task.opens_at) or (task.closes_at is not None and at >= task.closes_at):
+    Refuses (``ApplicationError``) a task that is not open at ``at``, an item the task does not take
+    (``selectors.entry_refusal``: another creator's, published outside the task's window, of another
+    kind — docs/program.md §3) and an item already entered in this task. A guarantee card is attached
+    one level up, by ``benefits.services.cards.task_join_with_card`` (creators never imports benefits),
+    so it can only ride on an entry this function accepted."""
+    if not selectors.task_is_open(task=task, at=at):
         raise ApplicationError(_("该任务当前不在投稿时间内。"), code="task_closed")
+    if (refusal := selectors.entry_refusal(creator=creator, task=task, content=content)) is not None:
+        raise refusal
     entered = SubmissionEntry.objects.filter(creator=creator, task=task)
     if entered.filter(content=content).exists() or entered.filter(content_ref=content.external_id).exists():
         raise ApplicationError(_("这个作品已经提交到该任务了。"), code="already_entered")

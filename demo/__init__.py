@@ -1,9 +1,10 @@
 """Demo data for the default run and for benchmarks (docs/interfaces.md §5), outside the program engine.
 
-The generator is pure: it takes a seed and an instant ``at`` and yields JSON Lines in the ingest format
-(docs/interfaces.md §1). Nothing in it touches the database and no global random state is used — every
-creator draws from its own ``random.Random`` seeded with ``(seed, index)`` — so the same ``seed`` and
-``at`` give byte-identical lines, and ``--creators 40`` is the first 40 creators of ``--creators 300``.
+The generator is pure: it takes a seed, an instant ``at`` and a reference instant ``ref`` and yields
+JSON Lines in the ingest format (docs/interfaces.md §1). Nothing in it touches the database and no global
+random state is used — every creator draws from its own ``random.Random`` seeded with ``(seed, index)``
+— so the same ``seed``, ``at`` and ``ref`` give byte-identical lines, and ``--creators 40`` is the first
+40 creators of ``--creators 300``.
 The ``seed_demo`` command writes the static catalogue with the ORM, streams the generator's lines into
 the ingest and lets the engine assess them.
 
@@ -15,6 +16,8 @@ the ingest and lets the engine assess them.
 - ``catalogue``: the academy courses and the submission tasks; ``names``: believable names and intros.
 - ``emit``: one emitter per ingest line type; ``clock``: time and random-draw helpers.
 - ``feed``: the entry points, ``generate_creators`` and ``generate_lines``.
+- ``history`` (not part of the generator: it reads the beat schedule): the reference instant the
+  generator is handed, and the job runs ``seed_demo`` replays, each at a tick of its own schedule.
 
 This app stands on top of creators, academy, benefits and levels; nothing imports it.
 """

@@ -34,6 +34,7 @@ class _Layout:
         self.now_lo, self.now_hi = at - WINDOW + EDGE, (ref if self.risky else at) - EDGE
         self.pre_lo, self.pre_hi = ref - WINDOW + EDGE, at - WINDOW - EDGE
         self.old_lo, self.old_hi = at - timedelta(days=100), (ref if self.risky else at) - WINDOW - EDGE
+        self.topic = ""  # the creator's main industry, set with the profile
         self.avg = 0.0  # mean plays per post, set with the content
         self.orders = 0
 
@@ -63,6 +64,7 @@ def _profile(lay: _Layout) -> bool:
     """The creator line; returns whether the creator is large (quote, assistant and spread required)."""
     rng, plan = lay.rng, lay.plan
     industries = rng.sample(INDUSTRIES, rng.choices((1, 2, 3), (55, 35, 10))[0])
+    lay.topic = industries[0]  # what the creator's posts are about, even if the profile leaves it out
     region = rng.choice(REGIONS)
     fans = plan.values["fans"]
     large = fans >= LARGE_CREATOR_FANS
@@ -156,7 +158,7 @@ def _content(lay: _Layout) -> tuple[list[Item], list[Item], list[Item], dict[int
     old_total = round(avg * n_old * rng.uniform(0.6, 1.3))
     old = content_items(rng, n_old, lay.old_lo, lay.old_hi, old_total, live_share)
     natural_likes(rng, pre + old, rate)
-    return now, pre, old, write_content(lay.out, rng, lay.num, now + pre + old)
+    return now, pre, old, write_content(lay.out, rng, lay.num, now + pre + old, lay.topic)
 
 
 def _plays_total(rng: random.Random, n: int, spec: tuple[str, int, int]) -> int:

@@ -151,6 +151,7 @@ def task_rows(at: datetime) -> list[dict[str, Any]]:
                 "brand": brand,
                 "title": title,
                 "description": description,
+                "content_kind": "video",  # every brief asks for 原创短视频 (docs/program.md §3)
                 "is_guarantee": threshold is not None,
                 "guarantee_threshold": threshold,
                 "opens_at": window.opens,

@@ -21,17 +21,6 @@ def local_instant(at: datetime) -> datetime:
     return at.astimezone(TZ).replace(microsecond=0)
 
 
-def reference_time(at: datetime) -> datetime:
-    """The instant ``at_risk`` creators met their tier at: the monthly assessment of ``at``'s month
-    (02:00 on the 1st) when that is 5–25 days before ``at``, else 15 days before ``at``. Either way the
-    two windows overlap by ≥ 5 days and each has ≥ 5 days of its own."""
-    at = local_instant(at)
-    month = at.replace(day=1, hour=2, minute=0, second=0)
-    if timedelta(days=5) <= at - month <= timedelta(days=25):
-        return month
-    return at - timedelta(days=15)
-
-
 def between(rng: random.Random, lo: datetime, hi: datetime) -> datetime:
     """A whole-second instant in [lo, hi) (``lo`` when the span is empty)."""
     span = int((hi - lo).total_seconds())

@@ -2,8 +2,9 @@
 
 The emitters only format: every value is drawn by the caller. Each fixes its type's key order, so the
 lines are byte for byte the same however a caller builds its values. The high-volume types are written
-with f-strings: their values are ASCII ids, numbers and timestamps, so no escaping is needed, and this
-halves the generator's time at 100,000 creators.
+with f-strings: their values are ASCII ids, numbers and timestamps, so no escaping is needed (a content
+item's title, the one text among them, is JSON-encoded on its own), and this halves the generator's
+time at 100,000 creators.
 """
 
 import json
@@ -68,12 +69,13 @@ class CreatorLines:
         completion_rate: float,
         clicks: int,
         conversions: int,
+        title: str,
     ) -> None:
         self.lines.append(
             f'{{"type":"content","id":"{content_id}","creator":"{self.creator_id}","kind":"{kind}",'
             f'"published_at":"{published_at.isoformat()}","effective_plays":{plays},"likes":{likes},'
             f'"comments":{comments},"shares":{shares},"completion_rate":{completion_rate!r},'
-            f'"component_clicks":{clicks},"conversions":{conversions}}}'
+            f'"component_clicks":{clicks},"conversions":{conversions},"title":{_encode(title)}}}'
         )
 
     def fans(self, day: date, fans: int) -> None:

@@ -12,16 +12,17 @@ from .story import FIRST_ID, demo_creator_lines
 TIER_WEIGHTS = (20, 30, 25, 15, 10)  # LV0 … LV4, in percent
 
 
-def generate_creators(creators: int, *, seed: int, at: datetime) -> Iterator[list[str]]:
-    """Per creator, its lines (the creator line first), ``c-1001`` … in order."""
-    ctx = Ctx.of(at)
+def generate_creators(creators: int, *, seed: int, at: datetime, ref: datetime) -> Iterator[list[str]]:
+    """Per creator, its lines (the creator line first), ``c-1001`` … in order. ``ref`` is the instant
+    ``at_risk`` creators met their tier (``seed_demo`` takes it from ``demo.history.reference_time``)."""
+    ctx = Ctx.of(at, ref)
     for index in range(creators):
         yield _creator_lines(index, seed, ctx)
 
 
-def generate_lines(creators: int, *, seed: int, at: datetime) -> Iterator[str]:
+def generate_lines(creators: int, *, seed: int, at: datetime, ref: datetime) -> Iterator[str]:
     """The whole feed as JSON Lines strings (no trailing newline), streamed."""
-    for lines in generate_creators(creators, seed=seed, at=at):
+    for lines in generate_creators(creators, seed=seed, at=at, ref=ref):
         yield from lines
 
 

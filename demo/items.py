@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from .catalogue import Task, task_windows
-from .clock import local_instant, reference_time, split, times
+from .clock import local_instant, split, times
 from .emit import CreatorLines
+from .names import content_title
 
 
 @dataclass(frozen=True)
@@ -18,15 +19,14 @@ class Ctx:
     """The instants every creator of one run is laid out against."""
 
     at: datetime
-    ref: datetime  # ``reference_time(at)``
+    ref: datetime  # when ``at_risk`` creators met their tier (``demo.history.reference_time``)
     day: date
     ref_day: date
     tasks: tuple[Task, ...]
 
     @classmethod
-    def of(cls, at: datetime) -> Ctx:
-        at = local_instant(at)
-        ref = reference_time(at)
+    def of(cls, at: datetime, ref: datetime) -> Ctx:
+        at, ref = local_instant(at), local_instant(ref)
         return cls(at, ref, at.date(), ref.date(), task_windows(at))
 
 
@@ -64,8 +64,9 @@ def natural_likes(rng: random.Random, items: list[Item], rate: float) -> None:
         it.likes = int(it.plays * rate * rng.uniform(0.6, 1.4))
 
 
-def write_content(out: CreatorLines, rng: random.Random, num: int, items: list[Item]) -> dict[int, str]:
-    """Content lines, oldest first; returns id(item) -> content id."""
+def write_content(out: CreatorLines, rng: random.Random, num: int, items: list[Item], topic: str) -> dict[int, str]:
+    """Content lines, oldest first, titled after the creator's ``topic`` (an industry); returns
+    id(item) -> content id."""
     ids = {}
     items.sort(key=lambda it: it.published)
     for k, it in enumerate(items, 1):
@@ -85,6 +86,7 @@ def write_content(out: CreatorLines, rng: random.Random, num: int, items: list[I
             completion_rate=rate,
             clicks=clicks,
             conversions=int(clicks * rng.uniform(0.02, 0.15)),
+            title=content_title(topic, it.kind, k),
         )
     return ids
 

@@ -45,6 +45,33 @@ TAGLINES = {
 }
 
 
+# Post titles by industry, taken in turn (no draw: titles never move the other draws of the feed).
+TITLES = {
+    "美妆": ("通勤5分钟快速出门妆", "平价粉底液横评", "油皮夏天持妆一整天", "新手也能画好的眼妆", "卸妆的正确步骤"),
+    "美食": ("一人食｜15分钟快手晚餐", "街头小吃探店合集", "妈妈的拿手红烧肉", "早餐吃什么不重样", "宵夜排档寻味记"),
+    "母婴": ("新生儿洗澡全流程", "辅食添加第一周", "带娃出门必备清单", "宝宝睡整觉的小方法", "亲测好用的婴儿车"),
+    "数码": ("新手机上手一周体验", "百元耳机横评", "平板办公到底行不行", "手机拍照参数设置", "桌面改造好物分享"),
+    "汽车": ("新能源车一年用车成本", "周末自驾试驾记", "新手停车技巧", "冬季用车注意事项", "车内收纳好物"),
+    "旅行": ("周末两天怎么玩", "城市夜景机位分享", "小众古镇一日游", "旅行行李打包清单", "跟着美食去旅行"),
+    "家居": ("小户型收纳改造", "出租屋低成本改造", "厨房收纳好物", "客厅灯光怎么选", "阳台小花园"),
+    "服饰": ("小个子显高穿搭", "一周通勤不重样", "秋冬外套怎么选", "基础款的高级穿法", "平价配饰分享"),
+    "游戏": ("新赛季上分攻略", "开黑名场面合集", "新手入门教学", "版本强势阵容推荐", "高光时刻回顾"),
+    "教育": ("每天五分钟学英语", "高效记笔记的方法", "假期学习计划表", "考前冲刺复习法", "阅读习惯怎么养"),
+    "健康": ("居家十分钟燃脂", "减脂期一日三餐", "跑步入门指南", "久坐族肩颈放松", "睡前拉伸跟练"),
+    "宠物": ("猫咪的一天", "狗狗训练小技巧", "宠物零食测评", "第一次带猫看病", "新手养猫清单"),
+}
+
+
+def content_title(topic: str, kind: str, k: int) -> str:
+    """The title of a creator's ``k``-th post (from 1): the topic's titles in turn, numbered once they
+    repeat; a live stream's is marked 直播."""
+    titles = TITLES.get(topic, TITLES["旅行"])
+    title = titles[(k - 1) % len(titles)]
+    if k > len(titles):
+        title += f"（{(k - 1) // len(titles) + 1}）"
+    return f"直播｜{title}" if kind == "live" else title
+
+
 def nickname(rng: random.Random, industry: str) -> str:
     return rng.choice(NAME_HEADS) + rng.choice(NAME_TAILS[industry]) + rng.choice(NAME_ENDS)
 

@@ -7,7 +7,8 @@ least one requirement of tier+1 (the set ``fail_next``). Some creators are shape
   7 posts against ≥ 8, mean plays exactly 10,000 against > 10,000, 2 courses against ≥ 3).
 - ``just_made``: one requirement of its own tier is met exactly at the bar (20 posts, credit 50,
   fans 300,001–310,000).
-- ``at_risk``: met its tier at ``reference_time(at)`` (the last monthly assessment, or 15 days ago) but
+- ``at_risk``: met its tier at the reference instant (``demo.history.reference_time``: the month's
+  monthly assessment, or the daily upgrade check 15 days back) but
   fails one requirement of that tier at ``at`` (posts slowed down, the only submission or order fell out
   of the window, fans or credit dropped). Assessing at the reference time then at ``at`` shows them at
   risk (or downgraded).

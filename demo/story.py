@@ -104,7 +104,7 @@ def _content(
     current = pick(now, by_code["task-10"])
     current.plays = max(current.plays, 24_300)  # over the threshold: the card can be used here
     special = {id(over): by_code["task-03"], id(under): by_code["task-07"], id(current): by_code["task-10"]}
-    return old, pre, now, special, write_content(out, rng, FIRST_ID, old + pre + now)
+    return old, pre, now, special, write_content(out, rng, FIRST_ID, old + pre + now, "旅行")
 
 
 def _orders(out: CreatorLines, rng: random.Random, ctx: Ctx) -> None:

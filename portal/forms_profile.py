@@ -32,13 +32,13 @@ class ProfileForm(forms.Form):
     intro = forms.CharField(
         label=gettext_lazy("达人介绍"),
         required=False,
-        max_length=500,
+        max_length=Creator._meta.get_field("intro").max_length,
         widget=forms.Textarea(attrs={"rows": 3, "placeholder": gettext_lazy("一句话介绍你的内容方向和合作方式")}),
     )
     region = forms.CharField(
         label=gettext_lazy("所在地域"),
         required=False,
-        max_length=50,
+        max_length=Creator._meta.get_field("region").max_length,
         widget=forms.TextInput(attrs={"placeholder": gettext_lazy("例如 浙江·杭州"), "list": "region-options"}),
     )
     industries = forms.MultipleChoiceField(

@@ -41,7 +41,8 @@ def task(
     closes_at: datetime | None = None,
     title: str = "测试任务",
 ) -> SubmissionTask:
-    """A task open from a day ago for ten days, unless told otherwise."""
+    """A task open since a week ago for ten more days, unless told otherwise: content a builder makes
+    (published two days ago) falls in its window."""
     now = timezone.now()
     return SubmissionTask.objects.create(
         code=uid("task"),
@@ -49,7 +50,7 @@ def task(
         title=title,
         is_guarantee=guarantee,
         guarantee_threshold=threshold if guarantee else None,
-        opens_at=opens_at or now - timedelta(days=1),
+        opens_at=opens_at or now - timedelta(days=7),
         closes_at=closes_at or now + timedelta(days=10),
     )
 

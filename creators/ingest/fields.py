@@ -11,7 +11,10 @@ returns ``None`` (the handler decides what "not given" means for its type).
 import json
 import math
 import re
-from datetime import date, datetime, tzinfo
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import date, datetime, timedelta, tzinfo
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -26,6 +29,12 @@ _CENT = Decimal("0.01")
 
 _MISSING = object()
 
+# How far ahead of the ingest's "now" a timestamp or date may lie (docs/interfaces.md §1): the
+# platform's clock may run a little ahead, but a figure dated next week (or 2099) is a typo.
+FUTURE_TOLERANCE = timedelta(days=1)
+# The latest instant a line may name, set by each ingest for its lines (``dates_until``).
+_latest: ContextVar[datetime | None] = ContextVar("ingest_latest", default=None)
+
 
 class LineError(Exception):
     """The line cannot be stored; ``reason`` says why, for the person who produced the file."""
@@ -39,6 +48,24 @@ def shown(value: Any, *, limit: int = 60) -> str:
     """The value as it appeared in the JSON line (``-5``, ``"abc"``, ``true``, ``null``), shortened."""
     text = json.dumps(value, ensure_ascii=False)
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+@contextmanager
+def dates_until(now: datetime) -> Iterator[datetime]:
+    """While it lasts, ``instant`` refuses timestamps after ``now + FUTURE_TOLERANCE`` and ``day``
+    refuses dates after that instant's Asia/Shanghai date. Yields the latest instant allowed."""
+    latest = now + FUTURE_TOLERANCE
+    token = _latest.set(latest)
+    try:
+        yield latest
+    finally:
+        _latest.reset(token)
+
+
+def _ahead(key: str, value: Any, shown_latest: str) -> LineError:
+    return LineError(
+        f'"{key}" is more than a day ahead of now, got {shown(value)} (the latest accepted is {shown_latest})'
+    )
 
 
 def local_timezone() -> tzinfo:
@@ -145,9 +172,11 @@ def boolean(obj: dict[str, Any], key: str) -> bool | None:
     return value
 
 
-def choice(obj: dict[str, Any], key: str, choices: tuple[str, ...]) -> str:
+def choice(obj: dict[str, Any], key: str, choices: tuple[str, ...], *, required: bool = True) -> str | None:
     """One of a closed set of strings (a content kind, an order status)."""
-    value = _get(obj, key, True)
+    value = _get(obj, key, required)
+    if value is _MISSING:
+        return None
     if value not in choices or not isinstance(value, str):
         expected = ", ".join(f'"{c}"' for c in choices)
         raise LineError(f'"{key}" must be one of {expected}, got {shown(value)}')
@@ -166,7 +195,10 @@ def instant(obj: dict[str, Any], key: str, *, required: bool = True) -> datetime
             pass
         else:
             if MIN_YEAR <= moment.year <= MAX_YEAR:
-                return moment if moment.tzinfo is not None else moment.replace(tzinfo=local_timezone())
+                moment = moment if moment.tzinfo is not None else moment.replace(tzinfo=local_timezone())
+                if (latest := _latest.get()) is not None and moment > latest:
+                    raise _ahead(key, value, latest.astimezone(local_timezone()).isoformat())
+                return moment
     raise LineError(f'"{key}" must be an ISO 8601 timestamp such as "2026-01-31T20:00:00+08:00", got {shown(value)}')
 
 
@@ -180,17 +212,37 @@ def day(obj: dict[str, Any], key: str) -> date:
             pass
         else:
             if MIN_YEAR <= parsed.year <= MAX_YEAR:
+                if (latest := _latest.get()) is not None and parsed > (
+                    last := latest.astimezone(local_timezone()).date()
+                ):
+                    raise _ahead(key, value, last.isoformat())
                 return parsed
     raise LineError(f'"{key}" must be a date written YYYY-MM-DD, got {shown(value)}')
 
 
-def string_list(obj: dict[str, Any], key: str, *, allowed: tuple[str, ...] | None = None) -> list[str] | None:
-    """A list of strings; with ``allowed``, each must be one of them."""
+def string_list(
+    obj: dict[str, Any],
+    key: str,
+    *,
+    allowed: tuple[str, ...] | None = None,
+    max_items: int | None = None,
+    max_length: int | None = None,
+) -> list[str] | None:
+    """A list of strings; with ``allowed``, each must be one of them; at most ``max_items`` of at most
+    ``max_length`` characters each."""
     value = _get(obj, key, False)
     if value is _MISSING:
         return None
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
         raise LineError(f'"{key}" must be a list of strings, got {shown(value)}')
+    if max_items is not None and len(value) > max_items:
+        raise LineError(f'"{key}" may have at most {max_items} items, got {len(value)}')
+    if max_length is not None:
+        for item in value:
+            if len(item) > max_length:
+                raise LineError(
+                    f'"{key}" items must be at most {max_length} characters, got {len(item)}: {shown(item)}'
+                )
     if allowed is not None:
         for item in value:
             if item not in allowed:

@@ -31,7 +31,19 @@ from .fields import LineError
 from .registry import IngestContext, LineHandler, ParsedLine, register
 from .writing import ids_by_code, last_wins, upsert_rows
 
-ID_LENGTH = 64
+
+def _max_length(model, field: str) -> int:
+    """A text column's length, from the model: the one home of what the portal's forms take too."""
+    return model._meta.get_field(field).max_length
+
+
+ID_LENGTH = _max_length(Creator, "external_id")
+NICKNAME_LENGTH = _max_length(Creator, "nickname")
+INTRO_LENGTH = _max_length(Creator, "intro")
+REGION_LENGTH = _max_length(Creator, "region")
+QUOTE_KIND_LENGTH = _max_length(Quote, "kind")
+TASK_CODE_LENGTH = _max_length(SubmissionTask, "code")
+TITLE_LENGTH = _max_length(Content, "title")
 QUOTES = "_quotes"  # creator values key for the replacement quote set (not a Creator field)
 TASK_TYPES = ("submission", "spread")
 CONTENT_KINDS = tuple(ContentKind.values)
@@ -53,15 +65,17 @@ class CreatorHandler(LineHandler):
     def parse(self, obj: dict[str, Any]) -> dict[str, Any]:
         values: dict[str, Any] = {
             "external_id": fields.text(obj, "id", max_length=ID_LENGTH),
-            "nickname": fields.text(obj, "nickname", max_length=100),
+            "nickname": fields.text(obj, "nickname", max_length=NICKNAME_LENGTH),
         }
         optional = {
             "fans": fields.count(obj, "fans"),
             "credit_score": fields.integer_between(obj, "credit_score", 0, 100),
             "douyin_bound": fields.boolean(obj, "douyin_bound"),
-            "intro": fields.free_text(obj, "intro"),
-            "region": fields.free_text(obj, "region", max_length=50),
-            "industries": fields.string_list(obj, "industries"),
+            "intro": fields.free_text(obj, "intro", max_length=INTRO_LENGTH),
+            "region": fields.free_text(obj, "region", max_length=REGION_LENGTH),
+            "industries": fields.string_list(
+                obj, "industries", max_items=Creator.INDUSTRIES_MAX, max_length=Creator.INDUSTRY_MAX_LENGTH
+            ),
             "joined_at": fields.instant(obj, "joined_at", required=False),
         }
         values.update((key, value) for key, value in optional.items() if value is not None)
@@ -83,8 +97,10 @@ class CreatorHandler(LineHandler):
             )
         parsed = {}
         for kind, amount in quotes.items():
-            if not kind.strip() or len(kind) > 50:
-                raise LineError(f'"quotes" has an invalid kind {fields.shown(kind)} (1 to 50 characters)')
+            if not kind.strip() or len(kind) > QUOTE_KIND_LENGTH:
+                raise LineError(
+                    f'"quotes" has an invalid kind {fields.shown(kind)} (1 to {QUOTE_KIND_LENGTH} characters)'
+                )
             parsed[kind] = fields.money(amount, f"quotes.{kind}", max_digits=12)
         return parsed
 
@@ -145,7 +161,7 @@ class ContentHandler(LineHandler):
     type = "content"
     order = 10
     COUNTERS = ("likes", "comments", "shares", "component_clicks", "conversions")
-    VALUES = ("kind", "published_at", "effective_plays", *COUNTERS, "completion_rate")
+    VALUES = ("kind", "published_at", "effective_plays", *COUNTERS, "completion_rate", "title")
     row_values = itemgetter(*VALUES)
 
     def parse(self, obj: dict[str, Any]) -> dict[str, Any]:
@@ -155,6 +171,7 @@ class ContentHandler(LineHandler):
             "published_at": fields.instant(obj, "published_at"),
             "effective_plays": fields.count(obj, "effective_plays", required=True),
             "completion_rate": fields.number_between(obj, "completion_rate", 0, 1),
+            "title": fields.free_text(obj, "title", max_length=TITLE_LENGTH) or "",
         }
         for counter in self.COUNTERS:
             values[counter] = fields.count(obj, counter) or 0
@@ -273,7 +290,11 @@ class SubmissionHandler(LineHandler):
 
     ``content`` is optional and may name an item not synced yet: the raw id is kept in ``content_ref``
     and the foreign key is set once the item exists (here, or in ``ContentHandler.finish``). Settlement
-    fields (``settled_at``, ``payout``) belong to the portal and are never touched.
+    fields (``settled_at``, ``payout``) belong to the portal and are never touched. The entry is the
+    platform's word: it is stored as sent, whatever the portal's rules for joining (docs/program.md §3).
+
+    ``task_kind`` (``video``, ``live``) gives a task the kind of work it takes when it has none yet —
+    the first line that names one, in file order; a kind once set is changed only in the admin.
     """
 
     type = "submission"
@@ -284,7 +305,8 @@ class SubmissionHandler(LineHandler):
     def parse(self, obj: dict[str, Any]) -> dict[str, Any]:
         return {
             "external_id": fields.text(obj, "id", max_length=ID_LENGTH),
-            "task": fields.text(obj, "task", max_length=64),
+            "task": fields.text(obj, "task", max_length=TASK_CODE_LENGTH),
+            "task_kind": fields.choice(obj, "task_kind", CONTENT_KINDS, required=False),
             "submitted_at": fields.instant(obj, "submitted_at"),
             "content_ref": fields.text(obj, "content", max_length=ID_LENGTH, required=False) or "",
             "effective_plays": fields.count(obj, "effective_plays"),
@@ -292,8 +314,9 @@ class SubmissionHandler(LineHandler):
         }
 
     def write(self, lines: list[ParsedLine], *, ingest: IngestContext) -> None:
-        lines = last_wins(lines, lambda line: line.values["external_id"])
         tasks = ids_by_code(SubmissionTask, {line.values["task"] for line in lines}, ingest=ingest)
+        self._set_task_kinds(lines, tasks)
+        lines = last_wins(lines, lambda line: line.values["external_id"])
         refs = {line.values["content_ref"] for line in lines} - {""}
         contents = dict(Content.objects.filter(external_id__in=refs).values_list("external_id", "pk")) if refs else {}
         rows = [
@@ -307,6 +330,17 @@ class SubmissionHandler(LineHandler):
             for line in lines
         ]
         upsert_rows(SubmissionEntry, self.FIELDS, rows, unique_fields=("external_id",), update_fields=self.FIELDS[1:])
+
+    @staticmethod
+    def _set_task_kinds(lines: list[ParsedLine], tasks: dict[str, int]) -> None:
+        """Give kindless tasks the kind of the batch's first line naming one: one UPDATE per kind."""
+        kind_of: dict[int, str] = {}
+        for line in lines:
+            if kind := line.values["task_kind"]:
+                kind_of.setdefault(tasks[line.values["task"]], kind)
+        for kind in sorted(set(kind_of.values())):
+            task_ids = [pk for pk, named in kind_of.items() if named == kind]
+            SubmissionTask.objects.filter(pk__in=task_ids, content_kind="").update(content_kind=kind)
 
 
 for _handler in (

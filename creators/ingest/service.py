@@ -8,6 +8,7 @@ the first 100 rejects and a capped creator id cache, whatever the size of the in
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, TextIO
 
 from django.conf import settings
@@ -22,6 +23,9 @@ from .registry import IngestContext, LineHandler, ParsedLine, handlers
 
 CREATOR = "creator"
 REJECTS_SAMPLE_SIZE = 100
+# The longest line taken, in bytes of UTF-8 without its line break (docs/interfaces.md §1). A longer
+# one is rejected unread, and only its first MAX_LINE_BYTES are kept for the rejects report.
+MAX_LINE_BYTES = 64 * 1024
 # external_id → pk of creators seen by this ingest; past the cap it starts over (one extra lookup).
 CREATOR_CACHE_LIMIT = 200_000
 
@@ -42,20 +46,32 @@ class Reject:
 class IngestResult:
     """What an ingest did.
 
-    ``accepted`` counts the valid lines and ``rejected`` the rejects, also when ``stored`` is False
-    (all or nothing, and something was rejected): then nothing was written, and ``accepted`` says how
-    many lines would have been stored once the rejects are fixed.
+    ``valid`` counts the lines that passed every check and ``rejected`` the rejects. ``accepted`` (and
+    ``by_type``) count the lines stored: the valid ones, or none when ``stored`` is False (all or
+    nothing, and something was rejected) — then ``valid`` says how many would be stored once the
+    rejects are fixed. ``empty``: the input had no line to read (blank lines are not lines).
     """
 
     accepted: int = 0
     rejected: int = 0
-    by_type: dict[str, int] = field(default_factory=dict)  # accepted lines per type
+    by_type: dict[str, int] = field(default_factory=dict)  # stored lines per type
     rejects_sample: list[Reject] = field(default_factory=list)  # the first 100 rejects, by line
     stored: bool = True
+    valid: int = 0
+
+    @property
+    def empty(self) -> bool:
+        return self.valid == 0 and self.rejected == 0
 
     def summary(self) -> dict[str, Any]:
-        """The contract's summary object: ``{"accepted": N, "rejected": N, "by_type": {...}}``."""
-        return {"accepted": self.accepted, "rejected": self.rejected, "by_type": dict(self.by_type)}
+        """The contract's summary object, ``{"accepted": N, "rejected": N, "by_type": {...}}``, and
+        ``valid``, the lines that passed (stored or not)."""
+        return {
+            "accepted": self.accepted,
+            "rejected": self.rejected,
+            "by_type": dict(self.by_type),
+            "valid": self.valid,
+        }
 
 
 class _RollBack(Exception):
@@ -68,8 +84,12 @@ def ingest_lines(
     skip_invalid: bool = False,
     rejects: TextIO | None = None,
     batch_size: int | None = None,
+    now: datetime | None = None,
 ) -> IngestResult:
     """Validate and store feed lines; each item of ``lines`` is one physical line (1-based numbering).
+
+    ``now`` (default: the current time) is the ingest's one instant: lines without a time of their own
+    get it, and no timestamp or date may lie more than ``fields.FUTURE_TOLERANCE`` ahead of it.
 
     All or nothing by default: the whole ingest is one transaction, undone at the end if any line was
     rejected — but every line is still validated, so one run lists every problem. With
@@ -80,26 +100,27 @@ def ingest_lines(
     batch_size = batch_size or settings.INGEST_BATCH_SIZE
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
-    run = _Ingest(batch_size=batch_size, rejects=rejects)
+    run = _Ingest(batch_size=batch_size, rejects=rejects, now=now or timezone.now())
     try:
-        with transaction.atomic():
+        with transaction.atomic(), fields.dates_until(run.context.now):
             run.read(lines)
             if run.result.rejected and not skip_invalid:
                 raise _RollBack
     except _RollBack:
         run.result.stored = False
+        run.result.accepted, run.result.by_type = 0, {}
     return run.result
 
 
 class _Ingest:
     """The state of one ingest: the batch being filled, the creator cache, the running result."""
 
-    def __init__(self, *, batch_size: int, rejects: TextIO | None) -> None:
+    def __init__(self, *, batch_size: int, rejects: TextIO | None, now: datetime) -> None:
         self.batch_size = batch_size
         self.rejects = rejects
         self.handlers: dict[str, LineHandler] = handlers()
         self.known_types = ", ".join(sorted(self.handlers))
-        self.context = IngestContext(now=timezone.now())
+        self.context = IngestContext(now=now)
         self.result = IngestResult()
         self.creator_pks: dict[str, int] = {}
         self._reset_batch()
@@ -119,8 +140,19 @@ class _Ingest:
             if self.context.accepted.get(type_):
                 handler.finish(ingest=self.context)
         self.result.by_type = {type_: n for type_ in self.handlers if (n := self.context.accepted.get(type_))}
+        self.result.valid = self.result.accepted
 
     def _take(self, number: int, raw: str | bytes) -> None:
+        if (size := _line_bytes(raw)) > MAX_LINE_BYTES:
+            self.pending_count += 1
+            kept = raw[:MAX_LINE_BYTES] if isinstance(raw, bytes) else raw.encode("utf-8", "replace")[:MAX_LINE_BYTES]
+            self._reject(
+                number,
+                f"the line is {size:,} bytes, over the limit of {MAX_LINE_BYTES:,} bytes (64 KB); "
+                "shorten its text fields",
+                kept.decode("utf-8", "replace") + "…",
+            )
+            return
         if isinstance(raw, bytes):
             try:
                 text = raw.decode("utf-8")
@@ -239,6 +271,17 @@ class _Ingest:
                 self.result.rejects_sample.append(reject)
             if self.rejects is not None:
                 self.rejects.write(json.dumps(reject.as_dict(), ensure_ascii=False) + "\n")
+
+
+def _line_bytes(raw: str | bytes) -> int:
+    """The line's length in UTF-8 bytes without its line break — exact whenever it could be over the
+    limit: a str is encoded only then (a character is at most 4 bytes), so most lines cost one ``len``."""
+    if isinstance(raw, bytes):
+        return len(raw.rstrip(b"\r\n"))
+    text = raw.rstrip("\r\n")
+    if len(text) * 4 <= MAX_LINE_BYTES:
+        return len(text)
+    return len(text.encode("utf-8", "surrogatepass"))
 
 
 def _refuse_unstorable(obj: dict[str, Any]) -> None:

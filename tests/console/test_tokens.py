@@ -31,7 +31,9 @@ def raw_of(response) -> str:
 
 
 def authorized(raw: str, client) -> int:
-    return client.post("/api/v1/ingest", b"", content_type="application/x-ndjson",
+    # One valid line: an empty body is refused (400) whatever the token.
+    line = b'{"type": "creator", "id": "c-token", "nickname": "token check"}\n'
+    return client.post("/api/v1/ingest", line, content_type="application/x-ndjson",
                        HTTP_AUTHORIZATION=f"Bearer {raw}").status_code  # fmt: skip
 
 

@@ -96,6 +96,7 @@ def test_a_valid_file_stores_every_type(feed):
             "submission": 1,
             "course_progress": 1,
         },
+        "valid": 8,
     }
     creator = Creator.objects.get(external_id="c-1")
     assert (creator.fans, creator.credit_score, creator.douyin_bound) == (150_000, 90, True)
@@ -449,12 +450,9 @@ def test_one_bad_line_stores_nothing(feed):
     result = feed([creator_line("c-1"), content_line(), fans_line(fans=-1), order_line()])
 
     assert not result.stored
-    # accepted: the valid lines that would have been stored; the summary reports them all the same.
-    assert result.summary() == {
-        "accepted": 3,
-        "rejected": 1,
-        "by_type": {"creator": 1, "content": 1, "order": 1},
-    }
+    # Nothing was stored, so nothing was accepted; ``valid`` says how many lines would be once the
+    # reject is fixed (the issue: a refused file reported its valid lines as "accepted").
+    assert result.summary() == {"accepted": 0, "rejected": 1, "by_type": {}, "valid": 3}
     assert not Creator.objects.exists()
     assert not Content.objects.exists()
     assert not Order.objects.exists()
@@ -658,8 +656,8 @@ def test_progress_merge_rules():
 BY_TYPE = {
     "creator": lambda n: creator_line(f"c-{n}", fans=n, quotes={"video_1_20s": n}),
     "content": lambda n: content_line(f"v-{n}", creator=f"c-{n % 7}"),
-    "fans": lambda n: fans_line(f"c-{n % 7}", date=str(date(2025, 1, 1) + timedelta(days=n))),
-    "credit": lambda n: credit_line(f"c-{n % 7}", date=str(date(2025, 1, 1) + timedelta(days=n))),
+    "fans": lambda n: fans_line(f"c-{n % 7}", date=str(date(2018, 1, 1) + timedelta(days=n))),
+    "credit": lambda n: credit_line(f"c-{n % 7}", date=str(date(2018, 1, 1) + timedelta(days=n))),
     "order": lambda n: order_line(f"o-{n}", creator=f"c-{n % 7}"),
     "event": lambda n: event_line(f"c-{n % 7}", at=f"2026-01-01T00:00:{n % 60:02d}+0{n // 60 % 10}:00"),
     "submission": lambda n: submission_line(f"s-{n}", creator=f"c-{n % 7}", task=f"t-{n % 3}", content=f"v-{n % 5}"),

@@ -29,7 +29,7 @@ def test_a_valid_token_loads_the_body_and_answers_the_summary(client, token):
     response = post(client, jsonl_text([creator_line("c-1"), content_line()]), raw)
 
     assert response.status_code == 200
-    assert response.json() == {"accepted": 2, "rejected": 0, "by_type": {"creator": 1, "content": 1}}
+    assert response.json() == {"accepted": 2, "rejected": 0, "by_type": {"creator": 1, "content": 1}, "valid": 2}
     assert Content.objects.count() == 1
     ingest_token.refresh_from_db()
     assert ingest_token.last_used_at is not None
@@ -68,9 +68,10 @@ def test_a_rejected_line_answers_400_with_the_rejects_and_stores_nothing(client,
 
     assert response.status_code == 400
     assert response.json() == {
-        "accepted": 1,
+        "accepted": 0,
         "rejected": 2,
-        "by_type": {"creator": 1},
+        "by_type": {},
+        "valid": 1,
         "rejects": [
             {"line": 2, "reason": '"effective_plays" must be a non-negative integer, got -5'},
             {"line": 3, "reason": "not valid JSON (Expecting property name enclosed in double quotes at column 2)"},

@@ -37,6 +37,7 @@ def test_the_last_stdout_line_is_the_json_summary(feed_file):
         "accepted": 2,
         "rejected": 0,
         "by_type": {"creator": 1, "content": 1},
+        "valid": 2,
     }
 
 
@@ -50,9 +51,10 @@ def test_a_reject_stores_nothing_exits_1_and_still_ends_stdout_with_the_summary(
 
     assert error.value.returncode == 1
     assert json.loads(stdout.getvalue().splitlines()[-1]) == {
-        "accepted": 1,
+        "accepted": 0,
         "rejected": 1,
-        "by_type": {"creator": 1},
+        "by_type": {},
+        "valid": 1,
     }
     assert 'line 2: "effective_plays" must be a non-negative integer, got -5' in stderr.getvalue()
     assert not Creator.objects.exists()

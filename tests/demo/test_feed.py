@@ -16,25 +16,32 @@ from demo.feed import generate_lines
 
 AT = "2026-05-20T10:30:00+08:00"
 AT_DT = datetime.fromisoformat(AT)
+# The reference instant ``seed_demo`` hands the generator for AT: the monthly assessment of 2026-05
+# (``demo.history.reference_time``; test_history checks it is).
+REF = "2026-05-01T02:00:00+08:00"
+REF_DT = datetime.fromisoformat(REF)
 N = 40
 # sha256 of the feed of ``seed_demo --creators 300 --seed 1 --at <AT>``, each line ending in a newline. A
 # change of the generator that changes the demo data fails here; if the change is meant, put the new hash.
-GOLDEN_300_SEED_1 = "d9d676ab2f82b9b676b49f9bfd4c05f4509d92b776c7e0e522f3e05966c60672"
+# Last changed when content lines got their "title" (the feed without the titles hashed to the value
+# before, d9d676ab…60672).
+GOLDEN_300_SEED_1 = "cde729d085b6e34a1a4908c642de658e18fe62bb596a185145bd7d98f6b5c928"
 
 
 def lines_hash(seed_value: int, at: datetime = AT_DT, creators: int = N) -> str:
     digest = hashlib.sha256()
-    for line in generate_lines(creators, seed=seed_value, at=at):
+    # A day later, 2026-05-01 02:00 is still the reference (19 days back).
+    for line in generate_lines(creators, seed=seed_value, at=at, ref=REF_DT):
         digest.update(line.encode() + b"\n")
     return digest.hexdigest()
 
 
 def test_the_generator_streams_instead_of_building_a_list():
-    assert inspect.isgenerator(generate_lines(100_000, seed=1, at=AT_DT))
+    assert inspect.isgenerator(generate_lines(100_000, seed=1, at=AT_DT, ref=REF_DT))
 
 
 def test_lines_are_valid_json_with_timestamps_in_shanghai_time():
-    for line in generate_lines(N, seed=42, at=AT_DT):
+    for line in generate_lines(N, seed=42, at=AT_DT, ref=REF_DT):
         obj = json.loads(line)
         for key in ("published_at", "created_at", "completed_at", "submitted_at", "at", "joined_at"):
             if key in obj:
@@ -54,7 +61,8 @@ def test_lines_do_not_depend_on_the_process_hash_seed():
     code = (
         "import hashlib; from datetime import datetime; from demo.feed import generate_lines\n"
         "d = hashlib.sha256()\n"
-        f"for line in generate_lines({N}, seed=42, at=datetime.fromisoformat('{AT}')):\n"
+        f"for line in generate_lines({N}, seed=42, at=datetime.fromisoformat('{AT}'), "
+        f"ref=datetime.fromisoformat('{REF}')):\n"
         "    d.update(line.encode() + b'\\n')\n"
         "print(d.hexdigest())"
     )

@@ -44,6 +44,8 @@ class Command(BaseCommand):
             rejects_file = self._open_rejects(files, rejects) if rejects else None
             result = ingest_lines(source, skip_invalid=skip_invalid, rejects=rejects_file, batch_size=batch_size)
         self._show_rejects(result, rejects_path=rejects)
+        if result.empty:
+            self.stderr.write(f"{path}: the input is empty (no JSON line to load); nothing was stored")
         self.stdout.write(json.dumps(result.summary(), ensure_ascii=False))
         if not result.stored:
             # Raised after the summary is written, so it stays the last stdout line; the message goes

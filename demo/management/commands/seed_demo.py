@@ -2,7 +2,8 @@
 
 The catalogue (courses with lessons, submission tasks) is written with the ORM; every creator and all
 their activity go through ``ingest_lines``, the data platform's own path. Levels are never set here: the
-assessment engine derives them from the data (``_assess``).
+jobs derive them from the data (``_replay``), each run at a tick of its own schedule
+(``demo.history``), so history and messages are dated as the jobs would have dated them.
 """
 
 import time
@@ -21,13 +22,12 @@ from academy.models import Course, Lesson
 from creators.ingest import ingest_lines
 from creators.models import Creator, SubmissionTask
 from demo.catalogue import COURSES, lesson_duration, task_rows
-from demo.clock import local_instant, reference_time
+from demo.clock import local_instant
 from demo.emit import line_type
 from demo.feed import generate_creators
+from demo.history import reference_time, replayed_runs
 from demo.story import DEMO_CREATOR_ID
 from levels import jobs
-from levels.models import JobRun
-from lib.periods import Cycle
 
 PROGRESS_EVERY = 10_000
 
@@ -81,45 +81,45 @@ class Command(BaseCommand):
                 "client/client, creator/creator), so with DEBUG off it needs --demo-logins. Nothing was written."
             )
         at = at or local_instant(timezone.now())
+        reference = reference_time(at)
         started = time.monotonic()
         self.stdout.write(f"seed_demo: {creators:,} creators, seed {seed}, at {at.isoformat()}")
         seed_courses()
         seed_tasks(at=at)
-        counts = self._ingest(creators=creators, seed=seed, at=at, started=started)
+        counts = self._ingest(creators=creators, seed=seed, at=at, reference=reference, started=started)
         seed_logins()
-        self._assess(at)
+        self._replay(at, reference)
         by_type = ", ".join(f"{t} {n:,}" for t, n in sorted(counts.items()))
         self.stdout.write(
             f"seed_demo: done — {counts['creator']:,} creators, {sum(counts.values()):,} lines ({by_type}) "
             f"in {time.monotonic() - started:.1f}s"
         )
 
-    def _assess(self, at: datetime) -> None:
-        """Levels, history and benefits come from the data, through the same jobs beat runs: the
-        monthly assessment of the reference time (so ``at_risk`` creators hold their tier and show as at
-        risk now), the reward assessment of the previous quarter, then the daily upgrade check at ``at``."""
-        reference = reference_time(at)
-        cycle = Cycle.of(reference).previous()
-        steps = [
-            (JobRun.Job.ASSESS_MONTHLY, jobs.level_due(reference)),
-            (JobRun.Job.ASSESS_REWARDS, jobs.Due(cycle.key, cycle.key, reference)),
-            (JobRun.Job.ASSESS_UPGRADE, jobs.daily_due(at)),
-        ]
-        for job, due in steps:
+    def _replay(self, at: datetime, reference: datetime) -> None:
+        """Levels, history and benefits come from the data, through the same jobs beat runs, each at a
+        tick of its schedule (``demo.history.replayed_runs``): among them the reference run (so
+        ``at_risk`` creators hold their tier and show as at risk now), the quarter's reward assessment,
+        then the day's upgrade check and at-risk warning."""
+        for job, due in replayed_runs(at=at, reference=reference):
             run, _ = jobs.trigger(job, due=due)
-            self.stdout.write(f"seed_demo: {job} {due.period}: {run.summary}")
+            when = due.at.astimezone(at.tzinfo).strftime("%Y-%m-%d %H:%M")
+            self.stdout.write(f"seed_demo: {job} {due.period} at {when}: {run.summary}")
 
-    def _ingest(self, *, creators: int, seed: int, at: datetime, started: float) -> Counter:
+    def _ingest(self, *, creators: int, seed: int, at: datetime, reference: datetime, started: float) -> Counter:
         counts: Counter = Counter()
-        result = ingest_lines(self._stream(creators, seed, at, counts, started))
+        # The feed is dated around ``at``: the ingest's "now" is ``at`` (a future --at is taken).
+        lines = self._stream(creators, seed, at, reference, counts, started)
+        result = ingest_lines(lines, now=at)
         if result.rejected:
             sample = "\n".join(f"  line {r.line}: {r.reason}" for r in result.rejects_sample[:10])
             raise CommandError(f"the ingest rejected {result.rejected} demo lines; nothing stored:\n{sample}")
         return counts
 
-    def _stream(self, creators: int, seed: int, at: datetime, counts: Counter, started: float) -> Iterator[str]:
+    def _stream(
+        self, creators: int, seed: int, at: datetime, reference: datetime, counts: Counter, started: float
+    ) -> Iterator[str]:
         """The generator's lines, counted, with a progress line every 10,000 creators."""
-        for index, lines in enumerate(generate_creators(creators, seed=seed, at=at), 1):
+        for index, lines in enumerate(generate_creators(creators, seed=seed, at=at, ref=reference), 1):
             for line in lines:
                 counts[line_type(line)] += 1
                 yield line
