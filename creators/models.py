@@ -16,11 +16,6 @@ from .messages import TEXTS, MessageKind
 from .messages import url as message_url
 
 
-def profile_is_complete(intro: str | None, region: str | None, industries) -> bool:
-    """docs/program.md §1 ``profile_complete``: an intro, a region and at least one industry."""
-    return bool((intro or "").strip() and (region or "").strip() and industries)
-
-
 class Creator(models.Model):
     """A Douyin creator as the data platform describes them (ingest type ``creator``).
 
@@ -61,10 +56,6 @@ class Creator(models.Model):
 
     def __str__(self) -> str:
         return f"{self.nickname} ({self.external_id})"
-
-    @property
-    def profile_complete(self) -> bool:
-        return profile_is_complete(self.intro, self.region, self.industries)
 
     @property
     def task_types(self) -> list[str]:

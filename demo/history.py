@@ -57,5 +57,5 @@ def replayed_runs(*, at: datetime, reference: datetime) -> list[tuple[str, Due]]
     runs = {(job, tick) for job in MONTHLY_CADENCE for tick in _ticks(job, start, at)}
     if reference != due_now(Job.ASSESS_MONTHLY, reference).at:
         runs.add((Job.ASSESS_UPGRADE, reference))
-    runs |= {(job, tick) for job in DAILY if (tick := due_now(job, at).at) > start}
+    runs |= {(job, tick) for job in DAILY if (tick := due_now(job, at).tick) > start}
     return [(job, SCHEDULE_BY_JOB[job].due(tick)) for job, tick in sorted(runs, key=lambda run: (run[1], run[0]))]

@@ -29,11 +29,15 @@ from creators.models import (
     PortalEvent,
     Quote,
     SubmissionEntry,
-    profile_is_complete,
 )
 from lib.periods import local_date, window
 
 from .rules import Rules
+
+
+def profile_is_complete(intro: str | None, region: str | None, industries) -> bool:
+    """docs/program.md §1 ``profile_complete``: an intro, a region and at least one industry."""
+    return bool((intro or "").strip() and (region or "").strip() and industries)
 
 
 @dataclass

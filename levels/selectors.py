@@ -12,11 +12,11 @@ from django.db.models.functions import Coalesce
 from benefits.models import DouPlusCredit
 from benefits.recommendation_selectors import recommendation_units
 from benefits.selectors import cards_of, entitlements_of
-from creators.models import Creator, profile_is_complete
+from creators.models import Creator
 from lib.periods import Cycle, Month, local
 
 from .evaluation import LevelEvaluation, RewardEvaluation, evaluate_level, evaluate_reward
-from .metrics import Facts, level_metrics, measure_creator, measure_creator_cycle
+from .metrics import Facts, level_metrics, measure_creator, measure_creator_cycle, profile_is_complete
 from .models import Assessment, CreatorLevel, JobRun, LevelChange, LevelOverride
 from .risk import Risk, month_days_left, risk_of
 from .rules import LEVELS, Requirement, RewardRule, Rules

@@ -10,6 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from creators.models import Creator, FansDaily, Quote
+from levels.metrics import profile_is_complete
 from levels.models import CreatorLevel, RuleSet
 from levels.rules import load_rules
 from lib.periods import local_date
@@ -142,7 +143,7 @@ def test_htmx_save_returns_the_form_and_the_requirements_out_of_band(client: Cli
     assert 'id="profile-reqs" hx-swap-oob="true"' in body
     assert "资料已保存" in body
     creator.refresh_from_db()
-    assert creator.profile_complete
+    assert profile_is_complete(creator.intro, creator.region, creator.industries)
 
 
 def test_invalid_input_full_page_is_400_with_errors(client: Client) -> None:
@@ -295,7 +296,7 @@ def test_confirming_saves_over_htmx(client: Client) -> None:
     assert response.status_code == 200 and "资料已保存" in fragment(response)
     assert 'name="confirm"' not in response.content.decode()
     creator.refresh_from_db()
-    assert creator.intro == "" and not creator.profile_complete
+    assert creator.intro == "" and not profile_is_complete(creator.intro, creator.region, creator.industries)
 
 
 def test_unticking_submission_asks_on_the_full_page_then_confirming_saves(client: Client) -> None:
