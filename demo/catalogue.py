@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from .clock import TZ, local_instant
+from .english import TASKS_EN, task_description_en
 
 COURSES: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
     (
@@ -150,7 +151,9 @@ def task_rows(at: datetime) -> list[dict[str, Any]]:
                 "code": code,
                 "brand": brand,
                 "title": title,
+                "title_en": TASKS_EN[code],
                 "description": description,
+                "description_en": task_description_en(brand, TASKS_EN[code], threshold),
                 "is_guarantee": threshold is not None,
                 "guarantee_threshold": threshold,
                 "opens_at": window.opens,
