@@ -1,10 +1,11 @@
 """The catalogue in English (docs/i18n.md): each benefit's English name and description and each level line's
-English value note, by catalogue code. The Chinese descriptions seeded by 0002 are rewritten with full-width
-punctuation and without the figures their own fields hold (a card's amount and validity, the DOU+ per missing
-dispatch), so that an operator who changes a figure does not leave a sentence saying the old one.
+English value note, by catalogue code. The Chinese names and descriptions seeded by 0002 are rewritten in
+full-width punctuation, the descriptions without the figures their own fields hold (a card's amount and
+validity, the DOU+ per missing dispatch), so that an operator who changes a figure leaves no sentence saying
+the old one.
 
 Idempotent (the test suite runs it again after a flush): an English text is written only where none is set,
-a Chinese description only where it is still the one 0002 wrote, so operators' edits are kept."""
+a Chinese name or description only where it is still the one 0002 wrote, so operators' edits are kept."""
 
 from django.db import migrations
 
@@ -126,6 +127,9 @@ BENEFITS = {
     ),
 }
 
+# code → (name seeded by 0002, its rewrite in full-width punctuation)
+NAMES = {"diamond_slot": ("钻展位(客户侧页面)", "钻展位（客户侧页面）")}
+
 # (code, level) → English value note, for the basic lines 0002 gave one.
 VALUE_NOTES = {
     ("diamond_slot", 2): "Worth ¥5,000",
@@ -145,6 +149,8 @@ def english(apps, schema_editor):
         if rewrite:
             seeded, full_width = rewrite
             Benefit.objects.filter(code=code, description=seeded).update(description=full_width)
+    for code, (seeded, full_width) in NAMES.items():
+        Benefit.objects.filter(code=code, name=seeded).update(name=full_width)
     for (code, level), note in VALUE_NOTES.items():
         LevelBenefit.objects.filter(benefit__code=code, level=level, kind="basic", value_note_en="").exclude(
             value_note=""

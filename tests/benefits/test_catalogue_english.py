@@ -33,7 +33,7 @@ def test_english_reader_reads_english_chinese_reader_chinese():
     with translation.override("zh-hans"):
         assert card.display_name == "投稿任务收益保底卡"
         assert card.display_description.startswith("参加保底投稿任务时使用，")
-        assert note.display_value_note == "价值¥10,000 黄金钻展位"
+        assert note.display_value_note == note.value_note
 
 
 def test_a_benefit_nobody_translated_reads_in_chinese():
@@ -63,6 +63,6 @@ def test_descriptions_leave_figures_to_the_fields_that_hold_them():
         assert str(dispatch.dou_plus_per_missing) not in text
 
 
-def test_chinese_descriptions_use_full_width_punctuation():
+def test_chinese_names_and_descriptions_use_full_width_punctuation():
     half_width = re.compile(r"[\u4e00-\u9fff][,;:()]|[,;:()][\u4e00-\u9fff]")
-    assert [b.code for b in Benefit.objects.all() if half_width.search(b.description)] == []
+    assert [b.code for b in Benefit.objects.all() if half_width.search(b.name + b.description)] == []

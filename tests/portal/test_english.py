@@ -12,7 +12,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from academy.models import Course, Lesson
-from benefits.models import FeaturedCase
+from benefits.models import FeaturedCase, LevelBenefit
 from benefits.services.dispatches import dispatch_record
 from creators.messages import Link
 from creators.models import AssistantMessage, Creator, SubmissionTask
@@ -63,7 +63,8 @@ def test_my_benefits_names_and_describes_every_benefit_in_english(creator_client
 def test_my_benefits_in_chinese_is_unchanged(creator_client: Client) -> None:
     assess()
     page = text(creator_client.get("/benefits/"))
-    assert "投稿任务收益保底卡" in page and "价值¥10,000 黄金钻展位" in page
+    note = LevelBenefit.objects.get(benefit__code="diamond_slot", level=3, kind="basic").value_note
+    assert "投稿任务收益保底卡" in page and note in page
     assert "Submission task guarantee card" not in page
 
 
