@@ -5,12 +5,18 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from creators.models import Creator
+from lib.i18n import Localized
 
 
 class Course(models.Model):
+    """A course of 星图学院. Its title and summary are the academy's content, written in Chinese; the English
+    ones are optional and shown to English readers when set (docs/i18n.md)."""
+
     code = models.CharField(max_length=64, unique=True)
     title = models.CharField(_("课程名称"), max_length=200, blank=True)
+    title_en = models.CharField(_("英文课程名称"), max_length=200, blank=True)
     summary = models.TextField(_("简介"), blank=True)
+    summary_en = models.TextField(_("英文简介"), blank=True)
     position = models.PositiveIntegerField(default=0)
     is_published = models.BooleanField(default=True)
 
@@ -23,14 +29,18 @@ class Course(models.Model):
         verbose_name_plural = _("学院课程")
         ordering = ["position", "id"]
 
+    display_title = Localized("title", "title_en", fallback="code")
+    display_summary = Localized("summary", "summary_en")
+
     def __str__(self) -> str:
-        return self.title or self.code
+        return self.display_title
 
 
 class Lesson(models.Model):
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="lessons")
     position = models.PositiveIntegerField(default=0)
     title = models.CharField(_("课时"), max_length=200)
+    title_en = models.CharField(_("英文课时名称"), max_length=200, blank=True)
     duration_seconds = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -39,8 +49,10 @@ class Lesson(models.Model):
         ordering = ["course", "position", "id"]
         constraints = [models.UniqueConstraint(fields=["course", "position"], name="lesson_unique_position")]
 
+    display_title = Localized("title", "title_en")
+
     def __str__(self) -> str:
-        return self.title
+        return self.display_title
 
 
 class CourseProgress(models.Model):

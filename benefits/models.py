@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from creators.models import Creator, SubmissionEntry, SubmissionTask
 from lib.format import money
+from lib.i18n import Localized
 
 
 class Delivery(models.TextChoices):
@@ -57,11 +58,16 @@ class BenefitCode:
 
 
 class Benefit(models.Model):
-    """One benefit of the catalogue (docs/program.md §3), independent of level."""
+    """One benefit of the catalogue (docs/program.md §3), independent of level. Its name and description are
+    kept in Chinese and, for English readers, in English (``display_name``, ``display_description``)."""
 
     code = models.SlugField(max_length=40, unique=True)
     name = models.CharField(_("名称"), max_length=100)
+    name_en = models.CharField(
+        _("英文名称"), max_length=100, blank=True, help_text=_("英文界面显示；留空则显示中文名称")
+    )
     description = models.TextField(_("说明"), blank=True)
+    description_en = models.TextField(_("英文说明"), blank=True, help_text=_("英文界面显示；留空则显示中文说明"))
     delivery = models.CharField(_("交付方式"), max_length=10, choices=Delivery.choices)
     unit_amount = models.DecimalField(_("单张金额(元)"), max_digits=10, decimal_places=2, null=True, blank=True)
     valid_days = models.PositiveIntegerField(_("有效天数"), null=True, blank=True)
@@ -73,8 +79,11 @@ class Benefit(models.Model):
         verbose_name_plural = _("权益目录")
         ordering = ["position", "id"]
 
+    display_name = Localized("name", "name_en")
+    display_description = Localized("description", "description_en")
+
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
 
 
 class LevelBenefit(models.Model):
@@ -86,6 +95,7 @@ class LevelBenefit(models.Model):
     cadence = models.CharField(_("周期"), max_length=10, choices=Cadence.choices)
     quantity = models.PositiveIntegerField(_("数量"), default=1)
     value_note = models.CharField(_("价值说明"), max_length=100, blank=True)
+    value_note_en = models.CharField(_("英文价值说明"), max_length=100, blank=True)
 
     class Meta:
         verbose_name = _("等级权益")
@@ -102,6 +112,8 @@ class LevelBenefit(models.Model):
 
     def __str__(self) -> str:
         return f"LV{self.level} {self.benefit} ×{self.quantity}"
+
+    display_value_note = Localized("value_note", "value_note_en")
 
 
 class LevelPackage(models.Model):

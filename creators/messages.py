@@ -96,6 +96,15 @@ def failure_text(failure: Params) -> str:
     }
 
 
+def with_names(params: Params, tasks: Mapping[str, Any]) -> Params:
+    """The parameters as shown: a message about a task stores the task's title as it was when sent
+    (``task``) and its ``code``; shown, it names the task as the task reads now, in the reader's language
+    (``tasks``: code → task, looked up for a page of messages at once by ``creators.selectors.messages_named``),
+    and keeps the stored title for a task it cannot find."""
+    task = tasks.get(params.get("code", "")) if "task" in params else None
+    return {**params, "task": task.display_title} if task is not None else params
+
+
 def _failures(params: Params) -> dict:
     return {**params, "reasons": pgettext("list separator", ";").join(failure_text(f) for f in params["failures"])}
 

@@ -12,7 +12,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .messages import TEXTS, MessageKind
+from lib.i18n import Localized
+
+from .messages import TEXTS, MessageKind, with_names
 from .messages import url as message_url
 
 
@@ -208,12 +210,14 @@ class PortalEvent(models.Model):
 
 
 class SubmissionTask(models.Model):
-    """An open-call task (投稿任务) creators join from the task hall."""
+    """An open-call task (投稿任务) creators join from the task hall; English title and description optional."""
 
     code = models.CharField(max_length=64, unique=True)
     title = models.CharField(_("任务名称"), max_length=200, blank=True)
+    title_en = models.CharField(_("英文任务名称"), max_length=200, blank=True)
     brand = models.CharField(_("品牌"), max_length=100, blank=True)
     description = models.TextField(blank=True)
+    description_en = models.TextField(_("英文任务说明"), blank=True)
     # The kind of work the task asks for; blank: any kind (docs/program.md §3, submission entries).
     content_kind = models.CharField(
         _("作品类型"), max_length=10, choices=ContentKind.choices, blank=True, default="",
@@ -237,8 +241,11 @@ class SubmissionTask(models.Model):
             ),
         ]
 
+    display_title = Localized("title", "title_en", fallback="code")
+    display_description = Localized("description", "description_en")
+
     def __str__(self) -> str:
-        return self.title or self.code
+        return self.display_title
 
     @property
     def entries_from(self) -> datetime:
@@ -305,11 +312,11 @@ class AssistantMessage(models.Model):
         return self.display_title
 
     def _rendered(self) -> tuple[str, str]:
-        """(title, body) in the active language."""
+        """(title, body) in the active language; ``tasks`` (code → task) is set by ``messages_named``."""
         text = TEXTS.get(self.template)
         if text is None or self.params is None:
             return self.title, self.body
-        return text.render(self.params)
+        return text.render(with_names(self.params, getattr(self, "tasks", {})))
 
     @property
     def display_title(self) -> str:

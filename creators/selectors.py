@@ -2,6 +2,7 @@
 follower figure the rules read, the business assistant's window statistics, and the creator's
 星图小助手 messages."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -179,7 +180,19 @@ def stats_window(*, creator: Creator, at: datetime, days: int, spans: int = 5) -
 
 def latest_unread(*, creator: Creator, n: int = 3) -> list[AssistantMessage]:
     unread = AssistantMessage.objects.filter(creator=creator, read_at__isnull=True)
-    return list(unread.order_by("-created_at", "-id")[:n])
+    return messages_named(unread.order_by("-created_at", "-id")[:n])
+
+
+def messages_named(messages: Iterable[AssistantMessage]) -> list[AssistantMessage]:
+    """``messages`` with the tasks they name loaded in one query, so that each reads the task's current
+    title in the reader's language (``creators.messages.with_names``)."""
+    rows = list(messages)
+    codes = {m.params["code"] for m in rows if isinstance(m.params, dict) and m.params.get("code")}
+    if codes:
+        tasks = {t.code: t for t in SubmissionTask.objects.filter(code__in=codes).only("code", "title", "title_en")}
+        for message in rows:
+            message.tasks = tasks
+    return rows
 
 
 def messages_of(*, creator: Creator):

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from .clock import TZ, local_instant
+from .english import TASKS_EN, task_description_en
 
 COURSES: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
     (
@@ -150,8 +151,10 @@ def task_rows(at: datetime) -> list[dict[str, Any]]:
                 "code": code,
                 "brand": brand,
                 "title": title,
+                "title_en": TASKS_EN[code],
                 "description": description,
                 "content_kind": "video",  # every brief asks for 原创短视频 (docs/program.md §3)
+                "description_en": task_description_en(brand, TASKS_EN[code], threshold),
                 "is_guarantee": threshold is not None,
                 "guarantee_threshold": threshold,
                 "opens_at": window.opens,

@@ -9,15 +9,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from creators.models import Creator
+from creators.vocabulary import INDUSTRIES, industry_name
 from levels.rules import Rules
 from levels.selectors import ProfileFacts
 from lib.format import round_count
 
-# Common industries offered as checkboxes; a value the creator already has (e.g. from the data
-# platform) stays offered and checked even when it is not in this list.
-INDUSTRIES = (
-    "美妆", "美食", "母婴", "数码", "汽车", "旅行", "家居", "服饰", "游戏", "教育", "健康", "宠物", "其他",
-)  # fmt: skip
+# The industries offered as checkboxes are the vocabulary's (``creators.vocabulary.INDUSTRIES``, shown in
+# the reader's language); a value the creator already has (e.g. from the data platform) stays offered and
+# checked even when it is not in that list, as written.
 
 # Quote kinds the form offers (interfaces §1 ``quotes``: kind → yuan). Kinds the creator already has
 # beyond these are kept as extra rows so that saving the form never drops them unseen.
@@ -71,7 +70,7 @@ class ProfileForm(forms.Form):
         self.fans = fans
         self.rules = rules
         extra = [i for i in (creator.industries or []) if i not in INDUSTRIES]
-        self.fields["industries"].choices = [(i, i) for i in (*INDUSTRIES, *extra)]
+        self.fields["industries"].choices = [(i, industry_name(i)) for i in (*INDUSTRIES, *extra)]
         for kind, label in self.quote_kinds:
             self.fields[f"quote_{kind}"] = forms.DecimalField(
                 label=label,

@@ -53,12 +53,13 @@ def screenshots_dir() -> Path:
 
 
 # What the data migrations write, each function idempotent: operators group, rule set, benefit
-# catalogue, beat schedule.
+# catalogue (and its English), beat schedule.
 MIGRATION_DATA = (
     ("console.permissions", "groups_sync"),  # what console migration 0001 runs
     ("levels.migrations.0002_seed_rule_set", "seed"),
     ("benefits.migrations.0002_seed_catalogue", "seed"),
     ("benefits.migrations.0005_catalogue_wording", "forwards"),
+    ("benefits.migrations.0007_catalogue_english_texts", "english"),
     ("levels.schedule", "beat_schedule_sync"),  # what migration 0004 runs
 )
 

@@ -73,7 +73,12 @@ def dispatch_record(
         messages_send_for_each(
             creators=Entitlement.objects.filter(pk=entitlement.pk).values("creator_id"),
             text="task_dispatched",
-            params={"task": str(task), "delivered": entitlement.delivered, "quantity": entitlement.quantity},
+            params={
+                "task": task.title or task.code,
+                "code": task.code,
+                "delivered": entitlement.delivered,
+                "quantity": entitlement.quantity,
+            },
             link=Link("task", args=(task.code,)),
             at=at,
             dedupe_key=f"dispatch:{dispatch.pk}:{{id}}",

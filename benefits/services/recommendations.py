@@ -154,7 +154,7 @@ def _check_owed(entitlement: Entitlement) -> None:
     """Refuse, with a reason an operator can act on, anything but an owed client recommendation."""
     if entitlement.benefit.code != BenefitCode.CLIENT_RECOMMENDATION:
         raise ApplicationError(
-            _("「%(name)s」不是1对1精准客户推荐,不能在这里记录。") % {"name": entitlement.benefit.name},
+            _("「%(name)s」不是1对1精准客户推荐,不能在这里记录。") % {"name": entitlement.benefit.display_name},
             code="not_recommendation",
         )
     if entitlement.delivered >= entitlement.quantity:

@@ -103,7 +103,7 @@ def creator_detail(request: ConsoleRequest, external_id: str) -> HttpResponse:
         "recommendations": list(benefit_selectors.recommendations_of(creator=creator)),
         "dispatches": list(benefit_selectors.dispatches_of(creator=creator)),
         "credits": list(benefit_selectors.dou_plus_credits_of(creator=creator)),
-        "messages": list(messages[:RECENT]),
+        "messages": creator_selectors.messages_named(messages[:RECENT]),
         "messages_total": messages.count(),
         "history": [(change, [_requirement_label(code) for code in change.failed]) for change in history],
         "audit": list(audit[:RECENT]),

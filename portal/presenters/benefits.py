@@ -122,7 +122,7 @@ def benefit_row(entitlement: Entitlement, *, notes: dict, current: set[str]) -> 
 
 
 def _notes(catalogue: list[LevelBenefit]) -> dict:
-    return {(r.level, r.benefit_id, r.kind): r.value_note for r in catalogue if r.value_note}
+    return {(r.level, r.benefit_id, r.kind): r.display_value_note for r in catalogue if r.value_note}
 
 
 def benefit_row_of(*, creator: Creator, entitlement_id: int, at: datetime) -> BenefitRow:
@@ -278,7 +278,7 @@ def _offered(rows: list[LevelBenefit], have: dict[int, LevelBenefit]) -> list[Of
     for r in rows:
         mine = have.get(r.benefit_id)
         more = mine is not None and (r.quantity > mine.quantity or r.value_note != mine.value_note)
-        offers.append(Offered(r.benefit.name, r.quantity, r.value_note, mine is None, more))
+        offers.append(Offered(r.benefit.display_name, r.quantity, r.display_value_note, mine is None, more))
     return sorted(offers, key=lambda o: (not o.new, not o.more))
 
 

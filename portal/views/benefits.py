@@ -38,7 +38,7 @@ def claim(request: CreatorRequest, entitlement_id: int) -> HttpResponse:
     try:
         entitlement = grants.entitlement_claim(creator=request.creator, entitlement_id=entitlement_id, at=now)
         claimed = True
-        text, level = _("已领取「%(name)s」") % {"name": entitlement.benefit.name}, "success"
+        text, level = _("已领取「%(name)s」") % {"name": entitlement.benefit.display_name}, "success"
     except Entitlement.DoesNotExist:
         raise Http404 from None
     except ApplicationError as error:

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from creators.selectors import messages_of, unread_count
+from creators.selectors import messages_named, messages_of, unread_count
 from creators.services import messages_mark_read
 from portal import clock
 from portal.access import CreatorRequest, creator_required
@@ -18,6 +18,7 @@ PER_PAGE = 20
 
 def _page(request: CreatorRequest, number) -> dict:
     page = Paginator(messages_of(creator=request.creator), PER_PAGE).get_page(number)
+    page.object_list = messages_named(page.object_list)
     return {"page": page, "unread_total": unread_count(creator=request.creator)}
 
 

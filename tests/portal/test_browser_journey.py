@@ -20,7 +20,7 @@ from levels.models import CreatorLevel
 from lib.periods import Cycle
 from portal import clock
 from tests.activity_builders import course
-from tests.browser import assert_no_sideways_scroll
+from tests.browser import FULL_PAGE_STYLE, assert_no_sideways_scroll
 from tests.builders import AT, creator_at_level
 from tests.portal.support import NOW, assess, with_login
 
@@ -62,7 +62,7 @@ def shot(screenshots_dir: Path) -> Callable[[Page, str, str], None]:
     def take(page: Page, name: str, size: str) -> None:
         assert_no_sideways_scroll(page)
         # Toasts float over whatever is under them; the picture is of the page.
-        page.screenshot(path=screenshots_dir / f"{name}-{size}.png", full_page=True, style="#toasts { display: none; }")
+        page.screenshot(path=screenshots_dir / f"{name}-{size}.png", full_page=True, style=FULL_PAGE_STYLE)
 
     return take
 
@@ -88,7 +88,11 @@ def test_creator_journey(page: Page, live_server, journey_creator, size: str, sh
     expect(courses_row).to_contain_text("8 / ≥ 10")
 
     # 学院: finish the last lesson of a course (HTMX swaps the lesson row); the course is completed.
-    page.get_by_role("navigation", name="主导航").get_by_role("link", name="学院").click()
+    # On a phone 学院 waits behind 更多, one tap away.
+    nav = page.get_by_role("navigation", name="主导航")
+    if size == "phone":
+        nav.get_by_role("button", name="更多").click()
+    nav.get_by_role("link", name="学院").click()
     page.wait_for_url(f"{live_server.url}/academy/")
     page.get_by_role("link", name="短视频脚本创作").click()
     lesson = page.locator(".lesson-row", has_text="脚本的三段式结构")
@@ -109,7 +113,8 @@ def test_creator_journey(page: Page, live_server, journey_creator, size: str, sh
     shot(page, "levels", size)
 
     # 我的权益: claim 学院精选案例优先上线权; the row turns into 已领取 without a reload.
-    page.get_by_role("navigation", name="主导航").get_by_role("link", name="我的权益").click()
+    # 我的权益 is a tab of 权益中心 (FAQ Q5/Q6).
+    page.get_by_role("navigation", name="权益中心").get_by_role("link", name="我的权益").click()
     page.wait_for_url(f"{live_server.url}/benefits/")
     expect(page.locator("#benefit-summary")).to_contain_text("2 项可领取")
     page.evaluate("window.stillThisPage = true")

@@ -24,6 +24,7 @@ from creators.models import Creator, SubmissionTask
 from demo.catalogue import COURSES, lesson_duration, task_rows
 from demo.clock import local_instant
 from demo.emit import line_type
+from demo.english import COURSES_EN
 from demo.feed import generate_creators
 from demo.history import reference_time, replayed_runs
 from demo.story import DEMO_CREATOR_ID
@@ -133,13 +134,16 @@ class Command(BaseCommand):
 def seed_courses() -> None:
     """星图学院 courses with their lessons; safe to re-run (keyed by course code and lesson position)."""
     for position, (code, title, summary, lessons) in enumerate(COURSES, 1):
+        title_en, summary_en, lessons_en = COURSES_EN[code]
         course, _ = Course.objects.update_or_create(
-            code=code, defaults={"title": title, "summary": summary, "position": position, "is_published": True}
-        )
+            code=code,
+            defaults={"title": title, "title_en": title_en, "summary": summary, "summary_en": summary_en,
+                      "position": position, "is_published": True},
+        )  # fmt: skip
         Lesson.objects.bulk_create(
             [
-                Lesson(course=course, position=i, title=t, duration_seconds=lesson_duration(code, i))
-                for i, t in enumerate(lessons, 1)
+                Lesson(course=course, position=i, title=t, title_en=t_en, duration_seconds=lesson_duration(code, i))
+                for i, (t, t_en) in enumerate(zip(lessons, lessons_en, strict=True), 1)
             ],
             ignore_conflicts=True,
         )
