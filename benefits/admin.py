@@ -101,7 +101,7 @@ class FeaturedCaseAdmin(AuditedAdmin, admin.ModelAdmin):
     def approve(self, request, queryset):
         self._review(request, queryset, approve=True, reason="")
 
-    @admin.action(description=_("审核不通过所选案例(填写原因)"))
+    @admin.action(description=_("审核不通过所选案例（填写原因）"))
     def reject(self, request, queryset):
         """A reason is required: the first press shows a form for it, the second applies it."""
         form = RejectCasesForm(request.POST if "apply" in request.POST else None)

@@ -69,7 +69,7 @@ class Benefit(models.Model):
     description = models.TextField(_("说明"), blank=True)
     description_en = models.TextField(_("英文说明"), blank=True, help_text=_("英文界面显示；留空则显示中文说明"))
     delivery = models.CharField(_("交付方式"), max_length=10, choices=Delivery.choices)
-    unit_amount = models.DecimalField(_("单张金额(元)"), max_digits=10, decimal_places=2, null=True, blank=True)
+    unit_amount = models.DecimalField(_("单张金额（元）"), max_digits=10, decimal_places=2, null=True, blank=True)
     valid_days = models.PositiveIntegerField(_("有效天数"), null=True, blank=True)
     dou_plus_per_missing = models.PositiveIntegerField(_("每次未派发补偿DOU+"), null=True, blank=True)
     position = models.PositiveIntegerField(default=0)
@@ -120,7 +120,7 @@ class LevelPackage(models.Model):
     """The advertised value of a level's benefits (LV1 ¥5,000 … LV4 ¥13万)."""
 
     level = models.PositiveSmallIntegerField(primary_key=True)
-    value_yuan = models.PositiveIntegerField(_("权益价值(元)"))
+    value_yuan = models.PositiveIntegerField(_("权益价值（元）"))
 
     class Meta:
         verbose_name = _("等级权益价值")
@@ -149,7 +149,7 @@ class Entitlement(models.Model):
     benefit = models.ForeignKey(Benefit, on_delete=models.PROTECT, related_name="entitlements")
     kind = models.CharField(max_length=10, choices=BenefitKind.choices)
     level = models.PositiveSmallIntegerField(_("授予时等级"))
-    period = models.CharField(_("周期"), max_length=7, blank=True, help_text=_("YYYY-MM, YYYYQn, 或空(等级/一次性)"))
+    period = models.CharField(_("周期"), max_length=7, blank=True, help_text=_("YYYY-MM, YYYYQn，或空（等级/一次性）"))
     quantity = models.PositiveIntegerField(default=1)
     delivered = models.PositiveIntegerField(default=0)
     status = models.CharField(max_length=10, choices=EntitlementStatus.choices)
@@ -206,7 +206,7 @@ class GuaranteeCard(models.Model):
     # A card comes from a level or reward grant (``entitlement``) or from an operator (``issue``).
     entitlement = models.ForeignKey(Entitlement, null=True, blank=True, on_delete=models.PROTECT, related_name="cards")
     issue = models.ForeignKey(CardIssue, null=True, blank=True, on_delete=models.PROTECT, related_name="cards")
-    serial = models.PositiveSmallIntegerField(help_text=_("该权益(或该次手动发放中该达人)的第几张"))
+    serial = models.PositiveSmallIntegerField(help_text=_("该权益（或该次手动发放中该达人）的第几张"))
     amount = models.DecimalField(max_digits=10, decimal_places=2)
     status = models.CharField(max_length=10, choices=CardStatus.choices, default=CardStatus.ACTIVE)
     issued_at = models.DateTimeField()

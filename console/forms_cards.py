@@ -86,7 +86,7 @@ def lines_uploaded(upload) -> list[tuple[int, str]]:
     it on a Chinese Windows), with the file's row number. Empty rows are skipped; a first row naming the
     column is skipped; a row whose first cell is empty is kept, for the service to refuse by line."""
     if upload.size > MAX_CSV_BYTES:
-        raise forms.ValidationError(_("文件太大了(最多 1 MB)。"))
+        raise forms.ValidationError(_("文件太大了（最多 1 MB）。"))
     raw = upload.read()
     for encoding in ("utf-8-sig", "gb18030"):
         try:
@@ -95,7 +95,7 @@ def lines_uploaded(upload) -> list[tuple[int, str]]:
         except UnicodeDecodeError:
             continue
     else:
-        raise forms.ValidationError(_("无法读取这个文件,请上传 UTF-8 或 GB18030 编码的 CSV。"))
+        raise forms.ValidationError(_("无法读取这个文件，请上传 UTF-8 或 GB18030 编码的 CSV。"))
     lines = []
     for number, row in enumerate(csv.reader(io.StringIO(text)), start=1):
         if not any(cell.strip() for cell in row):
@@ -121,7 +121,7 @@ class CardIssueForm(ActionForm):
     )
     count = forms.IntegerField(label=_("每人张数"), min_value=1, max_value=MAX_PER_CREATOR, initial=1)
     reason = forms.CharField(
-        label=_("发放原因"), max_length=300, widget=forms.TextInput(attrs={"placeholder": _("如:活动补偿")})
+        label=_("发放原因"), max_length=300, widget=forms.TextInput(attrs={"placeholder": _("如：活动补偿")})
     )
     confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
@@ -129,7 +129,7 @@ class CardIssueForm(ActionForm):
         data = super().clean()
         typed, upload = (data.get("creators") or "").strip(), data.get("file")
         if typed and upload:
-            raise forms.ValidationError(_("填写达人ID或上传文件,二选一。"))
+            raise forms.ValidationError(_("填写达人ID或上传文件，二选一。"))
         if upload:
             try:
                 data["lines"] = lines_uploaded(upload)
@@ -139,7 +139,7 @@ class CardIssueForm(ActionForm):
         else:
             data["lines"] = lines_typed(typed)
         if not data["lines"] and not self.has_error("file"):
-            raise forms.ValidationError(_("请填写至少一位达人ID,或上传 CSV 文件。"))
+            raise forms.ValidationError(_("请填写至少一位达人ID，或上传 CSV 文件。"))
         return data
 
 

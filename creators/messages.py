@@ -73,7 +73,7 @@ def settlement_text(*, amount: Decimal | str, payout: Decimal | str, reached: bo
             "amount": money(Decimal(amount)),
             "payout": money(Decimal(payout)),
         }
-    return gettext("未达播放要求,按实际收益 %(payout)s") % {"payout": money(Decimal(payout))}
+    return gettext("未达播放要求，按实际收益 %(payout)s") % {"payout": money(Decimal(payout))}
 
 
 def failure_text(failure: Params) -> str:
@@ -81,14 +81,14 @@ def failure_text(failure: Params) -> str:
     label is stored as its source text and translated here."""
     label = gettext(failure["label"])
     if "threshold" not in failure:
-        return gettext("%(label)s: 未完成") % {"label": label}
+        return gettext("%(label)s：未完成") % {"label": label}
     value, threshold = failure["value"], failure["threshold"]
     if value is None:
         shown_value, shown_threshold = "—", round_count(threshold)
     else:  # one unit for both (docs/ui.md "Look")
         shown = figures(value, threshold)
         shown_value, shown_threshold = shown.value, shown.threshold
-    return gettext("%(label)s %(value)s (要求 %(symbol)s %(threshold)s)") % {
+    return gettext("%(label)s %(value)s （要求 %(symbol)s %(threshold)s）") % {
         "label": label,
         "value": shown_value,
         "symbol": failure["symbol"],
@@ -140,45 +140,45 @@ TEXTS: dict[str, Text] = {
     "grant_basic": Text(
         MessageKind.GRANT,
         _("%(period)s 等级权益已发放"),
-        _("你的 LV%(level)s 权益已到账,可在“我的权益”查看和领取。"),
+        _("你的 LV%(level)s 权益已到账，可在“我的权益”查看和领取。"),
     ),
     "grant_reward": Text(
         MessageKind.GRANT,
         _("%(period)s 奖励权益已发放"),
-        _("你的 LV%(level)s 奖励权益已到账,可在“我的权益”查看和领取。"),
+        _("你的 LV%(level)s 奖励权益已到账，可在“我的权益”查看和领取。"),
     ),
     "cards_issued": Text(
         MessageKind.CARD,
         _("你收到 %(count)s 张投稿任务收益保底卡"),
-        _("每张 %(amount)s,有效期 %(valid_days)s 天,参加保底投稿任务时使用。"),
+        _("每张 %(amount)s，有效期 %(valid_days)s 天，参加保底投稿任务时使用。"),
         _card_terms,
     ),
     "cards_issued_manual": Text(
         MessageKind.CARD,
         _("运营为你发放了 %(count)s 张投稿任务收益保底卡"),
-        _("发放原因:%(reason)s。每张 %(amount)s,有效期 %(valid_days)s 天,参加保底投稿任务时使用。"),
+        _("发放原因：%(reason)s。每张 %(amount)s，有效期 %(valid_days)s 天，参加保底投稿任务时使用。"),
         _card_terms,
     ),
     "card_revoked": Text(
         MessageKind.CARD,
         _("一张保底卡已被撤销"),
-        _("你的一张 %(amount)s 保底卡已被运营撤销,原因:%(reason)s。如有疑问请联系你的运营。"),
+        _("你的一张 %(amount)s 保底卡已被运营撤销，原因：%(reason)s。如有疑问请联系你的运营。"),
         _card_terms,
     ),
     "recommendation_made": Text(
         MessageKind.RECOMMENDATION,
         _("运营已将你推荐给客户"),
-        _("%(period)s 的 1对1精准客户推荐:已推荐给「%(client)s」(%(delivered)s/%(quantity)s)。"),
+        _("%(period)s 的 1对1精准客户推荐：已推荐给「%(client)s」（%(delivered)s/%(quantity)s）。"),
     ),
     "task_dispatched": Text(
         MessageKind.DISPATCH,
         _("你获得一个额外派发的投稿任务"),
-        _("优质投稿任务「%(task)s」已额外派发给你(本期 %(delivered)s/%(quantity)s 次),可在任务大厅参加。"),
+        _("优质投稿任务「%(task)s」已额外派发给你（本期 %(delivered)s/%(quantity)s 次），可在任务大厅参加。"),
     ),
     "card_expired": Text(
         MessageKind.CARD,
         _("一张保底卡已过期"),
-        _("保底卡有效期 %(valid_days)s 天,已到期未使用。"),
+        _("保底卡有效期 %(valid_days)s 天，已到期未使用。"),
     ),
     "card_settled": Text(
         MessageKind.CARD,
@@ -189,49 +189,49 @@ TEXTS: dict[str, Text] = {
     "dou_plus": Text(
         MessageKind.DOU_PLUS,
         _("%(period)s 额外派发补偿 %(amount)s DOU+"),
-        _("本期优质投稿任务额外派发少了 %(missing)s 次,按每次 %(per_missing)s DOU+ 补发 %(amount)s DOU+。"),
+        _("本期优质投稿任务额外派发少了 %(missing)s 次，按每次 %(per_missing)s DOU+ 补发 %(amount)s DOU+。"),
     ),
     "case_approved": Text(
         MessageKind.CASE,
         _("你的精选案例已上线"),
-        _("案例“%(title)s”审核通过,已在星图学院“精选案例”上线。"),
+        _("案例“%(title)s”审核通过，已在星图学院“精选案例”上线。"),
     ),
     "case_rejected": Text(
         MessageKind.CASE,
         _("你的精选案例未通过审核"),
-        _("案例“%(title)s”未通过审核,原因:%(reason)s。修改后可重新提交。"),
+        _("案例“%(title)s”未通过审核，原因：%(reason)s。修改后可重新提交。"),
     ),
     "level_up": Text(
         MessageKind.LEVEL_UP,
         _("恭喜升级为 LV%(level)s 达人"),
-        _("你已完成 LV%(level)s 的全部基础任务,新等级权益已发放到“我的权益”。"),
+        _("你已完成 LV%(level)s 的全部基础任务，新等级权益已发放到“我的权益”。"),
     ),
     "level_down": Text(
         MessageKind.LEVEL_DOWN,
         _("等级调整为 LV%(level)s"),
-        _("本次月度评估中,LV%(previous)s 的以下要求未达成:%(reasons)s。继续完成等级任务即可恢复原来等级。"),
+        _("本次月度评估中，LV%(previous)s 的以下要求未达成：%(reasons)s。继续完成等级任务即可恢复原来等级。"),
         _failures,
     ),
     "level_cancelled": Text(
         MessageKind.LEVEL_DOWN,
         _("等级已取消"),
-        _("本次月度评估中,LV%(previous)s 的以下要求未达成:%(reasons)s。继续完成等级任务即可恢复原来等级。"),
+        _("本次月度评估中，LV%(previous)s 的以下要求未达成：%(reasons)s。继续完成等级任务即可恢复原来等级。"),
         _failures,
     ),
     "level_override_set": Text(
         MessageKind.INFO,
         _("运营将你的等级设为 LV%(level)s"),
-        _("原因:%(reason)s。该等级保持到 %(until)s,之后的月度评估将按等级任务正常评定。"),
+        _("原因：%(reason)s。该等级保持到 %(until)s，之后的月度评估将按等级任务正常评定。"),
     ),
     "level_override_ended": Text(
         MessageKind.INFO,
         _("运营设定的等级已结束"),
-        _("原因:%(reason)s。你当前的等级 LV%(level)s 不变,之后的评估将按等级任务正常评定。"),
+        _("原因：%(reason)s。你当前的等级 LV%(level)s 不变，之后的评估将按等级任务正常评定。"),
     ),
     "at_risk": Text(
         MessageKind.AT_RISK,
-        _("保级提醒:LV%(level)s 还有 %(count)s 项未达成,剩 %(days_left)s 天"),
-        _("如果本月结束时仍未达成,下月 1 日的月度评估将调整你的等级:%(reasons)s。"),
+        _("保级提醒：LV%(level)s 还有 %(count)s 项未达成，剩 %(days_left)s 天"),
+        _("如果本月结束时仍未达成，下月 1 日的月度评估将调整你的等级：%(reasons)s。"),
         _failures,
     ),
 }

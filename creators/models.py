@@ -69,7 +69,7 @@ class Quote(models.Model):
 
     creator = models.ForeignKey(Creator, on_delete=models.CASCADE, related_name="quotes", db_index=False)
     kind = models.CharField(_("报价类型"), max_length=50)
-    amount = models.DecimalField(_("报价(元)"), max_digits=12, decimal_places=2)
+    amount = models.DecimalField(_("报价（元）"), max_digits=12, decimal_places=2)
 
     class Meta:
         verbose_name = _("报价")
@@ -170,7 +170,7 @@ class Order(models.Model):
     status = models.CharField(max_length=12, choices=OrderStatus.choices)
     created_at = models.DateTimeField()
     completed_at = models.DateTimeField(null=True, blank=True)
-    amount = models.DecimalField(_("金额(元)"), max_digits=14, decimal_places=2, null=True, blank=True)
+    amount = models.DecimalField(_("金额（元）"), max_digits=14, decimal_places=2, null=True, blank=True)
     plays = models.PositiveBigIntegerField(null=True, blank=True)
     rating = models.FloatField(null=True, blank=True)
 
@@ -225,7 +225,7 @@ class SubmissionTask(models.Model):
     )  # fmt: skip
     is_guarantee = models.BooleanField(_("保底任务"), default=False)
     guarantee_threshold = models.PositiveBigIntegerField(
-        _("保底播放量要求"), null=True, blank=True, help_text=_("保底任务: 有效播放量达到此值可获保底收益")
+        _("保底播放量要求"), null=True, blank=True, help_text=_("保底任务：有效播放量达到此值可获保底收益")
     )
     opens_at = models.DateTimeField(null=True, blank=True)
     closes_at = models.DateTimeField(null=True, blank=True)
@@ -263,7 +263,7 @@ class SubmissionEntry(models.Model):
     task = models.ForeignKey(SubmissionTask, on_delete=models.PROTECT, related_name="entries")
     submitted_at = models.DateTimeField()
     content = models.ForeignKey(Content, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    content_ref = models.CharField(max_length=64, blank=True, help_text=_("平台作品ID (作品尚未同步时也保留)"))
+    content_ref = models.CharField(max_length=64, blank=True, help_text=_("平台作品ID （作品尚未同步时也保留）"))
     effective_plays = models.PositiveBigIntegerField(null=True, blank=True)
     earnings = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     settled_at = models.DateTimeField(null=True, blank=True)

@@ -16,11 +16,11 @@ class RuleSet(models.Model):
 
     name = models.CharField(_("名称"), max_length=100)
     effective_month = models.CharField(
-        _("生效月份"), max_length=7, unique=True, null=True, blank=True, help_text=_("YYYY-MM;空 = 草稿,从不生效")
+        _("生效月份"), max_length=7, unique=True, null=True, blank=True, help_text=_("YYYY-MM；空 = 草稿，从不生效")
     )
-    window_days = models.PositiveSmallIntegerField(_("考核窗口(天)"), help_text=_("窗口为 [at − N 天, at)"))
+    window_days = models.PositiveSmallIntegerField(_("考核窗口（天）"), help_text=_("窗口为 [at − N 天，at)"))
     tasks_min_fans = models.PositiveIntegerField(
-        _("开通任务的最低粉丝数"), help_text=_("tasks_enabled: 粉丝数 ≥ 此值且已开通投稿任务")
+        _("开通任务的最低粉丝数"), help_text=_("tasks_enabled：粉丝数 ≥ 此值且已开通投稿任务")
     )
     large_creator_fans = models.PositiveIntegerField(
         _("大达人粉丝线"), help_text=_("粉丝数 ≥ 此值时还须开通传播任务、设置报价、查看经营助手")
@@ -145,16 +145,18 @@ class JobRun(models.Model):
         FAILED = "failed", _("失败")
 
     job = models.CharField(max_length=20, choices=Job.choices)
-    period = models.CharField(max_length=20, help_text=_("自然周期: 2026-12, 2026Q4 或 2026-12-05"))
-    key = models.CharField(max_length=40, help_text=_("去重键: 同一 (job, key) 只运行一次"))
+    period = models.CharField(max_length=20, help_text=_("自然周期：2026-12, 2026Q4 或 2026-12-05"))
+    key = models.CharField(max_length=40, help_text=_("去重键：同一（job, key）只运行一次"))
     at = models.DateTimeField()
     rule_set = models.ForeignKey(RuleSet, null=True, blank=True, on_delete=models.PROTECT)
     rules_snapshot = models.JSONField(default=dict, blank=True)
-    creator_ids = models.JSONField(null=True, blank=True, help_text=_("仅评估这些达人(空 = 全部)"))
+    creator_ids = models.JSONField(null=True, blank=True, help_text=_("仅评估这些达人（空 = 全部）"))
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
     summary = models.JSONField(default=dict, blank=True)
-    error = models.TextField(blank=True, help_text=_("失败时: 哪个分片、最后一次的错误"))
-    started_by = models.CharField(max_length=60, blank=True, help_text=_("beat、reconciler、command 或 console:用户名"))
+    error = models.TextField(blank=True, help_text=_("失败时：哪个分片、最后一次的错误"))
+    started_by = models.CharField(
+        max_length=60, blank=True, help_text=_("beat、reconciler、command 或 console：用户名")
+    )
     started_at = models.DateTimeField()
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -280,9 +282,9 @@ class Simulation(models.Model):
         FAILED = "failed", _("失败")
 
     base = models.ForeignKey(RuleSet, on_delete=models.PROTECT, related_name="+")
-    changes = models.JSONField(help_text=_('{"thresholds": [[等级, 代码, 门槛]], "rewards": [[等级, 字段, 值]]}'))
+    changes = models.JSONField(help_text=_('{"thresholds": [[等级，代码，门槛]], "rewards": [[等级，字段，值]]}'))
     at = models.DateTimeField()
-    sample = models.JSONField(null=True, blank=True, help_text=_("仅模拟这些达人(空 = 全部)"))
+    sample = models.JSONField(null=True, blank=True, help_text=_("仅模拟这些达人（空 = 全部）"))
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
     done = models.PositiveIntegerField(default=0)
     total = models.PositiveIntegerField(default=0)

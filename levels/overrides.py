@@ -59,7 +59,7 @@ def override_set(
     with audit_action(actor=actor, action="level.override", reason=reason, request_id=request_id) as row:
         _locked(creator)
         if LevelOverride.objects.filter(creator=creator, ended_at__isnull=True).exists():
-            raise ApplicationError(_("这位达人已有运营设定的等级,请先结束它。"), code="override_open")
+            raise ApplicationError(_("这位达人已有运营设定的等级，请先结束它。"), code="override_open")
         previous = level_of(creator=creator)
         try:
             with transaction.atomic():
@@ -68,7 +68,7 @@ def override_set(
                     set_by=actor, set_at=at,
                 )  # fmt: skip
         except IntegrityError:  # one open override per creator, also where row locks do not serialize
-            raise ApplicationError(_("这位达人已有运营设定的等级,请先结束它。"), code="override_open") from None
+            raise ApplicationError(_("这位达人已有运营设定的等级，请先结束它。"), code="override_open") from None
         if level != previous:
             levels_move(
                 moves=[Move(creator.pk, previous, level, [])], at=at, run=None, catalogue=catalogue_load(), grant=True

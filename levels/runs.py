@@ -52,7 +52,7 @@ def run_due(*, job: str, period: str) -> schedule.Due:
         parsed = parse(period.strip())
     except ValueError:
         raise ApplicationError(
-            _("“%(job)s”的周期应写成 %(form)s,而不是“%(period)s”。")
+            _("“%(job)s”的周期应写成 %(form)s，而不是“%(period)s”。")
             % {"job": Job(job).label, "form": form, "period": period},
             code="invalid",
         ) from None
@@ -75,7 +75,7 @@ def run_start(
         return existing, False
     if due.at > now:
         raise ApplicationError(
-            _("%(period)s 的“%(job)s”还没到时间:它在 %(at)s 才运行。")
+            _("%(period)s 的“%(job)s”还没到时间：它在 %(at)s 才运行。")
             % {
                 "period": due.period,
                 "job": Job(job).label,
@@ -85,7 +85,7 @@ def run_start(
         )
     if jobs.dependency_pending(job, due.at):
         raise ApplicationError(
-            _("请先完成 %(month)s 的月度等级评估:奖励评估按评估后的等级判定。") % {"month": Month.of(due.at).key},
+            _("请先完成 %(month)s 的月度等级评估：奖励评估按评估后的等级判定。") % {"month": Month.of(due.at).key},
             code="waiting",
         )
     with audit_action(actor=actor, action="run.start", request_id=request_id) as row:
@@ -105,7 +105,7 @@ def run_resume(*, run_id: int, actor, request_id: str | None, now: datetime | No
         run = JobRun.objects.get(pk=run_id)
         before = {"status": run.status, "error": run.error}
         if not (jobs.run_reopen(run.pk, now=now) or jobs.run_take_over(run.pk, now=now)):
-            raise ApplicationError(_("这个运行既没有失败也没有卡住,不需要继续。"), code="not_resumable")
+            raise ApplicationError(_("这个运行既没有失败也没有卡住，不需要继续。"), code="not_resumable")
         audit_target(row, run)
         row.before, row.after = before, {"status": JobRun.Status.RUNNING}
         run.refresh_from_db()

@@ -127,7 +127,7 @@ def _month(effective_month: str, *, now: datetime) -> str:
     assessed = assessed_through()
     if month < earliest or (assessed is not None and month.key <= assessed):
         raise ApplicationError(
-            _("生效月份最早为 %(month)s:已生效或已评估的月份的规则不能更改。") % {"month": earliest.key},
+            _("生效月份最早为 %(month)s：已生效或已评估的月份的规则不能更改。") % {"month": earliest.key},
             code="month_locked",
         )
     return month.key
@@ -151,7 +151,7 @@ def changes_apply(
         if requirement is None:
             raise ApplicationError(_("%(label)s 不是这个版本的要求。") % {"label": label}, code="unknown_requirement")
         if requirement.comparison == Comparison.REQUIRED:
-            raise ApplicationError(_("%(label)s 是是否类要求,没有门槛。") % {"label": label}, code="no_threshold")
+            raise ApplicationError(_("%(label)s 是是否类要求，没有门槛。") % {"label": label}, code="no_threshold")
         if _threshold(value, label) != requirement.threshold:
             before[label], after[label] = requirement.threshold, value
             requirement.threshold = value
@@ -184,9 +184,9 @@ def rule_set_create_version(
     writing nothing, on any invalid input."""
     name, note = name.strip(), note.strip()
     if not name or len(name) > NAME_MAX:
-        raise ApplicationError(_("请填写名称(最多 %(n)s 个字)。") % {"n": NAME_MAX}, code="name_invalid")
+        raise ApplicationError(_("请填写名称（最多 %(n)s 个字）。") % {"n": NAME_MAX}, code="name_invalid")
     if not note:
-        raise ApplicationError(_("请填写说明:为什么改这些门槛。"), code="note_required")
+        raise ApplicationError(_("请填写说明：为什么改这些门槛。"), code="note_required")
     month = _month(effective_month, now=now)
     requirements, rewards = version_requirements(base)
     before, after = changes_apply(changes, requirements=requirements, rewards=rewards)

@@ -27,5 +27,5 @@ class JoinForm(forms.Form):
                 queryset=cards_usable(creator=creator, at=at),
                 required=False,
                 label=_("使用保底卡"),
-                error_messages={"invalid_choice": _("这张保底卡不可用:已使用、已过期或不属于你。")},
+                error_messages={"invalid_choice": _("这张保底卡不可用：已使用、已过期或不属于你。")},
             )

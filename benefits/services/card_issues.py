@@ -107,8 +107,8 @@ def cards_issue_manual(
     if plan.refusals:
         raise ApplicationError(
             ngettext(
-                "有 %(n)s 行无效,未发放任何保底卡:%(lines)s",
-                "有 %(n)s 行无效,未发放任何保底卡:%(lines)s",
+                "有 %(n)s 行无效，未发放任何保底卡：%(lines)s",
+                "有 %(n)s 行无效，未发放任何保底卡：%(lines)s",
                 len(plan.refusals),
             )
             % {"n": len(plan.refusals), "lines": ";".join(str(r) for r in plan.refusals)},
@@ -118,7 +118,7 @@ def cards_issue_manual(
         raise ApplicationError(_("请填写至少一位达人ID。"), code="no_creators")
     terms = Benefit.objects.filter(code=BenefitCode.GUARANTEE_CARD).values("unit_amount", "valid_days").first()
     if terms is None or terms["unit_amount"] is None or not terms["valid_days"]:
-        raise ApplicationError(_("权益目录里没有保底卡的金额和有效期,无法发放。"), code="no_card_terms")
+        raise ApplicationError(_("权益目录里没有保底卡的金额和有效期，无法发放。"), code="no_card_terms")
     amount, valid_days = terms["unit_amount"], terms["valid_days"]
     with audit_action(actor=actor, action=ISSUE_ACTION, reason=reason, request_id=request_id) as row:
         issue = CardIssue.objects.create(reason=reason, per_creator=count, issued_by=actor, issued_at=at)

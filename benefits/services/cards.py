@@ -191,12 +191,12 @@ def card_revoke(*, card_id: UUID | str, reason: str, actor, request_id: str, at:
 def _unrevocable(card: GuaranteeCard) -> str:
     """Why a card that is not active (or is active past its expiry, before the daily job) stays as it is."""
     if card.status == CardStatus.USED:
-        return _("这张保底卡已用于投稿任务,不能撤销。")
+        return _("这张保底卡已用于投稿任务，不能撤销。")
     if card.status == CardStatus.SETTLED:
-        return _("这张保底卡已经结算,不能撤销。")
+        return _("这张保底卡已经结算，不能撤销。")
     if card.status == CardStatus.REVOKED:
         return _("这张保底卡已经撤销过了。")
-    return _("这张保底卡已过期,不能撤销。")
+    return _("这张保底卡已过期，不能撤销。")
 
 
 def task_join_with_card(
@@ -313,8 +313,8 @@ def entry_settle(*, entry: SubmissionEntry, at: datetime) -> bool:
         if card is None or card.status != CardStatus.USED:
             raise ApplicationError(_("这条投稿没有使用保底卡。"), code="no_card")
         if entry.earnings is None:
-            raise ApplicationError(_("收益尚未回传,暂不能结算。"), code="earnings_unknown")
-        raise ApplicationError(_("任务尚未结束,暂不能结算。"), code="task_open")
+            raise ApplicationError(_("收益尚未回传，暂不能结算。"), code="earnings_unknown")
+        raise ApplicationError(_("任务尚未结束，暂不能结算。"), code="task_open")
     return _settle([entry.pk], at) == 1
 
 

@@ -36,13 +36,13 @@ def case_submit(
             pk=entitlement_id, creator=creator, benefit__code=BenefitCode.FEATURED_CASE
         )
         if entitlement.status != EntitlementStatus.CLAIMED:
-            message_text = gettext("请先在“我的权益”领取学院精选案例优先上线权,再提交案例。")
+            message_text = gettext("请先在“我的权益”领取学院精选案例优先上线权，再提交案例。")
             raise ApplicationError(message_text, code="not_claimed")
         statuses = set(FeaturedCase.objects.filter(creator=creator).values_list("status", flat=True))
         if CaseStatus.APPROVED in statuses:
             raise ApplicationError(str(ONE_APPROVED_CASE), code="already_approved")
         if CaseStatus.PENDING in statuses:
-            raise ApplicationError(gettext("你已有一条案例在审核中,审核结果会通过星图小助手通知你。"), code="pending")
+            raise ApplicationError(gettext("你已有一条案例在审核中，审核结果会通过星图小助手通知你。"), code="pending")
         return FeaturedCase.objects.create(
             creator=creator,
             entitlement=entitlement,
@@ -65,7 +65,7 @@ def case_review(
     constraint, whose violation under a race becomes the same ApplicationError. A refusal writes nothing."""
     reason = (reason or "").strip()
     if not approve and not reason:
-        raise ApplicationError(gettext("请填写未通过的原因,达人会看到它并据此修改。"), code="reason_required")
+        raise ApplicationError(gettext("请填写未通过的原因，达人会看到它并据此修改。"), code="reason_required")
     with audit_action(actor=actor, action="case.approve" if approve else "case.reject", reason=reason,
                       request_id=request_id) as row:  # fmt: skip
         case = FeaturedCase.objects.select_for_update().get(pk=case_id)

@@ -37,7 +37,7 @@ def dispatch_record(
         raise ApplicationError(gettext("找不到任务 %(code)s。") % {"code": task_code}, code="unknown_task")
     if not task_is_open(task=task, at=at):
         raise ApplicationError(
-            gettext("任务“%(task)s”当前不在投稿时间内,不能派发。") % {"task": task}, code="task_closed"
+            gettext("任务“%(task)s”当前不在投稿时间内，不能派发。") % {"task": task}, code="task_closed"
         )
     month = Month.of(at)
     with audit_action(actor=actor, action="dispatch.record", request_id=request_id) as row:

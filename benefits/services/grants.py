@@ -107,5 +107,5 @@ def entitlement_claim(*, creator: Creator, entitlement_id: int, at: datetime | N
     if entitlement.status == EntitlementStatus.CLAIMED:
         raise ApplicationError(gettext("已领取"), code="already_claimed")
     if entitlement.status == EntitlementStatus.LAPSED:
-        raise ApplicationError(gettext("该权益已失效:当前等级不再包含此权益,恢复等级后可重新领取。"), code="lapsed")
-    raise ApplicationError(gettext("该权益由系统或运营发放,无需领取。"), code="not_claimable")
+        raise ApplicationError(gettext("该权益已失效：当前等级不再包含此权益，恢复等级后可重新领取。"), code="lapsed")
+    raise ApplicationError(gettext("该权益由系统或运营发放，无需领取。"), code="not_claimable")

@@ -154,15 +154,15 @@ def _check_owed(entitlement: Entitlement) -> None:
     """Refuse, with a reason an operator can act on, anything but an owed client recommendation."""
     if entitlement.benefit.code != BenefitCode.CLIENT_RECOMMENDATION:
         raise ApplicationError(
-            _("「%(name)s」不是1对1精准客户推荐,不能在这里记录。") % {"name": entitlement.benefit.display_name},
+            _("「%(name)s」不是1对1精准客户推荐，不能在这里记录。") % {"name": entitlement.benefit.display_name},
             code="not_recommendation",
         )
     if entitlement.delivered >= entitlement.quantity:
         raise ApplicationError(
-            _("本期应推 %(quantity)s 次,已全部完成。") % {"quantity": entitlement.quantity}, code="fully_delivered"
+            _("本期应推 %(quantity)s 次，已全部完成。") % {"quantity": entitlement.quantity}, code="fully_delivered"
         )
     if entitlement.status != EntitlementStatus.PENDING:
         raise ApplicationError(
-            _("这项推荐当前「%(status)s」,不再需要交付。") % {"status": entitlement.get_status_display()},
+            _("这项推荐当前「%(status)s」，不再需要交付。") % {"status": entitlement.get_status_display()},
             code="not_owed",
         )

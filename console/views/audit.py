@@ -20,7 +20,7 @@ PER_PAGE = 50
 class AuditFilterForm(forms.Form):
     actor = forms.CharField(label=_("操作人"), required=False, max_length=150)
     action = forms.CharField(
-        label=_("动作"), required=False, max_length=80, help_text=_("完整动作名,或以点结尾的前缀,如 card.")
+        label=_("动作"), required=False, max_length=80, help_text=_("完整动作名，或以点结尾的前缀，如 card.")
     )
     creator = forms.CharField(label=_("达人ID"), required=False, max_length=64)
     date_from = forms.DateField(label=_("起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))

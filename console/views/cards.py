@@ -127,7 +127,7 @@ def revoke(request: ConsoleRequest, card_id) -> HttpResponse:
         try:
             cards.card_revoke(card_id=card_id, reason=form.cleaned_data["reason"], actor=request.user,
                               request_id=form.cleaned_data["request_id"], at=timezone.now())  # fmt: skip
-            text, level, form = _("保底卡已撤销,已通知达人。"), "success", None
+            text, level, form = _("保底卡已撤销，已通知达人。"), "success", None
         except ApplicationError as error:
             text, level = error.message, refusal_level(error)
             form = None if is_duplicate(error) else form

@@ -100,7 +100,7 @@ def review(request: ConsoleRequest, case_id: int) -> HttpResponse:
             else:
                 form.add_error(None, error.message)
         else:
-            text = _("已通过“%(title)s”,已在精选案例上线") if approve else _("已将“%(title)s”退回,达人会收到原因")
+            text = _("已通过“%(title)s”，已在精选案例上线") if approve else _("已将“%(title)s”退回，达人会收到原因")
             toast = {"text": text % {"title": case.title}, "level": "success"}
     rejecting = form.data.get("decision") == "reject"
     if not request.htmx:

@@ -117,7 +117,7 @@ def _record(request: ConsoleRequest) -> HttpResponse:
         else:
             entitlement = dispatch.entitlement
             toast = {
-                "text": _("已向 %(creator)s 派发“%(task)s”(本期 %(delivered)s/%(quantity)s)")
+                "text": _("已向 %(creator)s 派发“%(task)s”（本期 %(delivered)s/%(quantity)s）")
                 % {"creator": dispatch.creator.nickname, "task": dispatch.task, "delivered": entitlement.delivered,
                    "quantity": entitlement.quantity},
                 "level": "success",

@@ -87,7 +87,7 @@ def override_set(request: ConsoleRequest, external_id: str) -> HttpResponse:
     except ApplicationError as error:
         return _answer(request, creator, form, error.message, refusal_level(error),
                        acted=is_duplicate(error))  # fmt: skip
-    text = _("已将等级设为 LV%(level)s,保持到 %(until)s,已通知达人。") % {
+    text = _("已将等级设为 LV%(level)s，保持到 %(until)s，已通知达人。") % {
         "level": override.level,
         "until": override.until,
     }
@@ -107,4 +107,4 @@ def override_end(request: ConsoleRequest, external_id: str) -> HttpResponse:
     except ApplicationError as error:
         return _answer(request, creator, form, error.message, refusal_level(error),
                        acted=is_duplicate(error))  # fmt: skip
-    return _answer(request, creator, form, _("手动等级已结束,下次评估按规则评定。已通知达人。"), "success", acted=True)
+    return _answer(request, creator, form, _("手动等级已结束，下次评估按规则评定。已通知达人。"), "success", acted=True)

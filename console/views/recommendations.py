@@ -185,7 +185,7 @@ def fulfil(request: ConsoleRequest, entitlement_id: int) -> HttpResponse:
                 request_id=data["request_id"],
                 at=timezone.now(),
             )
-            toast = {"text": _("已记录推荐:%(client)s") % {"client": data["client"].strip()}, "level": "success"}
+            toast = {"text": _("已记录推荐：%(client)s") % {"client": data["client"].strip()}, "level": "success"}
         except ApplicationError as error:
             if is_duplicate(error):
                 toast = {"text": error.message, "level": "info"}

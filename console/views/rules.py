@@ -146,7 +146,7 @@ def rule_new(request: ConsoleRequest, rule_set_id: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("已创建规则版本“%(name)s”,%(month)s 起生效。")
+                _("已创建规则版本“%(name)s”，%(month)s 起生效。")
                 % {"name": version.name, "month": version.effective_month},
             )
             return redirect(reverse("console:rule", args=[version.pk]))

@@ -122,7 +122,7 @@ def _start(request: ConsoleRequest) -> HttpResponse:
             else:
                 messages.info(
                     request,
-                    _("%(period)s 的“%(job)s”已经有运行,这就是它。")
+                    _("%(period)s 的“%(job)s”已经有运行，这就是它。")
                     % {"period": run.period, "job": run.get_job_display()},
                 )
             return redirect(reverse("console:run", args=[run.pk]))
@@ -174,7 +174,7 @@ def resume(request: ConsoleRequest, run_id: int) -> HttpResponse:
     run = get_object_or_404(JobRun, pk=run_id)
     form = ActionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("表单已失效,请刷新页面后重试。"))
+        messages.error(request, _("表单已失效，请刷新页面后重试。"))
     else:
         try:
             run_resume(run_id=run.pk, actor=request.user, request_id=form.cleaned_data["request_id"])

@@ -21,7 +21,7 @@ from lib.errors import ApplicationError
 
 class TokenCreateForm(ActionForm):
     name = forms.CharField(
-        label=gettext_lazy("名称"), max_length=100, help_text=gettext_lazy("谁在用它,如「数据平台」")
+        label=gettext_lazy("名称"), max_length=100, help_text=gettext_lazy("谁在用它，如「数据平台」")
     )
 
 
@@ -62,7 +62,7 @@ def revoke(request: ConsoleRequest, token_id: int) -> HttpResponse:
     """``POST /console/tokens/<id>/revoke/`` (``request_id``): the integration's next call is refused."""
     form = ActionForm(request.POST)
     if not form.is_valid():
-        text, level = _("表单已失效,请刷新页面后重试。"), "error"
+        text, level = _("表单已失效，请刷新页面后重试。"), "error"
     else:
         try:
             token = token_revoke(

@@ -31,10 +31,10 @@ from lib.format import bars, figure, figures, moneys
 from lib.periods import Month
 
 COST_ROWS = (
-    ("cards", gettext_lazy("保底卡(张)")),
-    ("cards_amount", gettext_lazy("保底卡金额(¥)")),
-    ("recommendations", gettext_lazy("客户推荐(次)")),
-    ("dispatches", gettext_lazy("额外派单(次)")),
+    ("cards", gettext_lazy("保底卡（张）")),
+    ("cards_amount", gettext_lazy("保底卡金额（¥）")),
+    ("recommendations", gettext_lazy("客户推荐（次）")),
+    ("dispatches", gettext_lazy("额外派单（次）")),
     ("dou_plus", gettext_lazy("未派单时的 DOU+ 补偿")),
 )
 
@@ -44,7 +44,7 @@ class SimulateForm(ThresholdsForm):
     optionally, the creators to simulate (platform ids; empty: all creators)."""
 
     at = forms.DateTimeField(label=gettext_lazy("评估时刻"), required=False)
-    sample = forms.CharField(label=gettext_lazy("仅模拟这些达人(空 = 全部)"), required=False)
+    sample = forms.CharField(label=gettext_lazy("仅模拟这些达人（空 = 全部）"), required=False)
 
     def clean_sample(self) -> list[int] | None:
         external_ids = list(dict.fromkeys(re.split(r"[\s,,、]+", self.cleaned_data["sample"].strip()) or []))
@@ -54,7 +54,7 @@ class SimulateForm(ThresholdsForm):
         found = creator_ids_by_external_id(external_ids=external_ids)
         unknown = [e for e in external_ids if e not in found]
         if unknown:
-            raise forms.ValidationError(_("没有这些达人:%(ids)s") % {"ids": "、".join(unknown)})
+            raise forms.ValidationError(_("没有这些达人：%(ids)s") % {"ids": "、".join(unknown)})
         return [found[e] for e in external_ids]
 
 
@@ -81,7 +81,7 @@ def rules_simulate(request: ConsoleRequest) -> HttpResponse:
         else:
             return redirect(reverse("console:rules-simulation", args=[simulation.pk]))
     problems = [str(e) for errors in form.errors.values() for e in errors]
-    messages.error(request, _("无法模拟:%(reasons)s") % {"reasons": " ".join(problems)})
+    messages.error(request, _("无法模拟：%(reasons)s") % {"reasons": " ".join(problems)})
     return redirect(reverse("console:rule", args=[base.pk]))
 
 

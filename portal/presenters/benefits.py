@@ -169,7 +169,7 @@ class Card:
         """Why an operator issued this card ("运营发放:活动补偿"); empty for a level or reward grant."""
         if self.card.issue_id is None:
             return ""
-        return gettext("运营发放:%(reason)s") % {"reason": self.card.issue.reason}
+        return gettext("运营发放：%(reason)s") % {"reason": self.card.issue.reason}
 
 
 @dataclass(frozen=True)

@@ -132,7 +132,7 @@ def reward_progress(*, creator: Creator, standing: Standing) -> RewardProgress |
         requirement=rule.orders,
         value=metrics[rule.orders.code],
         met=evaluation.met[rule.orders.code],
-        label=_("订单(本周期)"),
+        label=_("订单（本周期）"),
         hint=_("不含全民任务和小游戏任务"),
     )
     labels = {"video_avg_plays": _("短视频平均有效播放"), "live_avg_plays": _("直播平均有效播放")}

@@ -21,7 +21,7 @@ def _notes(rules: Rules, large: bool) -> dict[str, str]:
     return {
         "profile_complete": _("达人介绍、所在地域、至少 1 个擅长行业"),
         "tasks_enabled": (
-            _("粉丝 %(fans)s以上: 须开通投稿与传播任务") % {"fans": large_fans}
+            _("粉丝 %(fans)s以上：须开通投稿与传播任务") % {"fans": large_fans}
             if large
             else _("粉丝 %(min)s以上开通投稿任务") % {"min": round_count(rules.tasks_min_fans)}
         ),

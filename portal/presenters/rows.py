@@ -51,14 +51,14 @@ def hints(rules: Rules) -> dict[str, str]:
     """One muted line under a requirement's name that says how it is counted (docs/program.md §1)."""
     days = rules.window_days
     return {
-        "tasks_enabled": _("粉丝 ≥ %(min)s 并开通投稿任务;%(large)s 粉以上还需开通传播任务")
+        "tasks_enabled": _("粉丝 ≥ %(min)s 并开通投稿任务；%(large)s 粉以上还需开通传播任务")
         % {"min": round_count(rules.tasks_min_fans), "large": round_count(rules.large_creator_fans)},
         "quote_set": _("%(large)s 粉以上需要") % {"large": round_count(rules.large_creator_fans)},
         "assistant_viewed": _("%(large)s 粉以上需要") % {"large": round_count(rules.large_creator_fans)},
         "courses_completed": _("完成率 %(pct)s%% 以上计为完成") % {"pct": round(Course.COMPLETED_AT * 100)},
         "avg_plays_30d": _("近 %(days)s 天发布作品的平均值") % {"days": days},
         "submissions_30d": _("近 %(days)s 天内") % {"days": days},
-        "orders_30d": _("近 %(days)s 天完成,不含全民任务和小游戏任务") % {"days": days},
+        "orders_30d": _("近 %(days)s 天完成，不含全民任务和小游戏任务") % {"days": days},
         "likes_30d": _("近 %(days)s 天发布作品的点赞合计") % {"days": days},
     }
 

@@ -53,7 +53,9 @@ def lesson_watched(request: CreatorRequest, lesson_id: int) -> HttpResponse:
     completed_before = course_get(creator=request.creator, code=lesson.course.code).completed
     lesson_mark_watched(creator=request.creator, lesson=lesson, at=clock.now())
     row = course_get(creator=request.creator, code=lesson.course.code)
-    note = _("课程已完成,计入等级任务「完成学院课程」") if row.completed and not completed_before else _("已标记为学完")
+    note = (
+        _("课程已完成，计入等级任务「完成学院课程」") if row.completed and not completed_before else _("已标记为学完")
+    )
     if request.htmx:
         lesson = lesson_with_view(creator=request.creator, lesson_id=lesson_id)
         watched = lessons_for(creator=request.creator, course=row.course).filter(watched_at__isnull=False).count()

@@ -55,7 +55,7 @@ def case_form(request: CreatorRequest, entitlement_id: int) -> HttpResponse:
         except ApplicationError as error:
             form.add_error(None, error.message)
         else:
-            text = _("已提交,审核通过后将在精选案例上线")
+            text = _("已提交，审核通过后将在精选案例上线")
             if request.htmx:
                 entitlement = _entitlement(request, entitlement.pk)
                 context = {**_case_context(entitlement, None), "toast": {"text": text, "level": "success"}}

@@ -109,7 +109,7 @@ def join(request: CreatorRequest, code: str) -> HttpResponse:
         except ApplicationError as error:
             form.add_error(None, error.message)
         else:
-            toast = _("投稿成功,已使用 1 张保底卡") if card else _("投稿成功")
+            toast = _("投稿成功，已使用 1 张保底卡") if card else _("投稿成功")
     if not request.htmx:
         if toast:
             messages.success(request, toast)

@@ -149,7 +149,7 @@ def test_manual_cards_are_ordinary_cards(creators, actor) -> None:
 
     wallet = benefits_page(creator=creators[0], at=now).wallet
     assert len(wallet.active) == 2
-    assert wallet.active_groups[0].first.source_note == "运营发放:活动补偿"
+    assert wallet.active_groups[0].first.source_note == "运营发放：活动补偿"
 
     card_attach(creator=creators[0], card_id=first.pk, entry=entry(creators[0], task(guarantee=True)), at=now)
     assert cards_expire(at=second.expires_at) == 1

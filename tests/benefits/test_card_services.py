@@ -229,7 +229,7 @@ def test_settlement_sends_one_card_message_with_the_payout(creator) -> None:
     texts = sorted(m.display_title + " | " + m.display_body for m in messages)
     assert len(texts) == 2
     assert any("实得 ¥50" in t and "保底 ¥50 · 实得 ¥50" in t for t in texts)
-    assert any("实得 ¥3" in t and "未达播放要求,按实际收益 ¥3" in t for t in texts)
+    assert any("实得 ¥3" in t and "未达播放要求，按实际收益 ¥3" in t for t in texts)
 
 
 def test_running_settlement_again_adds_nothing(creator) -> None:
@@ -311,9 +311,9 @@ def test_an_active_card_is_revoked_with_its_reason_audit_and_message(creator) ->
 @pytest.mark.parametrize(
     ("status", "why"),
     [
-        (CardStatus.USED, "已用于投稿任务,不能撤销"),
-        (CardStatus.SETTLED, "已经结算,不能撤销"),
-        (CardStatus.EXPIRED, "已过期,不能撤销"),
+        (CardStatus.USED, "已用于投稿任务，不能撤销"),
+        (CardStatus.SETTLED, "已经结算，不能撤销"),
+        (CardStatus.EXPIRED, "已过期，不能撤销"),
         (CardStatus.REVOKED, "已经撤销过了"),
     ],
 )

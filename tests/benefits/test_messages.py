@@ -37,7 +37,7 @@ def test_card_message_states_the_catalogues_amount_and_validity():
     issued = one(creator, "cards_issued")
     assert (issued.display_title, issued.display_body) == (
         "你收到 3 张投稿任务收益保底卡",
-        "每张 ¥80,有效期 90 天,参加保底投稿任务时使用。",
+        "每张 ¥80，有效期 90 天，参加保底投稿任务时使用。",
     )
     assert issued.url == "/benefits/#wallet"
 
@@ -48,7 +48,7 @@ def test_expiry_message_states_the_validity_the_card_was_issued_with():
     assess()
     call("expire_cards", "--at", AT.replace(day=31).isoformat())
     expired = AssistantMessage.objects.filter(creator=creator, template="card_expired")
-    assert [m.display_body for m in expired] == ["保底卡有效期 30 天,已到期未使用。"] * 3
+    assert [m.display_body for m in expired] == ["保底卡有效期 30 天，已到期未使用。"] * 3
 
 
 def test_dou_plus_message_states_the_catalogues_rate():
@@ -58,7 +58,7 @@ def test_dou_plus_message_states_the_catalogues_rate():
     assert json.loads(call("close_period", "--period", "2026-12"))["dou_plus"] == 240
     note = one(creator, "dou_plus")
     assert note.display_title == "2026-12 额外派发补偿 240 DOU+"
-    assert note.display_body == "本期优质投稿任务额外派发少了 8 次,按每次 30 DOU+ 补发 240 DOU+。"
+    assert note.display_body == "本期优质投稿任务额外派发少了 8 次，按每次 30 DOU+ 补发 240 DOU+。"
     with translation.override("en"):
         assert "at 30 DOU+ each, you are credited 240 DOU+" in note.display_body
 

@@ -87,7 +87,7 @@ def test_recording_more_than_owed_is_refused_and_writes_nothing(creator, ops) ->
     with pytest.raises(ApplicationError) as refused:
         record(entitlement, actor=ops, request_id="r2")
     assert refused.value.code == "fully_delivered"
-    assert refused.value.message == "本期应推 1 次,已全部完成。"
+    assert refused.value.message == "本期应推 1 次，已全部完成。"
     assert written() == before
     entitlement.refresh_from_db()
     assert (entitlement.delivered, entitlement.status) == (1, "delivered")

@@ -221,7 +221,7 @@ def test_issued_cards_show_in_the_creators_wallet_with_their_reason(client, oper
     operator_client.post(ISSUE, form(creators=external_id, confirm="1"))
     client.force_login(creator_user)
     body = client.get(reverse("benefits")).content.decode()
-    assert "运营发放:活动补偿" in body
+    assert "运营发放：活动补偿" in body
 
 
 # --- revoking ------------------------------------------------------------------------------------------

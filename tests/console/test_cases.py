@@ -221,7 +221,7 @@ def test_an_operator_approves_one_case_and_rejects_another_in_the_browser(
     reason = page.locator(f"#case-{drop.pk}").get_by_label("未通过原因")
     expect(reason).to_be_focused()
     page.screenshot(path=screenshots_dir / f"console-case-reject-{viewport['width']}.png", full_page=True)
-    reason.fill("链接打不开,请换成公开作品链接")
+    reason.fill("链接打不开，请换成公开作品链接")
     page.get_by_role("button", name="确认未通过").click()
     expect(page.locator(f"#case-{drop.pk}")).to_have_count(0)
     expect(page.get_by_role("link", name="未通过 1")).to_be_visible()

@@ -97,7 +97,7 @@ def test_recording_over_htmx_updates_the_row_and_totals_with_a_toast(operator_cl
     assert f'value="{creator.external_id}"' in body  # the next dispatch to the same creator is one pick away
     assert f"<template><tr {quota_row}" in body.replace("\n", "") and "hx-swap-oob" in body
     assert '已派 <b class="num">1</b>' in body and '结算补偿 DOU+ <b class="num">140</b>' in body
-    assert "已向 桃桃爱旅行 派发“夏日饮品种草”(本期 1/8)" in body
+    assert "已向 桃桃爱旅行 派发“夏日饮品种草”（本期 1/8）" in body
     assert quota(creator).delivered == 1
     audit = AuditLog.objects.get()
     assert (audit.action, audit.actor, audit.creator_id) == ("dispatch.record", operator, creator.pk)
@@ -229,7 +229,7 @@ def test_an_operator_records_a_dispatch_from_a_row_in_the_browser(
     expect(page.get_by_label("达人ID")).to_have_value(creator.external_id)
     page.get_by_label("进行中的任务").select_option(t.code)
     page.get_by_role("button", name="记录派发").click()
-    expect(page.get_by_text("已向 桃桃爱旅行 派发“夏日饮品种草”(本期 3/8)")).to_be_visible()
+    expect(page.get_by_text("已向 桃桃爱旅行 派发“夏日饮品种草”（本期 3/8）")).to_be_visible()
     expect(row.locator("td").nth(3)).to_have_text("3")
     expect(page.locator("#dispatch-totals")).to_contain_text("已派 7")
     page.screenshot(path=screenshots_dir / f"console-dispatch-recorded-{viewport['width']}.png", full_page=True)

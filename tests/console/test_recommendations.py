@@ -135,7 +135,7 @@ def test_recording_on_the_full_page_redirects_with_a_message(operator_client, op
     assert (audit.before, audit.after) == ({"delivered": 0, "status": "pending"}, {"delivered": 1, "status": "pending"})
     message = AssistantMessage.objects.get(creator=e.creator)
     assert message.template == "recommendation_made"
-    assert "已记录推荐:某美妆品牌" in text(operator_client.get(response["Location"]))
+    assert "已记录推荐：某美妆品牌" in text(operator_client.get(response["Location"]))
 
 
 def test_recording_with_htmx_replaces_the_row_and_updates_the_counts(operator_client) -> None:
@@ -147,7 +147,7 @@ def test_recording_with_htmx_replaces_the_row_and_updates_the_counts(operator_cl
     assert 'id="rec-tabs"' in body and 'hx-swap-oob="true"' in body
     shown = text(response)
     assert "已完成" in shown and "待推荐 1" in shown and "已完成 1" in shown
-    assert "已记录推荐:某美妆品牌" in shown and 'name="client"' not in body
+    assert "已记录推荐：某美妆品牌" in shown and 'name="client"' not in body
     e.refresh_from_db()
     assert (e.delivered, e.status) == (1, "delivered")
     assert Entitlement.objects.get(pk=other.pk).delivered == 0
@@ -181,7 +181,7 @@ def test_recording_more_than_owed_is_refused_with_the_reason(operator_client) ->
     e = owed(quantity=1)
     operator_client.post(fulfil_url(e.pk), form(request_id="a"))
     refused = operator_client.post(fulfil_url(e.pk), form(request_id="b"), headers=HTMX)
-    assert "本期应推 1 次,已全部完成。" in text(refused)
+    assert "本期应推 1 次，已全部完成。" in text(refused)
     assert ClientRecommendation.objects.count() == 1 and AuditLog.objects.count() == 1
 
 
@@ -264,7 +264,7 @@ def test_recording_in_the_browser_swaps_the_row_and_the_counts(page, live_server
     page.screenshot(path=screenshots_dir / f"console-recommendations-form-{viewport['width']}.png", full_page=True)
     client.fill("某美妆品牌")
     page.locator(f"#rec-{e.pk}").get_by_role("button", name="确认记录").click()
-    expect(page.locator("#toasts")).to_contain_text("已记录推荐:某美妆品牌")
+    expect(page.locator("#toasts")).to_contain_text("已记录推荐：某美妆品牌")
     expect(page.locator(f"#rec-{e.pk}")).to_contain_text("已完成")
     expect(page.locator("#rec-tabs")).to_contain_text("待推荐 1")
     expect(page.locator("#rec-tabs")).to_contain_text("已完成 1")

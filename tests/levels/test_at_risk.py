@@ -46,7 +46,7 @@ def test_warns_with_failing_requirements_and_days_left():
     note = AssistantMessage.objects.get(creator=creator, kind="at_risk")
     assert "剩 12 天" in note.display_title
     # On the bar itself (> is strict), so the figures are exact: "30万 (要求 > 30万)" would hide why it fails.
-    assert "粉丝量 300,000 (要求 > 300,000)" in note.display_body
+    assert "粉丝量 300,000 （要求 > 300,000）" in note.display_body
     assert not AssistantMessage.objects.filter(creator=safe).exists()
 
 

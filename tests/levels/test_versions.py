@@ -172,7 +172,7 @@ def test_the_admin_shows_a_version_in_force_read_only(client):
 
 def test_the_level_center_and_the_console_say_which_version_judged_the_level(client):
     creator = creator_at_level(2)
-    line = "按规则版本「巨量星图达人等级 2021 (program.md)」(2000-01 起) 评定"
+    line = "按规则版本「巨量星图达人等级 2021 (program.md)」（2000-01 起）评定"
     user = User.objects.create_user("creator-x", password="pw")
     creator.user = user
     creator.save(update_fields=["user"])

@@ -145,7 +145,7 @@ def test_reward_benefits_earned_last_cycle_are_listed(creator_client: Client, lv
 
 def test_the_next_reward_is_previewed(creator_client: Client, lv3) -> None:
     body = text(creator_client.get("/benefits/"))
-    assert "达成 2026Q4 的 LV3 奖励任务后发放:" in body
+    assert "达成 2026Q4 的 LV3 奖励任务后发放：" in body
     assert "繁星计划优先加入权" in body
 
 
@@ -179,7 +179,7 @@ def test_lv1_sees_extra_dispatches_of_the_period(client: Client) -> None:
     assert row(response.content.decode(), dispatch.pk).endswith("0/4 待交付")
     body = text(response)
     assert "本期额外派发 2026-12 0 / 4 次" in body
-    assert "还差 4 次;本期结束时每少派发 1 次补发 20 DOU+" in body
+    assert "还差 4 次；本期结束时每少派发 1 次补发 20 DOU+" in body
     assert "累计 DOU+ 补偿 0" in body
 
 
@@ -213,7 +213,7 @@ def test_at_risk_ribbon(client: Client) -> None:
     creator = creator_with_login(2)
     hold(creator, 3)
     client.force_login(creator.user)
-    assert "本月底前完成 7 项即可保住 LV3,剩 30 天" in text(client.get("/benefits/"))
+    assert "本月底前完成 7 项即可保住 LV3，剩 30 天" in text(client.get("/benefits/"))
 
 
 def test_summary_fragment_for_the_benefits_changed_event(creator_client: Client, lv3) -> None:
@@ -277,7 +277,7 @@ def test_a_lapsed_benefit_is_refused_with_the_reason(creator_client: Client, lv3
     response = creator_client.post(claim_url(featured.pk), headers=HTMX)
     body = fragment(response)
     assert row(body, featured.pk).endswith("已失效")
-    assert "toast-error" in body and "该权益已失效:当前等级不再包含此权益" in body
+    assert "toast-error" in body and "该权益已失效：当前等级不再包含此权益" in body
     response = creator_client.post(claim_url(featured.pk))
     assert response.status_code == 302
     assert "该权益已失效" in text(creator_client.get("/benefits/"))
@@ -347,7 +347,7 @@ def test_wallet_shows_used_settled_expired_and_revoked_cards_with_their_words(cr
     _card(lv3, 14, status="revoked", revoked_at=AT, revoked_reason="重复发放已撤销")
     wallet = text(creator_client.get("/benefits/"))
     assert "3 张可用" in wallet
-    assert "已使用 2026-12-01 用于「春季美食保底任务」,待结算" in wallet
+    assert "已使用 2026-12-01 用于「春季美食保底任务」，待结算" in wallet
     assert "已结算 「春季美食保底任务」已结算 · 收益 ¥80" in wallet
     assert "已过期 2026-11-11 到期未使用" in wallet
     assert "已撤销 重复发放已撤销" in wallet

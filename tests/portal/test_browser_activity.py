@@ -82,7 +82,7 @@ def test_joining_a_guarantee_task_with_a_card_on_phone(signed_in: Page, live_ser
     entries = page.locator("#task-activity .entry-list")
     expect(entries).to_contain_text("待结算")
     expect(entries).to_contain_text("已使用保底卡 ¥50")
-    expect(page.locator("#toasts")).to_contain_text("投稿成功,已使用 1 张保底卡")
+    expect(page.locator("#toasts")).to_contain_text("投稿成功，已使用 1 张保底卡")
     assert_no_sideways_scroll(page)
     shot(page, "task-phone.png")
 
@@ -106,7 +106,7 @@ def test_settled_guarantee_entries_on_phone(signed_in: Page, live_server, shot) 
     page.goto(f"{live_server.url}/tasks/task-03/")
     expect(page.locator(".entry-list")).to_contain_text("保底 ¥50 · 实得")
     page.goto(f"{live_server.url}/tasks/task-07/")
-    expect(page.locator(".entry-list")).to_contain_text("未达播放要求,按实际收益")
+    expect(page.locator(".entry-list")).to_contain_text("未达播放要求，按实际收益")
     shot(page, "task-settled-phone.png")
 
 

@@ -76,7 +76,7 @@ def test_before_claiming_the_form_points_to_the_claim(creator_client: Client, cr
     assess()
     e = entitlement(creator, "featured_case")
     body = text(creator_client.get(url(e)))
-    assert "先领取权益,再提交案例" in body
+    assert "先领取权益，再提交案例" in body
     assert 'name="recommendation"' not in creator_client.get(url(e)).content.decode()
     response = creator_client.post(url(e), CASE)
     assert "请先在“我的权益”领取学院精选案例优先上线权" in text(response)
@@ -91,17 +91,22 @@ def test_review_cycle_submit_reject_resubmit_approve_gallery(creator_client: Cli
     response = creator_client.post(url(featured), CASE)
     assert response.status_code == 302 and response["Location"] == url(featured)
     page = text(creator_client.get(url(featured)))
-    assert "已提交,审核通过后将在精选案例上线" in page and "案例审核中" in page
+    assert "已提交，审核通过后将在精选案例上线" in page and "案例审核中" in page
     first = FeaturedCase.objects.get()
     assert (first.status, first.submitted_at, first.title) == ("pending", NOW, CASE["title"])
     assert "案例审核中" in text(creator_client.get("/benefits/"))
 
     # Rejected with a reason: shown on the form, which comes back prefilled.
     case_review(
-        case_id=first.pk, actor=reviewer, request_id=None, approve=False, reason="链接打不开,请换成公开作品链接", at=NOW
+        case_id=first.pk,
+        actor=reviewer,
+        request_id=None,
+        approve=False,
+        reason="链接打不开，请换成公开作品链接",
+        at=NOW,
     )
     page = creator_client.get(url(featured)).content.decode()
-    assert "链接打不开,请换成公开作品链接" in page
+    assert "链接打不开，请换成公开作品链接" in page
     assert f'value="{CASE["link"]}"' in page
     assert "修改后重新提交" in text(creator_client.get("/benefits/"))
     note = AssistantMessage.objects.get(creator=creator, kind="case")
@@ -134,7 +139,7 @@ def test_submit_over_htmx_swaps_the_panel(creator_client: Client, featured) -> N
     response = creator_client.post(url(featured), CASE, headers=HTMX)
     body = fragment(response)
     assert body.lstrip().startswith('<div id="case-panel"')
-    assert "案例审核中" in body and "已提交,审核通过后将在精选案例上线" in body
+    assert "案例审核中" in body and "已提交，审核通过后将在精选案例上线" in body
 
 
 def test_invalid_input_re_renders_the_form_with_errors(creator_client: Client, featured) -> None:

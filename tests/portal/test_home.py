@@ -78,7 +78,7 @@ def test_at_risk_ribbon_counts_items_and_days(client: Client) -> None:
     client.force_login(creator.user)
     body = text(client.get("/"))
     # LV2 data fails LV3 on courses, orders, posts, avg plays, fans, likes, credit; 2026-12-02: 30 days left.
-    assert "本月底前完成 7 项即可保住 LV3,剩 30 天" in body
+    assert "本月底前完成 7 项即可保住 LV3，剩 30 天" in body
     assert "保住 LV3 还要完成" in body
 
 

@@ -135,7 +135,7 @@ def test_at_risk_ribbon_and_failing_requirements_of_the_held_level(client: Clien
     hold(creator, 3)
     client.force_login(creator.user)
     body = client.get("/levels/").content.decode()
-    assert "本月底前完成 7 项即可保住 LV3,剩 30 天" in text_of(body)
+    assert "本月底前完成 7 项即可保住 LV3，剩 30 天" in text_of(body)
     hold_rows = rows(body, "hold")
     assert any(r.startswith("粉丝量 8万 / > 30万 未达成 还差 22万") for r in hold_rows)
     assert "is-at-risk" in body  # the margins card moves above the checklist
@@ -158,7 +158,7 @@ def test_reward_cycle_so_far(creator_client: Client, creator) -> None:
     post(creator, 2, at=NOW, plays=90_000, kind="live", published_at=NOW - timedelta(hours=2))
     body = creator_client.get("/levels/").content.decode()
     reward = rows(body, "reward")
-    assert reward[0].startswith("订单(本周期) 不含全民任务和小游戏任务 2 / ≥ 6 未达成 还差 4 单")
+    assert reward[0].startswith("订单（本周期） 不含全民任务和小游戏任务 2 / ≥ 6 未达成 还差 4 单")
     assert any(r.startswith("短视频平均有效播放 21 条 6万 / > 8万 未达成 还差 2万") for r in reward)
     assert any(r.startswith("直播平均有效播放 2 条 9万 / > 8万 达成 ✓ 余 1万") for r in reward)
     assert "奖励任务 2026Q4" in body and "剩 30 天" in body
@@ -174,7 +174,7 @@ def test_history_lists_every_change_with_its_reason_and_failed_requirements(crea
         failed=["fans", "likes_30d"],
     )  # fmt: skip
     body = text(creator_client.get("/levels/"))
-    assert "2026-12-01 03:00 LV3 → 变为 LV2 运营手动调整 未达成:粉丝量、点赞量" in body
+    assert "2026-12-01 03:00 LV3 → 变为 LV2 运营手动调整 未达成：粉丝量、点赞量" in body
     assert "2026-12-01 02:00 无等级 → 变为 LV3 月度评估 完成全部基础任务" in body
     history = body[body.index("等级记录") :]
     assert history.index("运营手动调整") < history.index("月度评估")  # newest first

@@ -142,7 +142,7 @@ def test_task_page_shows_settlement_of_my_entries(creator_client: Client, creato
 
     assert "已结束" in body
     assert "保底 ¥50 · 实得 ¥50" in body
-    assert "未达播放要求,按实际收益 ¥12" in body
+    assert "未达播放要求，按实际收益 ¥12" in body
     assert "待结算" in body and "已使用保底卡 ¥50" in body
     assert "提交作品</button>" not in body  # closed: no join form
 
