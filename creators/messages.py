@@ -17,6 +17,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from lib.format import figures, money, round_count
 
@@ -132,8 +133,9 @@ class Text:
     values: Callable[[Params], Mapping[str, Any]] = dict
 
     def render(self, params: Params) -> tuple[str, str]:
+        """A title or body made with ``ngettext_lazy(…, "count")`` takes its plural form from that value."""
         values = self.values(params)
-        return str(self.title) % values, str(self.body) % values
+        return str(self.title % values), str(self.body % values)
 
 
 TEXTS: dict[str, Text] = {
@@ -149,13 +151,15 @@ TEXTS: dict[str, Text] = {
     ),
     "cards_issued": Text(
         MessageKind.CARD,
-        _("你收到 %(count)s 张投稿任务收益保底卡"),
+        ngettext_lazy("你收到 %(count)s 张投稿任务收益保底卡", "你收到 %(count)s 张投稿任务收益保底卡", "count"),
         _("每张 %(amount)s，有效期 %(valid_days)s 天，参加保底投稿任务时使用。"),
         _card_terms,
     ),
     "cards_issued_manual": Text(
         MessageKind.CARD,
-        _("运营为你发放了 %(count)s 张投稿任务收益保底卡"),
+        ngettext_lazy(
+            "运营为你发放了 %(count)s 张投稿任务收益保底卡", "运营为你发放了 %(count)s 张投稿任务收益保底卡", "count"
+        ),
         _("发放原因：%(reason)s。每张 %(amount)s，有效期 %(valid_days)s 天，参加保底投稿任务时使用。"),
         _card_terms,
     ),
@@ -189,7 +193,11 @@ TEXTS: dict[str, Text] = {
     "dou_plus": Text(
         MessageKind.DOU_PLUS,
         _("%(period)s 额外派发补偿 %(amount)s DOU+"),
-        _("本期优质投稿任务额外派发少了 %(missing)s 次，按每次 %(per_missing)s DOU+ 补发 %(amount)s DOU+。"),
+        ngettext_lazy(
+            "本期优质投稿任务额外派发少了 %(missing)s 次，按每次 %(per_missing)s DOU+ 补发 %(amount)s DOU+。",
+            "本期优质投稿任务额外派发少了 %(missing)s 次，按每次 %(per_missing)s DOU+ 补发 %(amount)s DOU+。",
+            "missing",
+        ),
     ),
     "case_approved": Text(
         MessageKind.CASE,
@@ -230,7 +238,11 @@ TEXTS: dict[str, Text] = {
     ),
     "at_risk": Text(
         MessageKind.AT_RISK,
-        _("保级提醒：LV%(level)s 还有 %(count)s 项未达成，剩 %(days_left)s 天"),
+        ngettext_lazy(
+            "保级提醒：LV%(level)s 还有 %(count)s 项未达成，剩 %(days_left)s 天",
+            "保级提醒：LV%(level)s 还有 %(count)s 项未达成，剩 %(days_left)s 天",
+            "count",
+        ),
         _("如果本月结束时仍未达成，下月 1 日的月度评估将调整你的等级：%(reasons)s。"),
         _failures,
     ),

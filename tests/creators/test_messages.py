@@ -101,7 +101,7 @@ def test_a_message_reads_in_the_readers_language_with_a_link_by_name() -> None:
     assert message.display_title == "你收到 1 张投稿任务收益保底卡"
     assert message.display_body == "每张 ¥50，有效期 180 天，参加保底投稿任务时使用。"
     with translation.override("en"):
-        assert message.display_title == "You received 1 submission task guarantee cards"
+        assert message.display_title == "You received 1 submission task guarantee card"
         assert message.display_body.startswith("Each is worth ¥50 and valid for 180 days")
 
 

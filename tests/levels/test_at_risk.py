@@ -82,7 +82,7 @@ def test_an_english_reader_reads_the_warning_in_english():
     warn()
     note = AssistantMessage.objects.get(creator=creator, kind="at_risk")
     with translation.override("en"):
-        assert note.display_title == "Keep your level: 1 LV3 requirements not met, 12 days left"
+        assert note.display_title == "Keep your level: 1 LV3 requirement not met · 12 d left"
         assert "Followers 300,000 (required > 300,000)" in note.display_body
 
 
