@@ -21,7 +21,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext
+
+from .i18n import english
 
 Number = int | float | Fraction | Decimal
 
@@ -43,15 +45,11 @@ WAN, YI = Unit(10_000, "万"), Unit(100_000_000, "亿")
 K, M = Unit(1_000, "k"), Unit(1_000_000, "M")
 
 
-def _chinese() -> bool:
-    return (get_language() or "zh-hans").startswith("zh")
-
-
 def _units(largest: Fraction) -> list[Unit]:
     """The short units that may write figures up to ``largest``, biggest first; none below 10,000."""
     if largest < SHORT_FROM:
         return []
-    big, small = (YI, WAN) if _chinese() else (M, K)
+    big, small = (YI, WAN) if not english() else (M, K)
     return [big, small] if largest >= big.size else [small]
 
 
