@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "creators",
     "academy",
     "benefits",
+    "insights",
     "levels",
     "portal",
     "console",

@@ -15,10 +15,13 @@ ALLOWED = {
     "creators": {"lib"},
     "academy": {"creators", "lib"},
     "benefits": {"creators", "lib"},
-    "levels": {"creators", "academy", "benefits", "lib"},
-    "portal": {"creators", "academy", "benefits", "levels", "lib"},
-    "demo": {"creators", "academy", "benefits", "levels", "lib"},
-    "config": {"creators", "academy", "benefits", "levels", "portal", "lib"},
+    "insights": {"creators", "lib"},
+    "levels": {"creators", "academy", "benefits", "insights", "lib"},
+    "portal": {"creators", "academy", "benefits", "insights", "levels", "lib"},
+    "square": {"creators", "academy", "benefits", "insights", "levels", "lib"},
+    "console": {"creators", "academy", "benefits", "insights", "levels", "portal", "lib"},
+    "demo": {"creators", "academy", "benefits", "insights", "levels", "lib"},
+    "config": {"creators", "academy", "benefits", "insights", "levels", "portal", "square", "console", "lib"},
 }
 MAX_LINES = 400
 
