@@ -3,10 +3,12 @@ source; manual issuance to one creator or many, previewed before anything is wri
 an active card with a reason, inline in its row."""
 
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.db.models import QuerySet
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -53,26 +55,31 @@ def _cards(filters: CardFilter):
 @console_required
 @require_safe
 def card_list(request: ConsoleRequest) -> HttpResponse:
-    form = CardFilterForm(request.GET)
+    listed, context = _filtered(request.GET)
+    sources = card_selectors.card_source_counts(cards=listed)
+    if context["state"]:
+        listed = listed.filter(status=context["state"])
+    page = Paginator(listed, PER_PAGE).get_page(request.GET.get("page"))
+    context |= {"sources": sources, "page": page, "rows": [_row(request, card) for card in page]}
+    return render(request, "console/cards.html", context)
+
+
+def _filtered(query: QueryDict) -> tuple[QuerySet, dict]:
+    """The cards the list's filters in ``query`` select, all states, and the context of the filter form
+    and the state tabs, whose counts are of what the other filters leave: each tab says what clicking it
+    shows."""
+    form = CardFilterForm(query)
     listed = _cards(form.filters())
     if (level := form.cleaned_data.get("level")) is not None:
         listed = listed.filter(level=level)
-    # The state tabs count what the other filters leave, so each tab says what clicking it shows.
     states = card_selectors.card_state_counts(cards=listed)
-    sources = card_selectors.card_source_counts(cards=listed)
-    if state := form.cleaned_data.get("state"):
-        listed = listed.filter(status=state)
-    page = Paginator(listed, PER_PAGE).get_page(request.GET.get("page"))
-    context = {
+    return listed, {
         "form": form,
-        "state": state,
+        "query": query,
+        "state": form.cleaned_data.get("state"),
         "tabs": [(value, label, states[value]) for value, label in CardStatus.choices],
         "total": sum(states.values()),
-        "sources": sources,
-        "page": page,
-        "rows": [_row(request, card) for card in page],
     }
-    return render(request, "console/cards.html", context)
 
 
 @console_required
@@ -135,5 +142,13 @@ def revoke(request: ConsoleRequest, card_id) -> HttpResponse:
         messages.add_message(request, LEVELS[level], text or _("请填写撤销原因。"))
         return redirect("console:cards")
     card = get_object_or_404(_cards(CardFilter()), pk=card_id)
-    toast = {"text": text, "level": level} if text else None
-    return render(request, "console/cards.html#card-result", {"row": _row(request, card, form), "toast": toast})
+    context = {"row": _row(request, card, form), "toast": {"text": text, "level": level} if text else None}
+    if level == "success":  # the state tabs count again, under the filters of the page the row is on
+        _cards_listed, tabs = _filtered(_page_query(request))
+        context |= tabs | {"oob": True}
+    return render(request, "console/cards.html#card-result", context)
+
+
+def _page_query(request: ConsoleRequest) -> QueryDict:
+    """The query string of the page an HTMX request came from (``HX-Current-URL``)."""
+    return QueryDict(urlsplit(request.htmx.current_url or "").query)

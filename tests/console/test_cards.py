@@ -243,6 +243,27 @@ def test_revoking_in_the_row_updates_it_in_place_with_a_toast(operator_client, o
     assert AssistantMessage.objects.get(creator=creators[0]).template == "card_revoked"
 
 
+def test_revoking_in_the_row_recounts_the_state_tabs_under_the_pages_filters(operator_client, creators) -> None:
+    c, _other, _theirs = card(creators[0]), card(creators[0]), card(creators[1])
+    page = f"http://testserver{LIST}?creator=c-1&state=active"
+    response = operator_client.post(
+        revoke_url(c), {"request_id": "r-1", "reason": "误发"}, HTTP_HX_CURRENT_URL=page, **HTMX
+    )
+
+    assert response.status_code == 200
+    tabs = response.content.decode().split('<nav class="tabs" id="card-tabs"')[1].split("</nav>")[0]
+    assert 'hx-swap-oob="true"' in tabs
+    # c-1's two cards: one still usable, one revoked; c-2's card is not counted under this filter.
+    assert "全部 2</a>" in tabs and "可使用 1</a>" in tabs and "已撤销 1</a>" in tabs
+    assert "creator=c-1" in tabs and 'aria-current="page">可使用 1' in tabs
+
+
+def test_a_refused_revoke_leaves_the_tabs_alone(operator_client, creators) -> None:
+    c = card(creators[0], status=CardStatus.USED)
+    body = operator_client.post(revoke_url(c), {"request_id": "r-1", "reason": "误发"}, **HTMX).content.decode()
+    assert "toast-error" in body and 'id="card-tabs"' not in body
+
+
 def test_revoking_without_a_reason_reopens_the_form_with_the_error(operator_client, creators) -> None:
     c = card(creators[0])
     response = operator_client.post(revoke_url(c), {"request_id": "r-1", "reason": ""}, **HTMX)
