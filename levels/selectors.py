@@ -6,7 +6,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 
 from benefits.models import DouPlusCredit
@@ -267,14 +279,21 @@ def measured_level() -> Subquery:
     return Subquery(latest.values("qualified_level")[:1])
 
 
-def creators_with_standing(creators: QuerySet[Creator]) -> QuerySet[Creator]:
+def creators_with_standing(creators: QuerySet[Creator], *, at: datetime) -> QuerySet[Creator]:
     """``creators`` annotated ``held`` (the level held now), ``measured`` (``measured_level``) and
     ``at_risk``: the level held is above what their latest level run measured them qualified for, so
-    the monthly assessment would move them down if nothing changed. Set-based on the engine's stored
-    results (not a fresh measurement per creator), so a list filters and counts on it in one query;
-    a creator no run has assessed yet is not at risk."""
+    the monthly assessment would move them down if nothing changed — unless an override holds their
+    level in the runs that judge it (``override_in_force``), as the creator's own pages say.
+    Set-based on the engine's stored results (not a fresh measurement per creator), so a list filters
+    and counts on it in one query; a creator no run has assessed yet is not at risk."""
+    held_by_override = LevelOverride.objects.filter(
+        creator=OuterRef("pk"), ended_at__isnull=True, until__gte=Month.of(at).next().key
+    )
     return creators.annotate(held=own_level_held(), measured=measured_level()).annotate(
-        at_risk=ExpressionWrapper(Q(measured__isnull=False, measured__lt=F("held")), output_field=BooleanField())
+        at_risk=ExpressionWrapper(
+            Q(measured__isnull=False, measured__lt=F("held")) & ~Exists(held_by_override),
+            output_field=BooleanField(),
+        )
     )
 
 

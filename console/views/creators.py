@@ -57,7 +57,8 @@ def creator_list(request: ConsoleRequest) -> HttpResponse:
         "at_risk": params.get("at_risk") == "1",
     }
     creators = level_selectors.creators_with_standing(
-        creator_selectors.creators_search(q=filters["q"], region=filters["region"], industry=filters["industry"])
+        creator_selectors.creators_search(q=filters["q"], region=filters["region"], industry=filters["industry"]),
+        at=timezone.now(),
     )
     if filters["level"] is not None:
         creators = creators.filter(held=filters["level"])

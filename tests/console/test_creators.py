@@ -9,9 +9,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from levels.models import CreatorLevel, JobRun
+from levels.models import CreatorLevel, JobRun, LevelOverride
 from levels.rules import load_rules
 from levels.selectors import creator_progress
+from lib.periods import Month
 from tests.builders import creator_at_level
 from tests.console import ledger
 
@@ -73,6 +74,26 @@ def test_at_risk_is_held_above_what_the_latest_level_run_measured(operator_clien
     assert listed(operator_client, at_risk="1") == ["c-risky"]
     body = operator_client.get(LIST, {"at_risk": "1"}).content.decode()
     assert "保级风险" in body
+
+
+def test_a_level_an_override_holds_at_the_next_assessment_is_not_at_risk(operator_client):
+    """As on the creator's own pages: the monthly assessment on the 1st judges next month, so an override
+    that lasts into next month holds the level; one that ends this month does not."""
+    now = timezone.now()
+    latest = ledger.run(JobRun.Job.ASSESS_UPGRADE, at=now - timedelta(days=1))
+    this_month, next_month = Month.of(now), Month.of(now).next()
+    for external_id, until, ended_at in (
+        ("c-held", next_month.key, None),
+        ("c-runs-out", this_month.key, None),
+        ("c-ended", next_month.key, now - timedelta(days=2)),
+    ):
+        creator = ledger.creator(3, external_id=external_id)
+        ledger.assessment(creator, run=latest, qualified=2)
+        LevelOverride.objects.create(creator=creator, level=3, previous_level=2, reason="品牌合作", until=until,
+                                     set_at=now - timedelta(days=40), ended_at=ended_at)  # fmt: skip
+        # The portal's own reading of the same creator (measured afresh: qualified for no level).
+        assert creator_progress(creator=creator, at=now, rules=load_rules()).at_risk == (external_id != "c-held")
+    assert sorted(listed(operator_client, at_risk="1")) == ["c-ended", "c-runs-out"]
 
 
 def test_fifty_a_page(operator_client):
