@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from console import permissions
@@ -44,7 +44,7 @@ SUMMARY_LABELS = {
 
 class StartForm(ActionForm):
     job = forms.ChoiceField(
-        label=gettext_lazy("任务"),
+        label=pgettext_lazy("job run", "任务"),
         choices=[(job, Job(job).label) for job in STARTABLE],
         widget=forms.Select({"class": "input"}),
     )
