@@ -195,3 +195,10 @@ def test_a_run_page_takes_the_same_queries_for_1_or_10_chunks(operator_client, s
     operator_client.get(reverse("console:runs"))  # warm the session
     one_chunk = _run_page_queries(operator_client, 1)
     assert _run_page_queries(operator_client, 10) == one_chunk
+
+
+def test_in_english_a_run_is_a_job_that_finished(operator_client):
+    """任务 and 结束 read as a job run's words here (translation contexts), not a submission task's."""
+    body = operator_client.get(reverse("console:runs"), headers={"Accept-Language": "en"}).content.decode()
+    assert '<th scope="col">Job</th>' in body and '<th scope="col">Finished</th>' in body
+    assert ">Task<" not in body
