@@ -210,6 +210,9 @@ RECONCILE_HORIZON_HOURS = env.int("RECONCILE_HORIZON_HOURS", default=48)  # how 
 
 # --- Ingest -------------------------------------------------------------------------------------
 INGEST_BATCH_SIZE = env.int("INGEST_BATCH_SIZE", default=2000)
+# POST /api/v1/ingest refuses a bigger body with 413 (docs/interfaces.md §4); bigger feeds are split or
+# go through ``manage.py ingest``.
+INGEST_MAX_BODY_MB = env.int("INGEST_MAX_BODY_MB", default=32)
 
 # --- Logging ------------------------------------------------------------------------------------
 LOGGING = {

@@ -121,3 +121,48 @@ def test_the_400_answer_lists_at_most_the_first_hundred_rejects(client, token):
     body = response.json()
     assert (response.status_code, body["rejected"]) == (400, 150)
     assert [reject["line"] for reject in body["rejects"]] == list(range(1, 101))
+
+
+# --- the body limit (INGEST_MAX_BODY_MB, docs/interfaces.md §4) -----------------------------------------
+
+
+class Unreadable:
+    """A request body that fails the test if anything reads it."""
+
+    def read(self, *args):
+        raise AssertionError("the body was read")
+
+    readline = read
+
+
+def test_a_body_declared_over_the_limit_is_refused_413_before_it_is_read(client, token, settings):
+    settings.INGEST_MAX_BODY_MB = 1
+    limit = 1024 * 1024
+    response = client.generic(
+        "POST", URL, headers={"Authorization": f"Bearer {token[1]}"},
+        CONTENT_LENGTH=str(limit + 1), **{"wsgi.input": Unreadable()},
+    )  # fmt: skip
+
+    assert response.status_code == 413
+    assert response.json()["max_bytes"] == limit
+    assert "INGEST_MAX_BODY_MB=1" in response.json()["error"] and "manage.py ingest" in response.json()["error"]
+    assert not Creator.objects.exists()
+
+
+def test_a_body_of_exactly_the_limit_is_loaded(client, token, settings):
+    settings.INGEST_MAX_BODY_MB = 1
+    lines = jsonl_text([creator_line("c-1")])
+    body = lines + "\n" * (1024 * 1024 - len(lines.encode()))  # padded with blank lines to the byte
+    assert len(body.encode()) == 1024 * 1024
+
+    response = post(client, body, token[1])
+
+    assert response.status_code == 200 and response.json()["accepted"] == 1
+    assert Creator.objects.filter(external_id="c-1").exists()
+
+
+def test_the_limit_is_not_asked_of_an_unauthenticated_caller(client, token, settings):
+    """401 comes first: the size of a body says nothing to a caller without a token."""
+    settings.INGEST_MAX_BODY_MB = 1
+    response = client.generic("POST", URL, CONTENT_LENGTH=str(2 * 1024 * 1024), **{"wsgi.input": Unreadable()})
+    assert response.status_code == 401
