@@ -214,6 +214,15 @@ def test_two_weak_sub_indices_two_tips_with_rates_as_percentages(client: Client,
     assert "近15天涨粉 2,000，低于同级达人中位数 2,500" in tips
 
 
+def test_a_median_of_counts_between_two_reads_whole(client: Client, me) -> None:
+    index_row(me, TODAY, composite=50.0, **SUBS, fans_gain_15d=1_000)
+    index_row(holding(3), TODAY, fans_gain_15d=4_001)  # the median of 1,000 and 4,001 is 2,500.5
+
+    tips = plain(section(client.get("/assistant/").content.decode(), 'aria-labelledby="tips-title"'))
+
+    assert "近15天涨粉 1,000，低于同级达人中位数 2,501：" in tips
+
+
 def test_a_higher_cpm_than_the_peers_is_the_tip(client: Client, me) -> None:
     index_row(me, TODAY, composite=50.0, **{**SUBS, "value": 5.0}, cpm=42.5, fan_quality=0.7)
     index_row(holding(3), TODAY, cpm=30.0, fan_quality=0.6)
