@@ -208,6 +208,10 @@ JOB_CHUNK_MAX_ATTEMPTS = env.int("JOB_CHUNK_MAX_ATTEMPTS", default=3)  # then th
 JOB_STALE_MINUTES = env.int("JOB_STALE_MINUTES", default=30)  # a running run this quiet is resumed
 RECONCILE_HORIZON_HOURS = env.int("RECONCILE_HORIZON_HOURS", default=48)  # how far back missed runs are caught up
 
+# --- Xingtu index (docs/program.md §4) ---------------------------------------------------------------
+# The weight of each sub-index in the composite; the business assistant's 评分说明 shows them.
+XINGTU_INDEX_WEIGHTS = {"reach": 0.30, "cooperation": 0.20, "growth": 0.15, "value": 0.20, "conversion": 0.15}
+
 # --- Ingest -------------------------------------------------------------------------------------
 INGEST_BATCH_SIZE = env.int("INGEST_BATCH_SIZE", default=2000)
 # POST /api/v1/ingest refuses a bigger body with 413 (docs/interfaces.md §4); bigger feeds are split or

@@ -4,7 +4,7 @@ follower figure the rules read, the business assistant's window statistics, and 
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db import connection
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Sum
@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from lib.errors import ApplicationError
-from lib.periods import local, local_date
+from lib.periods import day_slices, local, local_date
 
 from .models import (
     AssistantMessage,
@@ -119,10 +119,13 @@ def fans_at(*, creator: Creator, at: datetime) -> int:
 
 @dataclass(frozen=True)
 class Span:
-    """A slice of the window for the assistant's chart."""
+    """A slice of the window for the assistant's chart: the items published in ``[start, end)``, which
+    lies within the local days ``first``–``last`` (no two spans share a day)."""
 
     start: datetime
     end: datetime
+    first: date
+    last: date
     posts: int
     plays: int
 
@@ -146,15 +149,15 @@ class WindowStats:
 
 def stats_window(*, creator: Creator, at: datetime, days: int, spans: int = 5) -> WindowStats:
     """Posts, effective plays and likes of the items published in ``[at − days, at)``, the same per
-    ``spans`` equal slices of it, and orders completed in it — mass and mini-game kinds excluded, as
-    the rules count them (docs/program.md §1). Two aggregate queries."""
+    slice of ``spans`` slices of whole local days (``lib.periods.day_slices``: contiguous, no day in two
+    slices), and orders completed in it — mass and mini-game kinds excluded, as the rules count them
+    (docs/program.md §1). Two aggregate queries."""
     start = at - timedelta(days=days)
-    step = (at - start) / spans
-    edges = [start + step * i for i in range(spans)] + [at]
+    slices = day_slices(start, at, spans)
     published = Q(published_at__gte=start, published_at__lt=at)
     per_span = {}
-    for i in range(spans):
-        in_span = Q(published_at__gte=edges[i], published_at__lt=edges[i + 1])
+    for i, piece in enumerate(slices):
+        in_span = Q(published_at__gte=piece.start, published_at__lt=piece.end)
         per_span[f"n{i}"] = Count("pk", filter=in_span)
         per_span[f"p{i}"] = Sum("effective_plays", filter=in_span)
     totals = Content.objects.filter(published, creator=creator).aggregate(
@@ -169,8 +172,8 @@ def stats_window(*, creator: Creator, at: datetime, days: int, spans: int = 5) -
         likes=totals["likes"] or 0,
         orders=orders,
         spans=tuple(
-            Span(start=edges[i], end=edges[i + 1], posts=totals[f"n{i}"], plays=totals[f"p{i}"] or 0)
-            for i in range(spans)
+            Span(p.start, p.end, p.first, p.last, posts=totals[f"n{i}"], plays=totals[f"p{i}"] or 0)
+            for i, p in enumerate(slices)
         ),
     )
 

@@ -13,6 +13,8 @@
 - A creator who must hit a bar exactly reads exact digits: a row is written in digits when its value is
   within the short form's precision (one decimal: 1,000 for 万, 100 for k) of the threshold, or when the
   threshold has no exact short form. So a short row never shows ``10万 / ≥ 10万`` beside a failing mark.
+- Small measures compared side by side — rates, ratings, a price per thousand plays — share their decimals
+  (``side_by_side``): the fewest that keep different values apart, so ``4.4 / 4.5``, never ``4 / 5``.
 """
 
 import math
@@ -175,3 +177,29 @@ def figures(value: Number, threshold: Number, distance: Number | None = None) ->
             gap = "" if d is None else _scaled(abs(d), unit, _nearest)
             return Figures(_scaled(v, unit, _nearest), _scaled(t, unit, _nearest), gap, True)
     return Figures(_near(v, t), exact(t), "" if d is None else exact(abs(d)), False)
+
+
+def _decimal(value: Fraction, places: int) -> str:
+    """``value`` rounded to the nearest with exactly ``places`` decimals, with separators."""
+    scaled = _nearest(value * 10**places)
+    whole, part = divmod(abs(scaled), 10**places)
+    sign = "-" if scaled < 0 else ""
+    return f"{sign}{whole:,}" + (f".{part:0{places}d}" if places else "")
+
+
+def side_by_side(*values: Number, percent: bool = False) -> list[str]:
+    """Small measures read next to each other (a creator's rating and their peers' median), all with the
+    same number of decimals: none when every one is whole, else the fewest from one up to four that keep
+    different values apart and give the smallest two significant digits (``4.35, 4.5`` → ``4.4``, ``4.5``;
+    ``0.12, 0.5`` → ``0.12``, ``0.50``), rounded to the nearest. ``percent`` writes shares of one as
+    percentages (``0.0345, 0.05`` → ``3.5%``, ``5.0%``)."""
+    numbers = [_fraction(v) * (100 if percent else 1) for v in values]
+    distinct = len(set(numbers))
+    places = 0 if all(n.denominator == 1 for n in numbers) else 1
+    smallest = min((abs(n) for n in numbers if n), default=Fraction(1))
+    if smallest < 1:  # two significant digits at least: 0.12%, not 0.1%
+        places = max(places, min(4, 1 - math.floor(math.log10(smallest))))
+    while places < 4 and len({_decimal(n, places) for n in numbers}) < distinct:
+        places += 1
+    suffix = "%" if percent else ""
+    return [_decimal(n, places) + suffix for n in numbers]

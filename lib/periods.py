@@ -117,6 +117,36 @@ def days_left(at: datetime, until: datetime) -> int:
     return max(0, -(-int(seconds) // 86400))
 
 
+@dataclass(frozen=True)
+class DaySlice:
+    """Whole local days ``first``–``last`` (inclusive) of an interval, and the part of the interval they
+    cover: ``[start, end)``."""
+
+    first: date
+    last: date
+    start: datetime
+    end: datetime
+
+
+def day_slices(start: datetime, end: datetime, n: int) -> list[DaySlice]:
+    """``[start, end)`` cut into at most ``n`` slices of whole local days, contiguous and not overlapping:
+    each local day the interval touches belongs to exactly one slice (the first and last may be partly
+    outside the interval; their ``start``/``end`` stay inside it). Sizes differ by one day at most, the
+    older slices taking the extra days. Fewer slices than ``n`` when the interval touches fewer days."""
+    if end <= start or n < 1:
+        return []
+    first_day, last_day = local_date(start), local_date(end - timedelta(microseconds=1))
+    days = (last_day - first_day).days + 1
+    n = min(n, days)
+    size, extra = divmod(days, n)
+    slices, day = [], first_day
+    for i in range(n):
+        last = day + timedelta(days=size + (i < extra) - 1)
+        slices.append(DaySlice(day, last, max(start, at_local(day)), min(end, day_end(last))))
+        day = last + timedelta(days=1)
+    return slices
+
+
 def window(at: datetime, days: int) -> tuple[datetime, datetime]:
     """The assessment window ``[at − days, at)`` (docs/program.md §1)."""
     return at - timedelta(days=days), at

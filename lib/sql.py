@@ -1,9 +1,9 @@
-"""Set-based writes the ORM cannot express: INSERT … SELECT over a queryset of creator ids."""
+"""Set-based SQL the ORM cannot express: INSERT … SELECT over a queryset of creator ids, and medians."""
 
 from collections.abc import Sequence
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 
 
 def insert_for_each(
@@ -53,3 +53,25 @@ def insert_for_each(
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, *sub_params])
         return cursor.rowcount
+
+
+def medians(rows: QuerySet, fields: Sequence[str]) -> dict[str, float | None]:
+    """The median of each of ``fields`` over ``rows`` (nulls ignored; an even count averages the middle
+    two; ``None`` when no row has a value), in one statement: each field's rows are numbered in order with
+    a window function and the middle ones averaged — portable SQL, where ``percentile_cont`` is not."""
+    qn = connection.ops.quote_name
+    aliases = {f"v{i}": field for i, field in enumerate(fields)}
+    sub_sql, params = rows.values(**{alias: F(field) for alias, field in aliases.items()}).query.sql_with_params()
+    numbered, middle = [], []
+    for alias in aliases:
+        v, n, c = qn(alias), qn(f"n_{alias}"), qn(f"c_{alias}")
+        numbered.append(
+            f"s.{v} AS {v}, ROW_NUMBER() OVER (PARTITION BY s.{v} IS NULL ORDER BY s.{v}) AS {n}, "
+            f"COUNT(s.{v}) OVER () AS {c}"
+        )
+        middle.append(f"AVG(CASE WHEN r.{n} IN ((r.{c} + 1) / 2, (r.{c} + 2) / 2) THEN r.{v} END)")
+    sql = f"SELECT {', '.join(middle)} FROM (SELECT {', '.join(numbered)} FROM ({sub_sql}) s) r"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return {field: None if value is None else float(value) for field, value in zip(fields, row, strict=True)}

@@ -7,7 +7,7 @@ from fractions import Fraction
 import pytest
 from django.utils import translation
 
-from lib.format import Figures, bars, exact, figure, figures, money, moneys, round_count
+from lib.format import Figures, bars, exact, figure, figures, money, moneys, round_count, side_by_side
 
 
 def both(fn, *args):
@@ -174,3 +174,28 @@ def test_amounts_in_one_row_share_a_unit():
         assert moneys(24_000, 23_000) == ["¥2.4万", "¥2.3万"]
         assert moneys(24_000, 23_500) == ["¥24,000", "¥23,500"]
         assert moneys("150.00", "200.00") == ["¥150", "¥200"]
+
+
+# --- small measures side by side -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("values", "percent", "texts"),
+    [
+        ((85, 90), False, ["85", "90"]),  # whole: no decimals
+        ((85.0, 90), False, ["85", "90"]),
+        ((4.35, 4.5), False, ["4.4", "4.5"]),  # one decimal, rounded to the nearest
+        ((4.41, 4.44), False, ["4.41", "4.44"]),  # as many as it takes to tell them apart
+        ((4.5, 4.5), False, ["4.5", "4.5"]),
+        ((0.0345, 0.05), True, ["3.5%", "5.0%"]),
+        ((0.0012, 0.0015), True, ["0.12%", "0.15%"]),  # two significant digits for the smallest
+        ((0.00121, 0.00124), True, ["0.121%", "0.124%"]),
+        ((0.0012, 0.05), True, ["0.12%", "5.00%"]),
+        ((0.000012, 0), False, ["0.0000", "0.0000"]),  # four decimals at most
+        ((0.3, 0.2, 0.15), True, ["30%", "20%", "15%"]),  # float noise (0.3 × 100) does not show
+        ((12_345.5, 12_000), False, ["12,345.5", "12,000.0"]),
+        ((-1.25, 0), False, ["-1.3", "0.0"]),
+    ],
+)
+def test_side_by_side_share_their_decimals_and_keep_different_values_apart(values, percent, texts):
+    assert side_by_side(*values, percent=percent) == texts

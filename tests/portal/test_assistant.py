@@ -1,8 +1,8 @@
-"""经营助手: window statistics, exposure from level benefits, the index placeholder, and the
-assistant_viewed event."""
+"""经营助手: window statistics and their chart, exposure from level benefits, and the assistant_viewed event
+(the Xingtu index on the page: test_assistant_index.py)."""
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.db import connection
@@ -15,6 +15,8 @@ from creators.models import Order, PortalEvent
 from creators.selectors import stats_window
 from levels.metrics import measure_creator
 from levels.rules import load_rules
+from lib.periods import TZ
+from portal import clock
 from tests.activity_builders import content, with_login
 from tests.builders import creator_at_level, order
 
@@ -108,13 +110,21 @@ def test_page_shows_the_figures_and_a_chart_with_numbers(client: Client, fresh) 
     assert "123000" in body  # the exact figure, in the chart's description and titles
 
 
-def test_index_is_a_placeholder_without_numbers(creator_client: Client) -> None:
-    body = creator_client.get("/assistant/").content.decode()
-    start = body.index('class="card index-soon"')
-    card = body[start : body.index("</section>", start)]
-    assert "星图指数" in card and "即将上线" in card
-    text = re.sub(r"<[^>]+>", "", card)
-    assert not any(ch.isdigit() for ch in text)  # no score, no fake figures
+def test_chart_groups_are_whole_days_that_do_not_overlap(client: Client, fresh, monkeypatch) -> None:
+    # 09:30 on 11-30: the 30-day window starts at 09:30 on 10-31 and touches 31 local days. The groups
+    # used to be cut at 09:30 too, and read "10/31–11/06", "11/06–11/12": one day in two groups.
+    at = datetime(2026, 11, 30, 9, 30, tzinfo=TZ)
+    monkeypatch.setattr(clock, "now", lambda: at)
+    content(fresh, plays=1_111, published_at=datetime(2026, 11, 6, 23, 0, tzinfo=TZ))  # the first group's last day
+    content(fresh, plays=2_222, published_at=datetime(2026, 11, 7, 0, 30, tzinfo=TZ))  # the second group's first
+    content(fresh, plays=9_999, published_at=datetime(2026, 10, 31, 9, 0, tzinfo=TZ))  # before the window
+
+    body = client.get("/assistant/").content.decode()
+
+    labels = re.findall(r'class="bar-label">([^<]+)</text>', body)
+    assert labels == ["10/31–11/06", "11/07–11/12", "11/13–11/18", "11/19–11/24", "11/25–11/30"]
+    values = re.findall(r'class="bar-value">([^<]+)</text>', body)
+    assert values == ["1,111", "2,222", "0", "0", "0"]
 
 
 def test_exposure_lists_delivered_exposure_benefits_only(client: Client, fresh, other_creator) -> None:

@@ -1,5 +1,6 @@
 """The activity pages in a real browser (Debian's Chromium) on the demo data, at phone and desktop sizes:
-星图学院, a course (marking a lesson watched through HTMX), 任务大厅, 资料与设置 and 经营助手.
+星图学院, a course (marking a lesson watched through HTMX), 任务大厅 and 资料与设置 (经营助手:
+test_browser_assistant.py).
 
 Screenshots land in the ``screenshots_dir`` folder; ``make screenshots`` refreshes docs/screenshots/ with
 them so a reviewer sees what a creator sees.
@@ -116,12 +117,3 @@ def test_profile_on_phone(signed_in: Page, live_server, shot) -> None:
     expect(page.get_by_role("heading", name="本页的等级任务已达成 3 / 3 项")).to_be_visible()
     assert_no_sideways_scroll(page)
     shot(page, "profile-phone.png")
-
-
-def test_assistant_on_desktop(signed_in: Page, live_server, shot) -> None:
-    page = signed_in
-    page.set_viewport_size(DESKTOP)
-    page.goto(f"{live_server.url}/assistant/")
-    expect(page.get_by_role("heading", name="星图指数")).to_be_visible()
-    expect(page.get_by_text("即将上线")).to_be_visible()
-    shot(page, "assistant-desktop.png")
