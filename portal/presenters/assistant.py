@@ -5,6 +5,7 @@ the leaderboards with the benefits behind it (FAQ Q8, Q12, Q16, Q17; docs/progra
 The engine decides (``insights.tips``: which sub-index is weak, which figure lags; ``levels.peers``: the
 peers' medians); this module only lays the answers out and words them."""
 
+import math
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -160,8 +161,8 @@ def trend_of(history: dict[date, DailyIndex], last: date) -> Trend:
 def figures_of(item: Lag) -> tuple[str, str]:
     """The creator's figure and the peers' median, written alike (``lib.format``)."""
     unit = item.input.unit
-    if unit == Unit.COUNT:
-        pair = figures(item.value, item.median)
+    if unit == Unit.COUNT:  # a median of counts between two (2,500.5) reads whole, rounded half up
+        pair = figures(item.value, math.floor(item.median + 0.5))
         return pair.value, pair.threshold
     value, median = side_by_side(item.value, item.median, percent=unit == Unit.RATE)
     if unit == Unit.YUAN:
