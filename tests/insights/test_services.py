@@ -1,0 +1,127 @@
+"""Computing a day's index end to end (measure each chunk, then rank the day): a re-run replaces the day's
+rows with the same results, a rewritten row keeps its ranks until the day is ranked again, a run limited
+to some creators ranks them among the whole day, and a chunk costs the same queries at any size."""
+
+from datetime import datetime, timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from creators.models import Content, Creator, FansDaily, Order
+from insights.models import DailyIndex
+from insights.selectors import INDEX_FIELDS
+from insights.services import index_compute_chunk, index_rank_day
+from lib.periods import TZ, local_date
+
+from .support import creator
+
+pytestmark = pytest.mark.django_db
+
+T = datetime(2026, 12, 1, 5, 0, tzinfo=TZ)
+D = local_date(T)
+
+
+def active(n: int) -> Creator:
+    """A creator with some of everything the index reads, scaled by ``n``."""
+    who = creator(fans=1000 * n, credit_score=50 + n % 40)
+    for k in range(3):
+        Content.objects.create(
+            external_id=f"{who.external_id}-v{k}", creator=who, kind="video",
+            published_at=T - timedelta(days=5 + 7 * k), effective_plays=1000 * n + 37 * k, likes=n * (k + 1),
+            completion_rate=0.1 * (n % 9), component_clicks=n % 5, conversions=n % 3,
+        )  # fmt: skip
+    if n % 2:
+        Order.objects.create(
+            external_id=f"{who.external_id}-o", creator=who, kind="standard", status="completed",
+            created_at=T - timedelta(days=20), completed_at=T - timedelta(days=10), amount=100 * n, plays=5000 + n,
+            rating=1 + n % 5,
+        )  # fmt: skip
+    for days_back, value in ((15, 1000 * n), (7, 1000 * n + n * n), (0, 1000 * n + 3 * n)):
+        FansDaily.objects.create(creator=who, date=D - timedelta(days=days_back), fans=value)
+    return who
+
+
+def compute(at: datetime = T, only: set[int] | None = None) -> dict:
+    ids = sorted(only) if only else list(Creator.objects.order_by("pk").values_list("pk", flat=True))
+    summary = index_compute_chunk(at=at, first_id=ids[0], last_id=ids[-1], only=only)
+    return summary | index_rank_day(day=local_date(at))
+
+
+def day_rows() -> list[tuple]:
+    fields = [f.attname for f in DailyIndex._meta.concrete_fields if f.name != "id"]
+    return list(DailyIndex.objects.filter(date=D).order_by("creator_id").values_list(*fields))
+
+
+def test_a_day_gets_one_ranked_row_per_creator():
+    made = [active(n) for n in range(1, 8)]
+    assert compute() == {"assessed": 7, "indexed": 7}
+    rows = DailyIndex.objects.filter(date=D)
+    assert rows.count() == 7
+    assert not rows.filter(reach__isnull=True).exists()
+    assert rows.get(creator=made[-1]).reach > rows.get(creator=made[0]).reach  # more plays and interactions
+
+
+def test_running_a_day_again_replaces_its_rows_with_the_same_results():
+    for n in range(1, 10):
+        active(n)
+    compute()
+    first = day_rows()
+    compute()
+    assert day_rows() == first
+
+
+def test_a_rewritten_row_keeps_its_ranks_until_the_day_is_ranked_again():
+    low, high = active(1), active(9)
+    compute()
+    before = DailyIndex.objects.values_list(*INDEX_FIELDS).get(creator=low)
+    Content.objects.filter(creator=low).update(effective_plays=10**9)
+
+    index_compute_chunk(at=T, first_id=low.pk, last_id=high.pk)
+
+    assert DailyIndex.objects.values_list(*INDEX_FIELDS).get(creator=low) == before
+    index_rank_day(day=D)
+    assert DailyIndex.objects.get(creator=low).reach > DailyIndex.objects.get(creator=high).reach
+
+
+def test_a_new_days_rows_carry_no_index_until_it_is_ranked():
+    who = active(3)
+    index_compute_chunk(at=T, first_id=who.pk, last_id=who.pk)
+    assert DailyIndex.objects.values_list("composite", "reach").get(creator=who) == (None, None)
+
+
+def test_a_run_limited_to_some_creators_ranks_them_among_the_whole_day():
+    made = [active(n) for n in range(1, 6)]
+    compute()
+    before = dict(DailyIndex.objects.values_list("creator_id", "reach"))
+    Content.objects.filter(creator=made[0]).update(effective_plays=10**9)
+
+    summary = compute(only={made[0].pk})
+
+    assert summary == {"assessed": 1, "indexed": 5}  # one creator measured, the whole day ranked
+    assert DailyIndex.objects.filter(date=D).count() == 5
+    after = dict(DailyIndex.objects.values_list("creator_id", "reach"))
+    assert DailyIndex.objects.get(creator=made[0]).plays_30d == 3 * 10**9
+    assert after[made[0].pk] > before[made[0].pk]
+    assert after[made[1].pk] < before[made[1].pk]  # passed by the creator measured again
+
+
+def test_days_are_kept_apart():
+    who = active(2)
+    compute(T - timedelta(days=1))
+    compute()
+    assert list(DailyIndex.objects.filter(creator=who).order_by("date").values_list("date", flat=True)) == [
+        D - timedelta(days=1),
+        D,
+    ]
+
+
+def _queries(n: int) -> int:
+    made = [active(k) for k in range(1, n + 1)]
+    with CaptureQueriesContext(connection) as captured:
+        index_compute_chunk(at=T, first_id=made[0].pk, last_id=made[-1].pk)
+    return len(captured)
+
+
+def test_a_chunk_takes_the_same_number_of_queries_for_3_or_30_creators():
+    assert _queries(3) == _queries(30)
