@@ -1,0 +1,104 @@
+"""Reading the index: only ranked days, the latest index and the 30-day series of a creator, medians over a
+set of creators, and the creator report's ``index`` (interfaces §3)."""
+
+import io
+import json
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+
+from creators.models import Creator
+from insights.models import DailyIndex
+from insights.selectors import index_json, index_series, latest_index, latest_ranked_day, medians
+
+from .support import DAY, creator
+
+pytestmark = pytest.mark.django_db
+
+
+def row(who: Creator, days_back: int = 0, **values) -> DailyIndex:
+    return DailyIndex.objects.create(creator=who, date=DAY - timedelta(days=days_back), **values)
+
+
+def test_nothing_before_the_first_run():
+    who = creator()
+    assert (latest_ranked_day(), latest_index(creator=who), index_series(creator=who)) == (None, None, [])
+    assert index_json(None) is None
+
+
+def test_a_day_still_being_written_is_not_read():
+    who, other = creator(), creator()
+    row(who, 1, composite=60.0, reach=50.0)
+    row(who, 0, plays_total=10)  # today's run has written this row but not ranked the day yet
+    row(other, 0, plays_total=20)
+    assert latest_ranked_day() == DAY - timedelta(days=1)
+    assert latest_index(creator=who).date == DAY - timedelta(days=1)
+    assert [r.date for r in index_series(creator=who)] == [DAY - timedelta(days=1)]
+
+
+def test_the_latest_index_is_the_creators_row_on_the_latest_ranked_day_they_have():
+    who, newcomer = creator(), creator()
+    row(who, 2, composite=40.0)
+    row(who, 1, composite=45.0)
+    row(newcomer, 0, composite=70.0)  # the day is ranked; ``who`` has no row that day
+    assert latest_index(creator=who).composite == 45.0
+    assert latest_index(creator=newcomer).composite == 70.0
+
+
+def test_the_series_holds_the_days_within_the_window_oldest_first():
+    who = creator()
+    for back in (0, 1, 2, 29, 30):
+        row(who, back, composite=float(back))
+    assert [r.composite for r in index_series(creator=who)] == [29.0, 2.0, 1.0, 0.0]
+    assert [r.composite for r in index_series(creator=who, days=2)] == [1.0, 0.0]
+
+
+def test_medians_of_odd_and_even_sets_skip_creators_without_a_value():
+    made = [creator() for _ in range(5)]
+    for who, reach, gain in zip(made, (10.0, 20.0, 30.0, 40.0, None), (5, 1, None, 3, 100), strict=True):
+        row(who, composite=1.0, reach=reach, fans_gain_15d=gain)
+    row(made[0], 1, composite=1.0, reach=99.0)  # another day
+    chosen = Creator.objects.filter(pk__in=[c.pk for c in made])
+    assert medians(creators=chosen, day=DAY, fields=("reach", "fans_gain_15d", "growth")) == {
+        "reach": 25.0,  # 10, 20, 30, 40: the mean of the middle two
+        "fans_gain_15d": 4.0,  # 1, 3, 5, 100
+        "growth": None,
+    }
+    assert medians(creators=chosen.exclude(pk=made[3].pk), day=DAY, fields=("reach",)) == {"reach": 20.0}
+
+
+def test_the_report_index_is_rounded_to_one_decimal():
+    who = creator()
+    row(who, composite=71.44, reach=80.0, cooperation=65.55, growth=None, value=77.06, conversion=60.349)
+    assert index_json(latest_index(creator=who)) == {
+        "date": "2026-12-01",
+        "composite": 71.4,
+        "reach": 80.0,
+        "cooperation": 65.5,  # 65.55 is 65.5499… as a float
+        "growth": None,
+        "value": 77.1,
+        "conversion": 60.3,
+    }
+
+
+def report(who: Creator) -> dict:
+    out = io.StringIO()
+    call_command("creator_report", who.external_id, stdout=out)
+    return json.loads(out.getvalue())
+
+
+def test_creator_report_has_a_null_index_before_the_first_run_then_the_latest():
+    who = creator()
+    assert report(who)["index"] is None
+    row(who, 1, composite=50.0, reach=50.0, cooperation=50.0, growth=50.0, value=50.0, conversion=50.0)
+    row(who, 0, composite=62.26, reach=70.0, cooperation=55.0, growth=None, value=60.0, conversion=58.0)
+    assert report(who)["index"] == {
+        "date": "2026-12-01",
+        "composite": 62.3,
+        "reach": 70.0,
+        "cooperation": 55.0,
+        "growth": None,
+        "value": 60.0,
+        "conversion": 58.0,
+    }
