@@ -1,69 +1,69 @@
-"""Ranking one day's rows of ``DailyIndex``: the sub-indices and the composite of every creator that day,
-in one SQL statement over the whole day (percentiles need the whole population), with window functions
-that SQLite (≥ 3.25; ``UPDATE … FROM`` ≥ 3.33) and PostgreSQL share. The formula is
-``insights.formula``'s; this module only writes it as SQL.
+"""Ranking one day's population: the five sub-indices and the composite of every creator from their raw
+figures, as ``insights.formula`` defines them. Plain Python over columns of figures (one sort per figure),
+the same on every database; ``insights.services`` reads the day's figures and writes the results.
 """
 
-from datetime import date
-
-from django.db import connection
+from collections import Counter
+from collections.abc import Sequence
+from itertools import accumulate
 
 from .formula import COMPONENTS, SCORE_RESOLUTION, weights
-from .models import DailyIndex
+from .inputs import RAW_FIELDS
+
+Figure = float | int | None
+# Each sub-index's components, as (position among ``RAW_FIELDS``, lower is better).
+_COLUMNS = {
+    code: [(RAW_FIELDS.index(c.field), c.lower_is_better) for c in components]
+    for code, components in COMPONENTS.items()
+}
 
 
-def _percentile(expression: str, *, descending: bool = False) -> str:
-    """The midrank percentile of ``expression`` as a fraction: (rows below + ½ × rows equal) / rows, among
-    the rows having it ("below" means greater, with ``descending``); NULL for a row without it. Rows
-    without it form their own partition, so they are not counted."""
-    rows = f"PARTITION BY {expression} IS NULL"
-    ordered = f"({rows} ORDER BY {expression}{' DESC' if descending else ''})"
-    at_most = f"CUME_DIST() OVER {ordered}"  # (below + equal) / rows
-    below = f"CAST(RANK() OVER {ordered} - 1 AS DOUBLE PRECISION) / COUNT(*) OVER ({rows})"
-    return f"CASE WHEN {expression} IS NOT NULL THEN ({at_most} + {below}) / 2 END"
+def percentiles(values: Sequence[Figure], *, descending: bool = False) -> list[float | None]:
+    """Each value's midrank percentile among the values present, as a fraction: (values below it + ½ ×
+    values equal to it) / values present — "below" meaning greater with ``descending`` — and None for a
+    missing value. Equal values get the very same float."""
+    counts = Counter([v for v in values if v is not None])
+    ordered = sorted(counts, reverse=descending)
+    equal = [counts[v] for v in ordered]
+    twice_total = 2 * sum(equal)
+    # With ``up_to`` = values below + equal: 2 × below + equal = 2 × up_to − equal, in integers.
+    at = {v: (2 * up_to - n) / twice_total for v, up_to, n in zip(ordered, accumulate(equal), equal, strict=True)}
+    return [None if v is None else at[v] for v in values]
 
 
-def _mean_of_present(columns: list[str]) -> str:
-    """The mean of the non-NULL ``columns``; NULL when all are."""
-    total = " + ".join(f"COALESCE({c}, 0)" for c in columns)
-    count = " + ".join(f"CASE WHEN {c} IS NULL THEN 0 ELSE 1 END" for c in columns)
-    return f"({total}) / NULLIF({count}, 0)"
+def _scores(ranked: Sequence[Sequence[float | None]], size: int) -> list[int | None]:
+    """Per creator, the mean of the component ranks present, rounded to ``SCORE_RESOLUTION`` so that
+    equal means reached by different sums tie; None when none is present. Column by column: this runs
+    over the whole population."""
+    totals, counts = [0.0] * size, [0] * size
+    for column in ranked:
+        for i, rank in enumerate(column):
+            if rank is not None:
+                totals[i] += rank
+                counts[i] += 1
+    return [round(SCORE_RESOLUTION * t / c) if c else None for t, c in zip(totals, counts, strict=True)]
 
 
-def rank_statement(day: date) -> tuple[str, list]:
-    """The ``UPDATE`` that ranks ``day``: every row of the day gets its five sub-indices (NULL without
-    data) and its composite (the weighted mean of the sub-indices it has)."""
-    qn = connection.ops.quote_name
-    table = qn(DailyIndex._meta.db_table)
-    component_ranks, scores, sub_ranks = [], [], []
-    for code, components in COMPONENTS.items():
-        names = []
-        for i, component in enumerate(components):
-            name = qn(f"{code}_{i}")
-            names.append(name)
-            component_ranks.append(
-                f"{_percentile(qn(component.field), descending=component.lower_is_better)} AS {name}"
-            )
-        scores.append(f"ROUND({SCORE_RESOLUTION} * {_mean_of_present(names)}) AS {qn(code)}")
-        sub_ranks.append(f"100 * {_percentile(qn(code))} AS {qn(code)}")
-    weighted = weights()
-    composite = (
-        f"({' + '.join(f'%s * COALESCE(ranks.{qn(code)}, 0)' for code in weighted)}) / NULLIF("
-        f"{' + '.join(f'CASE WHEN ranks.{qn(code)} IS NULL THEN 0 ELSE %s END' for code in weighted)}, 0)"
-    )
-    assignments = [f"{qn(code)} = ranks.{qn(code)}" for code in COMPONENTS] + [f"{qn('composite')} = {composite}"]
-    sql = (
-        f"WITH components AS (SELECT id, {', '.join(component_ranks)} FROM {table} WHERE {qn('date')} = %s), "
-        f"scores AS (SELECT id, {', '.join(scores)} FROM components), "
-        f"ranks AS (SELECT id, {', '.join(sub_ranks)} FROM scores) "
-        f"UPDATE {table} SET {', '.join(assignments)} FROM ranks WHERE {table}.id = ranks.id"
-    )
-    return sql, [day, *weighted.values(), *weighted.values()]
+def _composites(sub_indices: Sequence[Sequence[float | None]], size: int) -> list[float | None]:
+    """Per creator, the weighted mean of the sub-indices present (Σ wᵢ·sᵢ / Σ wᵢ); None when none is,
+    or when those present all weigh nothing."""
+    sums, weights_present = [0.0] * size, [0.0] * size
+    for weight, column in zip(weights().values(), sub_indices, strict=True):
+        for i, value in enumerate(column):
+            if value is not None:
+                sums[i] += weight * value
+                weights_present[i] += weight
+    return [s / w if w else None for s, w in zip(sums, weights_present, strict=True)]
 
 
-def rank_day(day: date) -> int:
-    """Rank ``day``'s rows (``rank_statement``); returns how many rows the day has."""
-    sql, params = rank_statement(day)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.rowcount
+def rank_population(figures: Sequence[Sequence[Figure]]) -> list[tuple[float | None, ...]]:
+    """For each creator's raw figures (in ``RAW_FIELDS`` order), their (composite, reach, cooperation,
+    growth, value, conversion): each sub-index 0–100, None without data; the composite the weighted mean
+    of the sub-indices present, None with none."""
+    size = len(figures)
+    columns = list(zip(*figures, strict=True)) if figures else [() for _ in RAW_FIELDS]
+    sub_indices = []
+    for components in _COLUMNS.values():
+        scores = _scores([percentiles(columns[i], descending=lower) for i, lower in components], size)
+        sub_indices.append([None if p is None else 100 * p for p in percentiles(scores)])
+    return list(zip(_composites(sub_indices, size), *sub_indices, strict=True))

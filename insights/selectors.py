@@ -1,14 +1,10 @@
-"""Reads of the daily Xingtu index for the pages and the creator report.
-
-Only *ranked* days are read: a day's rows exist, without their index, while its run is still writing
-them (``insights.services``). A day is ranked once some row of it has a composite — every creator has at
-least the cooperation sub-index (a credit score), so a ranked day always has one.
-"""
+"""Reads of the daily Xingtu index for the pages and the creator report. A day's rows are written all at
+once, ranked, when its computation finishes (``insights.services``), so every stored day is complete."""
 
 from datetime import date, timedelta
 
 from django.db import connection
-from django.db.models import QuerySet, Subquery
+from django.db.models import QuerySet
 
 from creators.models import Creator
 
@@ -17,27 +13,20 @@ from .models import DailyIndex, SubIndex
 INDEX_FIELDS = ("composite", *SubIndex.values)
 
 
-def _latest_ranked() -> Subquery:
-    """The latest ranked day, as an expression."""
-    ranked = DailyIndex.objects.filter(composite__isnull=False).order_by("-date").values("date")[:1]
-    return Subquery(ranked)
-
-
-def latest_ranked_day() -> date | None:
-    """The latest day whose index is computed (None before the first run)."""
-    return DailyIndex.objects.filter(composite__isnull=False).order_by("-date").values_list("date", flat=True).first()
+def latest_day() -> date | None:
+    """The latest day with a computed index (None before the first run)."""
+    return DailyIndex.objects.order_by("-date").values_list("date", flat=True).first()
 
 
 def latest_index(*, creator: Creator) -> DailyIndex | None:
-    """The creator's index on the latest ranked day they have a row for. One query."""
-    rows = DailyIndex.objects.filter(creator=creator, date__lte=_latest_ranked())
-    return rows.order_by("-date").first()
+    """The creator's latest row (None before their first). One query."""
+    return DailyIndex.objects.filter(creator=creator).order_by("-date").first()
 
 
 def index_series(*, creator: Creator, days: int = 30) -> list[DailyIndex]:
-    """The creator's rows of the ``days`` days ending on the latest ranked day, oldest first (a day
-    without a row is missing from the list). One query."""
-    last = latest_ranked_day()
+    """The creator's rows of the ``days`` days ending on the latest computed day, oldest first (a day
+    without a row is missing from the list). Two queries."""
+    last = latest_day()
     if last is None:
         return []
     rows = DailyIndex.objects.filter(creator=creator, date__gt=last - timedelta(days=days), date__lte=last)

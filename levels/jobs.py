@@ -26,7 +26,7 @@ from django.utils import timezone
 from benefits.selectors import catalogue_load
 from benefits.services import cards, recommendations
 from creators.models import Creator
-from insights.services import index_rank_day
+from insights.services import index_publish_day
 from lib.periods import Cycle, Month, local_date
 
 from . import schedule, services
@@ -191,8 +191,8 @@ def _chunk_failed(chunk_id: int, exc: Exception) -> bool:
 
 def run_finalize(run_id: int) -> bool:
     """Mark the run done when the database has no pending chunk left. Safe to call from every chunk: the
-    run's row lock lets one caller finish it (for the index, after ranking the whole day, which needs
-    every chunk written); the others then find it done."""
+    run's row lock lets one caller finish it (for the index, after ranking and publishing the whole day,
+    which needs every chunk staged); the others then find it done."""
     if JobChunk.objects.filter(run_id=run_id, status=JobChunk.Status.PENDING).exists():
         return False
     with transaction.atomic():
@@ -203,7 +203,7 @@ def run_finalize(run_id: int) -> bool:
         for stats in JobChunk.objects.filter(run_id=run_id).values_list("stats", flat=True):
             totals.update(stats)
         if run.job == Job.COMPUTE_INDEX:
-            totals.update(index_rank_day(day=local_date(run.at)))
+            totals.update(index_publish_day(day=local_date(run.at), batch=run.pk))
         JobRun.objects.filter(pk=run_id).update(
             status=JobRun.Status.DONE, summary=dict(totals), finished_at=timezone.now()
         )

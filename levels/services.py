@@ -331,5 +331,5 @@ def run_chunk(*, run: JobRun, first_id: int, last_id: int, rules: Rules, catalog
         if run.job == JobRun.Job.WARN_AT_RISK:
             return warn_at_risk_chunk(**kwargs)
         if run.job == JobRun.Job.COMPUTE_INDEX:
-            return index_compute_chunk(at=run.at, first_id=first_id, last_id=last_id, only=only)
+            return index_compute_chunk(at=run.at, first_id=first_id, last_id=last_id, batch=run.pk, only=only)
     raise ValueError(f"job {run.job} is not chunked")

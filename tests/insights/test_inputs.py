@@ -1,6 +1,7 @@
 """The index's raw figures measured from the stored activity (docs/program.md §4), at the edges of their
 windows: content published in [T − 30 days, T), counted orders completed in [T − 90 days, T), follower
-figures of D, D − 7 and D − 15 (the nearest earlier figure for a missing day)."""
+figures of D, D − 7 and D − 15 (the nearest earlier figure for a missing day, the first figure before
+the first), and followers for fan quality (a figure within the 15 days, else the profile's)."""
 
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -184,7 +185,9 @@ def test_figures_after_d_are_not_read():
     assert (figures.fans_gain_15d, figures.fan_quality) == (100, 20 / 200)
 
 
-def test_fan_quality_reads_the_profiles_followers_without_a_daily_figure():
-    who = creator(fans=400)
-    post(who, T - timedelta(days=1), 100, likes=20, comments=10, shares=10)
-    assert measure(who).fan_quality == 40 / 400
+def test_fan_quality_reads_the_profiles_followers_without_a_figure_within_the_15_days():
+    who, stale = creator(fans=400), creator(fans=800)
+    fans(stale, d20=50)
+    for each in (who, stale):
+        post(each, T - timedelta(days=1), 100, likes=20, comments=10, shares=10)
+    assert (measure(who).fan_quality, measure(stale).fan_quality) == (40 / 400, 40 / 800)

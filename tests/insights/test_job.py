@@ -1,6 +1,6 @@
 """``compute_index`` as a job of the job-run table (interfaces §2): beat's 05:00 run of each day, chunks
-ranked together once the last is written, the reconciler catching up a missed day, a failed chunk
-leaving the day unranked until it is resumed, and the command with ``--json``, ``--dry-run`` and
+ranked together once the last is staged, the reconciler catching up a missed day, a failed chunk
+publishing nothing until the run is resumed, and the command with ``--json``, ``--dry-run`` and
 ``--creator``."""
 
 import json
@@ -11,7 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from insights.models import DailyIndex
+from insights.models import DailyIndex, IndexStage
 from insights.selectors import INDEX_FIELDS
 from levels import jobs, schedule, services, tasks
 from levels.models import JobRun
@@ -64,14 +64,14 @@ def test_the_reconciler_runs_a_missed_day_once(monkeypatch):
     assert DailyIndex.objects.filter(date=D).count() == 1
 
 
-def test_a_failed_chunk_leaves_the_day_unranked_until_resumed(settings, monkeypatch):
+def test_a_failed_chunk_publishes_nothing_until_the_run_is_resumed(settings, monkeypatch):
     settings.ASSESS_CHUNK_SIZE, settings.JOB_CHUNK_MAX_ATTEMPTS = 1, 1
     made = [active(n) for n in range(1, 4)]
     real = services.run_chunk
     monkeypatch.setattr(services, "run_chunk", lambda **kw: 1 / 0 if kw["first_id"] == made[1].pk else real(**kw))
     run, _ = jobs.trigger(Job.COMPUTE_INDEX, due=jobs.daily_due(T))
     assert run.status == "failed"
-    assert not DailyIndex.objects.filter(composite__isnull=False).exists()
+    assert not DailyIndex.objects.exists()
 
     monkeypatch.setattr(services, "run_chunk", real)
     jobs.run_reopen(run.pk, now=timezone.now())
@@ -79,6 +79,7 @@ def test_a_failed_chunk_leaves_the_day_unranked_until_resumed(settings, monkeypa
     jobs.run_execute(run, enqueue=None)
     run.refresh_from_db()
     assert (run.status, run.summary) == ("done", {"assessed": 3, "indexed": 3})
+    assert (DailyIndex.objects.count(), IndexStage.objects.count()) == (3, 0)
 
 
 def command(*args: str) -> tuple[list[dict], str]:

@@ -5,16 +5,24 @@ sub-indices a creator has."""
 
 import pytest
 
-from insights.models import DailyIndex
-from insights.services import index_rank_day
+from insights.models import DailyIndex, IndexStage
+from insights.ranking import percentiles
+from insights.services import index_publish_day
 
-from .support import DAY, index_of, rows
+from .support import BATCH, DAY, index_of, rows
 
 pytestmark = pytest.mark.django_db
 
 
 def rank() -> dict:
-    return index_rank_day(day=DAY)
+    return index_publish_day(day=DAY, batch=BATCH)
+
+
+def test_percentiles_are_midranks_among_the_values_present():
+    assert percentiles([3, None, 1, 2, 2]) == [7 / 8, None, 1 / 8, 4 / 8, 4 / 8]
+    assert percentiles([3, 1], descending=True) == [1 / 4, 3 / 4]
+    assert percentiles([None, None]) == [None, None]
+    assert percentiles([]) == []
 
 
 def test_ties_share_the_midrank_and_creators_without_data_get_none():
@@ -97,18 +105,20 @@ def test_the_default_weights_are_the_programs(settings):
     assert row.composite == pytest.approx(0.30 * 25 + 0.20 * 75 + 0.15 * 25 + 0.20 * 75 + 0.15 * 75)  # 52.5
 
 
-def test_only_the_days_rows_are_ranked_and_counted():
+def test_only_the_batchs_day_is_published_and_its_staged_rows_are_dropped():
     (today,) = rows({"plays_30d": 5})
-    (yesterday,) = rows({"plays_30d": 1}, day=DAY.replace(day=2))
+    (other_day,) = rows({"plays_30d": 1}, day=DAY.replace(day=2))
+    (other_batch,) = rows({"plays_30d": 9}, batch=BATCH + 1)
     assert rank() == {"indexed": 1}
     assert index_of(today, "reach") == 50.0
-    assert index_of(yesterday, "reach", day=DAY.replace(day=2)) is None
+    assert not DailyIndex.objects.filter(creator__in=[other_day, other_batch]).exists()
+    assert sorted(IndexStage.objects.values_list("creator_id", flat=True)) == [other_day.pk, other_batch.pk]
 
 
-def test_ranking_again_gives_the_same_ranks():
+def test_publishing_again_without_new_figures_keeps_the_same_ranks():
     made = rows(*({"plays_30d": n % 4, "credit_score": float(n % 3), "cpm": float(n)} for n in range(9)))
     rank()
     first = list(DailyIndex.objects.order_by("creator_id").values_list("composite", "reach", "cooperation", "value"))
-    rank()
+    rank()  # nothing staged any more: the day's rows are its population
     again = list(DailyIndex.objects.order_by("creator_id").values_list("composite", "reach", "cooperation", "value"))
     assert again == first and len(first) == len(made)

@@ -1,6 +1,6 @@
-"""Computing a day's index end to end (measure each chunk, then rank the day): a re-run replaces the day's
-rows with the same results, a rewritten row keeps its ranks until the day is ranked again, a run limited
-to some creators ranks them among the whole day, and a chunk costs the same queries at any size."""
+"""Computing a day's index end to end (stage each chunk's figures, then rank and publish the day): a day's
+rows appear or change only when it is published, a re-run replaces them with the same results, a run
+limited to some creators ranks them among the whole day, and a chunk costs the same queries at any size."""
 
 from datetime import datetime, timedelta
 
@@ -9,9 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from creators.models import Content, Creator, FansDaily, Order
-from insights.models import DailyIndex
-from insights.selectors import INDEX_FIELDS
-from insights.services import index_compute_chunk, index_rank_day
+from insights.models import DailyIndex, IndexStage
+from insights.services import index_compute_chunk, index_publish_day
 from lib.periods import TZ, local_date
 
 from .support import creator
@@ -42,10 +41,10 @@ def active(n: int) -> Creator:
     return who
 
 
-def compute(at: datetime = T, only: set[int] | None = None) -> dict:
+def compute(at: datetime = T, only: set[int] | None = None, batch: int = 1) -> dict:
     ids = sorted(only) if only else list(Creator.objects.order_by("pk").values_list("pk", flat=True))
-    summary = index_compute_chunk(at=at, first_id=ids[0], last_id=ids[-1], only=only)
-    return summary | index_rank_day(day=local_date(at))
+    summary = index_compute_chunk(at=at, first_id=ids[0], last_id=ids[-1], batch=batch, only=only)
+    return summary | index_publish_day(day=local_date(at), batch=batch)
 
 
 def day_rows() -> list[tuple]:
@@ -71,23 +70,26 @@ def test_running_a_day_again_replaces_its_rows_with_the_same_results():
     assert day_rows() == first
 
 
-def test_a_rewritten_row_keeps_its_ranks_until_the_day_is_ranked_again():
+def test_a_day_changes_only_when_its_computation_publishes_it():
     low, high = active(1), active(9)
     compute()
-    before = DailyIndex.objects.values_list(*INDEX_FIELDS).get(creator=low)
+    before = day_rows()
     Content.objects.filter(creator=low).update(effective_plays=10**9)
 
-    index_compute_chunk(at=T, first_id=low.pk, last_id=high.pk)
+    index_compute_chunk(at=T, first_id=low.pk, last_id=high.pk, batch=2)
+    assert day_rows() == before  # staged, not published
+    index_compute_chunk(at=T, first_id=low.pk, last_id=high.pk, batch=2)  # a chunk done twice stages once
+    assert IndexStage.objects.filter(batch=2).count() == 2
 
-    assert DailyIndex.objects.values_list(*INDEX_FIELDS).get(creator=low) == before
-    index_rank_day(day=D)
+    index_publish_day(day=D, batch=2)
     assert DailyIndex.objects.get(creator=low).reach > DailyIndex.objects.get(creator=high).reach
+    assert not IndexStage.objects.exists()
 
 
-def test_a_new_days_rows_carry_no_index_until_it_is_ranked():
+def test_a_new_day_has_no_rows_until_it_is_published():
     who = active(3)
-    index_compute_chunk(at=T, first_id=who.pk, last_id=who.pk)
-    assert DailyIndex.objects.values_list("composite", "reach").get(creator=who) == (None, None)
+    index_compute_chunk(at=T, first_id=who.pk, last_id=who.pk, batch=1)
+    assert not DailyIndex.objects.exists()
 
 
 def test_a_run_limited_to_some_creators_ranks_them_among_the_whole_day():
@@ -96,7 +98,7 @@ def test_a_run_limited_to_some_creators_ranks_them_among_the_whole_day():
     before = dict(DailyIndex.objects.values_list("creator_id", "reach"))
     Content.objects.filter(creator=made[0]).update(effective_plays=10**9)
 
-    summary = compute(only={made[0].pk})
+    summary = compute(only={made[0].pk}, batch=2)
 
     assert summary == {"assessed": 1, "indexed": 5}  # one creator measured, the whole day ranked
     assert DailyIndex.objects.filter(date=D).count() == 5
@@ -108,8 +110,8 @@ def test_a_run_limited_to_some_creators_ranks_them_among_the_whole_day():
 
 def test_days_are_kept_apart():
     who = active(2)
-    compute(T - timedelta(days=1))
-    compute()
+    compute(T - timedelta(days=1), batch=1)
+    compute(batch=2)
     assert list(DailyIndex.objects.filter(creator=who).order_by("date").values_list("date", flat=True)) == [
         D - timedelta(days=1),
         D,
@@ -119,7 +121,7 @@ def test_days_are_kept_apart():
 def _queries(n: int) -> int:
     made = [active(k) for k in range(1, n + 1)]
     with CaptureQueriesContext(connection) as captured:
-        index_compute_chunk(at=T, first_id=made[0].pk, last_id=made[-1].pk)
+        index_compute_chunk(at=T, first_id=made[0].pk, last_id=made[-1].pk, batch=1)
     return len(captured)
 
 

@@ -1,3 +1,4 @@
+import secrets
 from collections import Counter
 from datetime import date
 
@@ -7,7 +8,7 @@ from django.db import transaction
 
 from insights.models import DailyIndex
 from insights.selectors import INDEX_FIELDS, index_json
-from insights.services import index_compute_chunk, index_rank_day
+from insights.services import index_compute_chunk, index_publish_day
 from levels import jobs
 from levels.models import JobRun
 from lib.periods import local_date
@@ -23,7 +24,7 @@ class Command(JobCommand):
         "--at: raw figures, the five sub-indices as percentile ranks among the creators with data, and the "
         "weighted composite. Runs once per instant; a repeat prints the stored results. --creator recomputes "
         "those creators and ranks the whole day again. --dry-run does the same work in a transaction it rolls "
-        "back (it holds the day's rows it rewrites until it ends)."
+        "back (a run publishing the same day meanwhile waits for it)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -54,12 +55,14 @@ class Command(JobCommand):
             self.emit({"at": at.isoformat(), "date": day.isoformat(), **summary})
 
     def _compute_here(self, at, creator_ids: list[int] | None) -> Counter:
-        """What the run's chunks and its last step do, in this process."""
+        """What the run's chunks and its last step do, in this process, staged under a batch no run has
+        (runs' ids are positive)."""
         only = set(creator_ids) if creator_ids is not None else None
+        batch = -1 - secrets.randbits(62)
         summary: Counter = Counter()
         for first, last in jobs.chunk_ranges(jobs.creator_id_stream(creator_ids), settings.ASSESS_CHUNK_SIZE):
-            summary.update(index_compute_chunk(at=at, first_id=first, last_id=last, only=only))
-        summary.update(index_rank_day(day=local_date(at)))
+            summary.update(index_compute_chunk(at=at, first_id=first, last_id=last, batch=batch, only=only))
+        summary.update(index_publish_day(day=local_date(at), batch=batch))
         return summary
 
     def _print_day(self, day: date, creator_ids: list[int] | None) -> None:
