@@ -2,6 +2,7 @@
 rows appear or change only when it is published, a re-run replaces them with the same results, a run
 limited to some creators ranks them among the whole day, and a chunk costs the same queries at any size."""
 
+import threading
 from datetime import datetime, timedelta
 
 import pytest
@@ -127,3 +128,37 @@ def _queries(n: int) -> int:
 
 def test_a_chunk_takes_the_same_number_of_queries_for_3_or_30_creators():
     assert _queries(3) == _queries(30)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_computations_publishing_the_same_day_at_once_leave_one_whole_day():
+    """Both publications meet at the barrier: one waits for the other's transaction, then replaces its
+    rows, so the day is one computation's, whole, and neither fails."""
+    made = [active(n) for n in range(1, 5)]
+    first, last = made[0].pk, made[-1].pk
+    index_compute_chunk(at=T, first_id=first, last_id=last, batch=1)
+    Content.objects.filter(creator=made[0]).update(effective_plays=10**9)
+    index_compute_chunk(at=T, first_id=first, last_id=last, batch=2)
+    barrier = threading.Barrier(2)
+    errors: list = []
+
+    def publish(batch: int) -> None:
+        from django.db import connections
+
+        try:
+            barrier.wait(timeout=10)
+            index_publish_day(day=D, batch=batch)
+        except Exception as exc:  # pragma: no cover - surfaced by the assertion below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=publish, args=(batch,)) for batch in (1, 2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert sorted(DailyIndex.objects.filter(date=D).values_list("creator_id", flat=True)) == [c.pk for c in made]
+    assert DailyIndex.objects.get(creator=made[0]).plays_30d in {3 * 10**9, sum(1000 + 37 * k for k in range(3))}
+    assert not IndexStage.objects.exists()
