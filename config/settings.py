@@ -208,9 +208,13 @@ JOB_CHUNK_MAX_ATTEMPTS = env.int("JOB_CHUNK_MAX_ATTEMPTS", default=3)  # then th
 JOB_STALE_MINUTES = env.int("JOB_STALE_MINUTES", default=30)  # a running run this quiet is resumed
 RECONCILE_HORIZON_HOURS = env.int("RECONCILE_HORIZON_HOURS", default=48)  # how far back missed runs are caught up
 
-# --- Xingtu index (docs/program.md §4) ---------------------------------------------------------------
-# The weight of each sub-index in the composite; the business assistant's 评分说明 shows them.
-XINGTU_INDEX_WEIGHTS = {"reach": 0.30, "cooperation": 0.20, "growth": 0.15, "value": 0.20, "conversion": 0.15}
+# --- Xingtu index (docs/program.md §4) ------------------------------------------------------------
+# Weight of each sub-index in the composite; they must add up to 1 (checked at start, ``insights.checks``).
+# Override with JSON, e.g. XINGTU_INDEX_WEIGHTS='{"reach": 0.3, "cooperation": 0.2, ...}'.
+XINGTU_INDEX_WEIGHTS = env.json(
+    "XINGTU_INDEX_WEIGHTS",
+    default={"reach": 0.30, "cooperation": 0.20, "growth": 0.15, "value": 0.20, "conversion": 0.15},
+)
 
 # --- Ingest -------------------------------------------------------------------------------------
 INGEST_BATCH_SIZE = env.int("INGEST_BATCH_SIZE", default=2000)

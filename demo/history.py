@@ -21,7 +21,9 @@ REFERENCE_BACK = timedelta(days=15)
 # of the daily jobs only the latest run is replayed (the demo has no day-by-day past).
 MONTHLY_CADENCE = (Job.CLOSE_PERIOD, Job.ASSESS_MONTHLY, Job.ASSESS_REWARDS)
 DAILY = (Job.EXPIRE_CARDS, Job.ASSESS_UPGRADE, Job.SETTLE_ENTRIES, Job.WARN_AT_RISK)
-_SECOND = timedelta(seconds=1)
+# Except the Xingtu index: its last this many daily runs, so the business assistant has a trend to draw.
+INDEX_DAYS = 30
+_SECOND, DAY = timedelta(seconds=1), timedelta(days=1)
 
 
 def reference_time(at: datetime) -> datetime:
@@ -50,12 +52,15 @@ def replayed_runs(*, at: datetime, reference: datetime) -> list[tuple[str, Due]]
 
     The history starts at the earlier of the reference run and the monthly assessment of the quarter's
     reward assessment (so that one judges levels assessed before it). From there: every period close,
-    monthly and reward assessment up to ``at``; the reference run when it is an upgrade check; and the
-    latest run of each daily job (card expiry, upgrade check, settlement, at-risk warning)."""
+    monthly and reward assessment up to ``at``; the reference run when it is an upgrade check; the
+    latest run of each daily job (card expiry, upgrade check, settlement, at-risk warning); and the last
+    ``INDEX_DAYS`` daily Xingtu index runs."""
     rewards = due_now(Job.ASSESS_REWARDS, at).at
     start = min(reference, due_now(Job.ASSESS_MONTHLY, rewards).at)
     runs = {(job, tick) for job in MONTHLY_CADENCE for tick in _ticks(job, start, at)}
     if reference != due_now(Job.ASSESS_MONTHLY, reference).at:
         runs.add((Job.ASSESS_UPGRADE, reference))
     runs |= {(job, tick) for job in DAILY if (tick := due_now(job, at).tick) > start}
+    latest_index = due_now(Job.COMPUTE_INDEX, at).tick
+    runs |= {(Job.COMPUTE_INDEX, tick) for tick in _ticks(Job.COMPUTE_INDEX, latest_index - (INDEX_DAYS - 1) * DAY, at)}
     return [(job, SCHEDULE_BY_JOB[job].due(tick)) for job, tick in sorted(runs, key=lambda run: (run[1], run[0]))]

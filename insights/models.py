@@ -18,21 +18,9 @@ class SubIndex(models.TextChoices):
     CONVERSION = "conversion", _("种草")
 
 
-class DailyIndex(models.Model):
-    """One creator's Xingtu index on one local day: each sub-index is the creator's percentile rank 0–100
-    among the creators with data for it that day (null: no data), and ``composite`` their weighted sum
-    (``settings.XINGTU_INDEX_WEIGHTS``)."""
+class IndexFigures(models.Model):
+    """The raw figures the sub-indices rank (docs/program.md §4), null where the creator has no data."""
 
-    creator = models.ForeignKey(Creator, on_delete=models.CASCADE, related_name="daily_index", db_index=False)
-    date = models.DateField(_("日期"))
-    composite = models.FloatField(_("综合指数"), null=True, blank=True)
-    reach = models.FloatField(SubIndex.REACH.label, null=True, blank=True)
-    cooperation = models.FloatField(SubIndex.COOPERATION.label, null=True, blank=True)
-    growth = models.FloatField(SubIndex.GROWTH.label, null=True, blank=True)
-    value = models.FloatField(SubIndex.VALUE.label, null=True, blank=True)
-    conversion = models.FloatField(SubIndex.CONVERSION.label, null=True, blank=True)
-    # The raw figures the sub-indices rank (docs/program.md §4), null where the creator has no data; kept so
-    # that a tip can name the weak figure and the daily plays growth can be read (每日热榜).
     plays_total = models.BigIntegerField(_("累计有效播放"), null=True, blank=True)
     plays_30d = models.BigIntegerField(_("近30天有效播放"), null=True, blank=True)
     interaction_rate = models.FloatField(_("互动率"), null=True, blank=True)
@@ -47,6 +35,26 @@ class DailyIndex(models.Model):
     conversions_per_play = models.FloatField(_("转化率"), null=True, blank=True)
 
     class Meta:
+        abstract = True
+
+
+class DailyIndex(IndexFigures):
+    """One creator's Xingtu index on one local day: each sub-index is the creator's percentile rank 0–100
+    among the creators with data for it that day (null: no data), and ``composite`` their weighted sum
+    (``settings.XINGTU_INDEX_WEIGHTS``). The raw figures (``IndexFigures``) are kept so that a tip can
+    name the weak figure and the daily plays growth can be read (每日热榜). A day's rows are written
+    together, ranked, when its run finishes (``insights.services``)."""
+
+    creator = models.ForeignKey(Creator, on_delete=models.CASCADE, related_name="daily_index", db_index=False)
+    date = models.DateField(_("日期"))
+    composite = models.FloatField(_("综合指数"), null=True, blank=True)
+    reach = models.FloatField(SubIndex.REACH.label, null=True, blank=True)
+    cooperation = models.FloatField(SubIndex.COOPERATION.label, null=True, blank=True)
+    growth = models.FloatField(SubIndex.GROWTH.label, null=True, blank=True)
+    value = models.FloatField(SubIndex.VALUE.label, null=True, blank=True)
+    conversion = models.FloatField(SubIndex.CONVERSION.label, null=True, blank=True)
+
+    class Meta:
         verbose_name = _("星图指数")
         verbose_name_plural = _("星图指数")
         constraints = [models.UniqueConstraint(fields=["creator", "date"], name="daily_index_unique_day")]
@@ -54,6 +62,22 @@ class DailyIndex(models.Model):
 
     def __str__(self) -> str:
         return f"{self.creator_id} {self.date} {self.composite}"
+
+
+class IndexStage(IndexFigures):
+    """A creator's raw figures measured by one computation of a day (``batch``: the job run's id), kept
+    until the computation's last step ranks the whole day into ``DailyIndex`` and deletes them. Written
+    in bulk by every chunk, so it has no foreign key and one index."""
+
+    batch = models.BigIntegerField()
+    date = models.DateField()
+    creator_id = models.BigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["batch", "creator_id"], name="index_stage_batch_creator")]
+
+    def __str__(self) -> str:
+        return f"{self.batch} {self.creator_id} {self.date}"
 
 
 class Surface(models.TextChoices):

@@ -26,6 +26,7 @@ from django.utils import timezone
 from benefits.selectors import catalogue_load
 from benefits.services import cards, recommendations
 from creators.models import Creator
+from insights.services import index_publish_day
 from lib.periods import Cycle, Month, local_date
 
 from . import schedule, services
@@ -34,7 +35,7 @@ from .rules import Rules, load_rules, rewards_month
 from .schedule import Due, instant_key
 
 Job = JobRun.Job
-CHUNKED = {Job.ASSESS_MONTHLY, Job.ASSESS_UPGRADE, Job.ASSESS_REWARDS, Job.WARN_AT_RISK}
+CHUNKED = {Job.ASSESS_MONTHLY, Job.ASSESS_UPGRADE, Job.ASSESS_REWARDS, Job.WARN_AT_RISK, Job.COMPUTE_INDEX}
 
 # Who started a run (``JobRun.started_by``); an operator's run is ``console:<username>``.
 BY_BEAT, BY_RECONCILER, BY_COMMAND = "beat", "reconciler", "command"
@@ -189,17 +190,24 @@ def _chunk_failed(chunk_id: int, exc: Exception) -> bool:
 
 
 def run_finalize(run_id: int) -> bool:
-    """Mark the run done when the database has no pending chunk left. Safe to call from every chunk."""
+    """Mark the run done when the database has no pending chunk left. Safe to call from every chunk: the
+    run's row lock lets one caller finish it (for the index, after ranking and publishing the whole day,
+    which needs every chunk staged); the others then find it done."""
     if JobChunk.objects.filter(run_id=run_id, status=JobChunk.Status.PENDING).exists():
         return False
-    totals: Counter = Counter()
-    for stats in JobChunk.objects.filter(run_id=run_id).values_list("stats", flat=True):
-        totals.update(stats)
-    return bool(
-        JobRun.objects.filter(pk=run_id, status=JobRun.Status.RUNNING).update(
+    with transaction.atomic():
+        run = JobRun.objects.select_for_update().filter(pk=run_id, status=JobRun.Status.RUNNING).first()
+        if run is None:
+            return False
+        totals: Counter = Counter()
+        for stats in JobChunk.objects.filter(run_id=run_id).values_list("stats", flat=True):
+            totals.update(stats)
+        if run.job == Job.COMPUTE_INDEX:
+            totals.update(index_publish_day(day=local_date(run.at), batch=run.pk))
+        JobRun.objects.filter(pk=run_id).update(
             status=JobRun.Status.DONE, summary=dict(totals), finished_at=timezone.now()
         )
-    )
+    return True
 
 
 def _run_single_step(run: JobRun) -> None:

@@ -138,6 +138,7 @@ class JobRun(models.Model):
         EXPIRE_CARDS = "expire_cards", _("保底卡过期")
         WARN_AT_RISK = "warn_at_risk", _("保级提醒")
         SETTLE_ENTRIES = "settle_entries", _("保底任务结算")
+        COMPUTE_INDEX = "compute_index", _("星图指数")
 
     class Status(models.TextChoices):
         RUNNING = "running", _("运行中")

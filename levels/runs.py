@@ -32,12 +32,12 @@ def _day(key: str) -> date:
 
 # Per job the operator may start: how its period is written, and an instant inside the day its
 # schedule fires for that period (the run closing or judging a period runs early the next day).
-# ``compute_index`` (interfaces §4.1) has no job yet.
 PERIODS: dict[str, tuple[str, Callable[[str], object], Callable[[object], datetime]]] = {
     Job.ASSESS_MONTHLY: ("YYYY-MM", Month.parse, lambda month: month.start + ONE_DAY),
     Job.ASSESS_UPGRADE: ("YYYY-MM-DD", _day, lambda day: at_local(day + ONE_DAY)),
     Job.ASSESS_REWARDS: ("YYYYQn", Cycle.parse, lambda cycle: cycle.end + ONE_DAY),
     Job.CLOSE_PERIOD: ("YYYY-MM", Month.parse, lambda month: month.end + ONE_DAY),
+    Job.COMPUTE_INDEX: ("YYYY-MM-DD", _day, lambda day: at_local(day + ONE_DAY)),
 }
 STARTABLE = tuple(PERIODS)
 

@@ -137,6 +137,8 @@ SCHEDULES = [
     Schedule(Job.ASSESS_REWARDS, "assess_rewards", Crontab("0", "3", "1", "1,4,7,10"), _previous_cycle),
     # every day at 04:00: upgrade check (only upward moves)
     Schedule(Job.ASSESS_UPGRADE, "assess_levels upgrade", Crontab("0", "4", "*", "*"), _day_of_tick),
+    # every day at 05:00: the day's Xingtu index of every creator (docs/program.md §4)
+    Schedule(Job.COMPUTE_INDEX, "compute_index", Crontab("0", "5", "*", "*"), _day_of_tick),
     # every day at 05:30: settle the entries of closed guarantee tasks
     Schedule(Job.SETTLE_ENTRIES, "settle_entries", Crontab("30", "5", "*", "*"), _day_of_tick),
     # every day at 09:00: warn creators whose level is at risk this month, measured when it is sent

@@ -25,6 +25,7 @@ from benefits.models import DouPlusCredit
 from benefits.recommendation_selectors import recommendation_units
 from benefits.selectors import cards_of, entitlements_of
 from creators.models import Creator
+from insights.selectors import index_json, latest_index
 from lib.periods import Cycle, Month, local
 
 from .evaluation import LevelEvaluation, RewardEvaluation, evaluate_level, evaluate_reward
@@ -257,8 +258,7 @@ def creator_report(*, creator: Creator) -> dict:
             for u in recommendation_units(creator=creator)
         ],
         "override": _override_json(override_open(creator=creator)),
-        # No daily index exists yet: null by contract until it does.
-        "index": None,
+        "index": index_json(latest_index(creator=creator)),
     }
 
 

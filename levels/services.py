@@ -14,6 +14,7 @@ from benefits.services import grants
 from creators.messages import Link
 from creators.selectors import latest_params_since
 from creators.services import messages_send_for_each
+from insights.services import index_compute_chunk
 from lib.bulk import append_rows
 from lib.periods import Cycle, Month, local_date
 
@@ -329,4 +330,6 @@ def run_chunk(*, run: JobRun, first_id: int, last_id: int, rules: Rules, catalog
             return reward_assess_chunk(catalogue=catalogue, **kwargs)
         if run.job == JobRun.Job.WARN_AT_RISK:
             return warn_at_risk_chunk(**kwargs)
+        if run.job == JobRun.Job.COMPUTE_INDEX:
+            return index_compute_chunk(at=run.at, first_id=first_id, last_id=last_id, batch=run.pk, only=only)
     raise ValueError(f"job {run.job} is not chunked")

@@ -1,5 +1,7 @@
-"""Set-based SQL the ORM cannot express: INSERT … SELECT over a queryset of creator ids, and medians."""
+"""What the ORM cannot express: set-based writes (INSERT … SELECT over a queryset of creator ids), medians,
+and transaction-scoped database settings."""
 
+import hashlib
 from collections.abc import Sequence
 
 from django.db import connection
@@ -75,3 +77,42 @@ def medians(rows: QuerySet, fields: Sequence[str]) -> dict[str, float | None]:
         cursor.execute(sql, params)
         row = cursor.fetchone()
     return {field: None if value is None else float(value) for field, value in zip(fields, row, strict=True)}
+
+
+def lock_for_transaction(name: str) -> None:
+    """Make transactions that take the lock ``name`` run one after another: a PostgreSQL advisory lock
+    held until the transaction ends. SQLite lets one transaction write at a time anyway."""
+    if connection.vendor != "postgresql":
+        return
+    key = int.from_bytes(hashlib.blake2b(name.encode(), digest_size=8).digest(), "big", signed=True)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+
+
+def sort_memory(megabytes: int) -> None:
+    """Let PostgreSQL sort and hash up to ``megabytes`` in memory per operation for the rest of the
+    transaction (``work_mem``), for a big aggregate that would otherwise spill to disk. Elsewhere a no-op."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET LOCAL work_mem = '{int(megabytes)}MB'")
+
+
+def plain_rows(queryset: QuerySet) -> list[tuple]:
+    """The rows of a ``values_list`` queryset as the database driver returns them, skipping Django's
+    per-value converters: for aggregates over thousands of rows those cost more than the query. Only for
+    columns whose driver value is already what the caller needs (numbers, booleans as truthy values)."""
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def commit_without_waiting() -> None:
+    """Let this transaction's commit return before PostgreSQL has flushed it to disk
+    (``synchronous_commit = off``, for this transaction only). A crash may then lose the transaction
+    as a whole — never part of it — so use it only for work that is redone when lost. Elsewhere a no-op."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL synchronous_commit = off")

@@ -39,6 +39,7 @@ SUMMARY_LABELS = {
     "dou_plus_credits": gettext_lazy("DOU+ 补偿笔数"),
     "dou_plus": gettext_lazy("DOU+ 补偿合计"),
     "overdue_recommendations": gettext_lazy("逾期推荐"),
+    "indexed": gettext_lazy("有指数的达人"),
 }
 
 

@@ -17,8 +17,8 @@ from benefits.card_selectors import exposure_of
 from benefits.models import Entitlement
 from creators.models import Creator
 from creators.selectors import WindowStats, stats_window
-from insights.creator_selectors import impressions_by_surface, index_history, latest_index
 from insights.models import DailyIndex, SubIndex, Surface
+from insights.selectors import impressions_by_surface, index_history, latest_index
 from insights.tips import FIELDS, Lag, Relation, Unit, tips
 from levels.peers import peer_medians
 from levels.selectors import level_of

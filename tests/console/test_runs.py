@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from console.forms import new_request_id
 from creators.models import AuditLog
+from insights.models import DailyIndex
 from levels import jobs, services
 from levels.models import CreatorLevel, JobRun
 from levels.runs import run_due
@@ -45,6 +46,7 @@ def test_periods_map_to_the_runs_beat_makes():
     rewards = run_due(job="assess_rewards", period="2026Q4")
     assert (rewards.key, timezone.localtime(rewards.at).isoformat()) == ("2026Q4", "2027-01-01T03:00:00+08:00")
     assert run_due(job="assess_upgrade", period="2026-12-05").at == AT.replace(day=5, hour=4)
+    assert run_due(job="compute_index", period="2026-12-05") == jobs.daily_due(AT.replace(day=5, hour=5))
     for job, period in [("assess_monthly", "2026Q4"), ("assess_rewards", "2026-12"), ("assess_upgrade", "20261205"),
                         ("compute_index", "2026-12"), ("expire_cards", "2026-12-01")]:  # fmt: skip
         with pytest.raises(ApplicationError):
@@ -83,6 +85,23 @@ def test_operator_starts_the_monthly_run_and_it_completes_through_celery(
     assert movers.status_code == 200 and "LV0 → LV3" in movers.content.decode()
 
 
+def test_operator_starts_the_days_index_run(operator_client, clock, django_capture_on_commit_callbacks):
+    creators = [creator_at_level(level) for level in (1, 3)]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = start(operator_client, "compute_index", "2026-12-01")
+    run = JobRun.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("console:run", args=[run.pk])
+    assert (run.job, run.period, run.status, run.summary) == (
+        "compute_index",
+        "2026-12-01",
+        "done",
+        {"assessed": 2, "indexed": 2},
+    )
+    assert DailyIndex.objects.filter(creator__in=creators, composite__isnull=False).count() == 2
+    page = operator_client.get(reverse("console:run", args=[run.pk])).content.decode()
+    assert "星图指数" in page and "有指数的达人" in page
+
+
 @pytest.mark.parametrize(
     "job, period, message",
     [
@@ -90,6 +109,8 @@ def test_operator_starts_the_monthly_run_and_it_completes_through_celery(
         ("close_period", "2026-12", "还没到时间"),
         ("assess_monthly", "12/2026", "YYYY-MM"),
         ("assess_rewards", "2026Q3", "月度等级评估"),
+        ("compute_index", "2026-12-02", "还没到时间"),
+        ("compute_index", "2026-12", "YYYY-MM-DD"),
     ],
 )
 def test_refused_starts_write_nothing_and_say_why(operator_client, clock, job, period, message):

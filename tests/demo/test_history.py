@@ -4,13 +4,15 @@ on the 1st, the at-risk warning at 09:00 — and so is every level-history row a
 none is dated at the instant the demo was seeded."""
 
 import io
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from django.core.management import call_command
 
-from creators.models import AssistantMessage
+from creators.models import AssistantMessage, Creator
 from demo.history import reference_time, replayed_runs
+from insights.models import DailyIndex
+from insights.selectors import index_series
 from levels import jobs
 from levels.models import JobRun, LevelChange
 from levels.schedule import SCHEDULE_BY_JOB
@@ -82,8 +84,11 @@ def test_every_replayed_run_is_a_tick_of_its_job_in_order_and_not_after_at(at):
 
 def test_the_runs_for_the_feeds_instant():
     runs = [(job, local(due.at).strftime("%m-%d %H:%M")) for job, due in replayed_runs(at=AT_DT, reference=REF_DT)]
+    index_runs = [when for job, when in runs if job == Job.COMPUTE_INDEX]
 
-    assert runs == [
+    # The Xingtu index of each of the 30 days up to the feed's instant (05-20 10:30), at 05:00.
+    assert index_runs == [f"{day:%m-%d} 05:00" for day in (date(2026, 4, 21) + timedelta(days=n) for n in range(30))]
+    assert [run for run in runs if run[0] != Job.COMPUTE_INDEX] == [
         (Job.ASSESS_MONTHLY, "04-01 02:00"),
         (Job.ASSESS_REWARDS, "04-01 03:00"),
         (Job.CLOSE_PERIOD, "05-01 01:00"),
@@ -136,3 +141,15 @@ def test_after_seeding_the_reconciler_finds_nothing_missing():
     seed(AT_DT)
 
     assert jobs.reconcile(now=AT_DT) == []
+
+
+@pytest.mark.django_db
+def test_the_demo_leaves_30_days_of_index_history_for_the_assistants_trend():
+    seed(AT_DT)
+    demo_creator = Creator.objects.get(external_id="c-1001")
+
+    series = index_series(creator=demo_creator)
+
+    assert [row.date for row in series] == [date(2026, 4, 21) + timedelta(days=n) for n in range(30)]
+    assert all(row.composite is not None for row in series)
+    assert DailyIndex.objects.filter(date=date(2026, 5, 20)).count() == Creator.objects.count()

@@ -76,6 +76,7 @@ REGISTERED = {
     "assess_levels monthly": ("levels.tasks.job_due", ["assess_monthly"], "0 2 1 *"),
     "assess_rewards": ("levels.tasks.job_due", ["assess_rewards"], "0 3 1 1,4,7,10"),
     "assess_levels upgrade": ("levels.tasks.job_due", ["assess_upgrade"], "0 4 * *"),
+    "compute_index": ("levels.tasks.job_due", ["compute_index"], "0 5 * *"),
     "settle_entries": ("levels.tasks.job_due", ["settle_entries"], "30 5 * *"),
     "warn_at_risk": ("levels.tasks.job_due", ["warn_at_risk"], "0 9 * *"),
     "reconcile_jobs": ("levels.tasks.reconcile", [], "30 * * *"),
@@ -190,7 +191,7 @@ def test_reconcile_task_sends_each_started_run_to_the_workers_after_commit(
     # A single-step run is one run_step; a chunked one a chunk_run per chunk (two here).
     expected = [e for r in runs for e in (chunks_of(r) if r.job in jobs.CHUNKED else [(tasks.run_step.name, r.pk)])]
     assert enqueued == expected
-    assert len(enqueued) == 3 * 2 + 3
+    assert len(enqueued) == 4 * 2 + 3  # monthly, upgrade, warning and index chunked; three single steps
     assert {r.status for r in JobRun.objects.all()} == {"done"}
 
 
@@ -349,6 +350,7 @@ JOB_COMMANDS = [
     ("expire_cards", "--at", (AT + timedelta(days=181)).isoformat()),
     ("warn_at_risk", "--at", (AT + timedelta(days=20)).isoformat()),
     ("settle_entries", "--at", (AT + timedelta(days=20)).isoformat()),
+    ("compute_index", "--at", (AT + timedelta(hours=3)).isoformat()),
     ("reconcile_jobs", "--at", (AT + timedelta(hours=4)).isoformat()),
 ]
 

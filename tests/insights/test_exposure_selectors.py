@@ -1,11 +1,11 @@
-"""One creator's index and exposure as the business assistant reads them (insights.creator_selectors)."""
+"""One creator's index and exposure as the business assistant reads them (insights.selectors)."""
 
 from datetime import date, timedelta
 
 import pytest
 
-from insights.creator_selectors import impressions_by_surface, index_history, latest_index
 from insights.models import Surface
+from insights.selectors import impressions_by_surface, index_history, latest_index
 from tests.index_builders import holding, impression, index_days, index_row
 
 pytestmark = pytest.mark.django_db
