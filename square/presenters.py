@@ -71,24 +71,24 @@ class BoardRow:
     creator: Creator
     level: int
     priority: bool  # holds leaderboard_priority: the reason it comes first
-    figure: str  # why it ranks: 综合指数 78.2 / 播放 +3.1万
-    figure_title: str
+    figure_label: str  # why it ranks: 综合指数 / 昨日播放
+    figure: str  # 78.2 / +3.1万
+    figure_title: str  # the exact figure
     posts_30d: int
     is_me: bool
 
 
 def board_row(rank: int, row: DailyIndex, *, board: str, me: int | None) -> BoardRow:
     if board == Board.DAILY:
-        text = gettext("播放 +%(growth)s") % {"growth": figure(row.plays_growth)}
-        title = exact(row.plays_growth)
+        label, text, title = gettext("昨日播放"), f"+{figure(row.plays_growth)}", exact(row.plays_growth)
     else:
-        text = gettext("综合指数 %(value).1f") % {"value": row.composite}
-        title = f"{row.composite:.2f}"
+        label, text, title = gettext("综合指数"), f"{row.composite:.1f}", f"{row.composite:.2f}"
     return BoardRow(
         rank=rank,
         creator=row.creator,
         level=row.level,
         priority=row.priority,
+        figure_label=label,
         figure=text,
         figure_title=title,
         posts_30d=row.posts_30d,

@@ -112,7 +112,7 @@ def test_each_row_says_why_it_ranks(advertiser):
     index_row(other, TODAY, composite=81.0)
     body = advertiser.get("/leaderboards/").content.decode()
     assert body.index("优先达人") < body.index("普通达人")
-    assert "榜单优先权益" in body and "综合指数 78.2" in body and "综合指数 81.0" in body
+    assert "榜单优先权益" in body and ">78.2</span>" in body and ">81.0</span>" in body and "综合指数" in body
     assert "近30天发布 4 条" in body
     assert TODAY.isoformat() in body
 
@@ -124,7 +124,7 @@ def test_the_daily_tab_shows_the_growth(advertiser):
     response = advertiser.get("/leaderboards/?board=daily")
     body = response.content.decode()
     assert response.status_code == 200
-    assert "每日热榜" in body and "涨得快" in body and "播放 +3.1万" in body and 'title="31,000"' in body
+    assert "每日热榜" in body and "涨得快" in body and "昨日播放" in body and 'title="31,000">+3.1万</span>' in body
     assert YESTERDAY.isoformat() in body
 
 
