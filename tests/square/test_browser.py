@@ -119,3 +119,18 @@ def test_a_creator_finds_their_card_from_the_more_sheet(page: Page, live_server,
     expect(mine).to_be_in_viewport()
     expect(mine.get_by_text("这是你")).to_be_visible()
     assert_no_sideways_scroll(page)
+
+
+def test_english_fits_a_phone(page: Page, live_server, demo):
+    page.set_viewport_size(VIEWPORTS["phone"])
+    sign_in(page, live_server, "client")
+    page.wait_for_url(f"{live_server.url}/square/")
+    page.get_by_role("button", name="English").click()
+    page.wait_for_url(f"{live_server.url}/square/")
+    expect(page.get_by_role("heading", name="Creator Square", exact=True)).to_be_visible()
+    expect(page.locator("li.cc.is-ad .cc-slot").first).to_have_text("Ad slot")
+    assert_no_sideways_scroll(page)
+    page.get_by_role("navigation", name="Main navigation").get_by_role("link", name="Leaderboards").click()
+    page.wait_for_url(f"{live_server.url}/leaderboards/")
+    expect(page.locator("li.board-row").first).to_contain_text("Composite index")
+    assert_no_sideways_scroll(page)
