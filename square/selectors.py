@@ -98,11 +98,14 @@ def posts_recent(at: datetime, creator_field: str = "pk") -> Coalesce:
 
 def rotation(day_number: int) -> F:
     """An integer in [0, ROTATION_PRIME) from (creator id, day): stable within the day, redrawn the next.
-    ``day_number`` is the local date's ordinal."""
+    ``day_number`` is the local date's ordinal. Three rounds of squaring modulo the prime, mixing in the id
+    and the day, so that the order of any few creators looks freshly shuffled each day (a single round
+    keeps the structure of a quadratic: near ids repeat their order on some days)."""
     p = ROTATION_PRIME
-    x = (F("pk") * 7919 + Value(day_number * 104_729 % p)) % p
-    y = (x * x + Value(day_number % p)) % p
-    return (y * 31_337 + F("pk")) % p
+    h = (F("pk") * 7919 + Value(day_number * 104_729 % p)) % p
+    h = (h * h + F("pk")) % p
+    h = (h * h + Value(day_number % p)) % p
+    return (h * h + F("pk")) % p
 
 
 def creators_scored(*, filters: SquareFilters, at: datetime) -> QuerySet[Creator]:

@@ -101,9 +101,10 @@ def test_equal_creators_keep_their_order_all_day():
 
 def test_equal_creators_take_turns_from_one_day_to_the_next():
     ids = equals()
-    days = [order(NOW + timedelta(days=n)) for n in range(7)]
-    assert len({tuple(d) for d in days}) == 7, "each day has an order of its own"
-    # Within a week, several different creators lead: nobody owns the top.
+    days = [order(NOW + timedelta(days=n)) for n in range(14)]
+    # Each day has an order of its own (two days may draw the same one of the 8! orders, rarely).
+    assert len({tuple(d) for d in days}) >= 13
+    # Within two weeks, several different creators lead: nobody owns the top.
     assert len({d[0] for d in days}) >= 3
     assert all(sorted(d) == sorted(ids) for d in days)
 
@@ -142,11 +143,12 @@ def test_page_one_opens_with_ad_slots_of_holders_taken_by_rotation():
 
 
 def test_the_ad_slots_rotate_daily():
-    for _ in range(10):
-        make_creator(level=2, codes=("square_ad_slot",))
-    seen = {tuple(c.pk for c in square_page(filters=ANY, at=NOW + timedelta(days=n), page=1, me=None).ads)
-            for n in range(5)}  # fmt: skip
-    assert len(seen) == 5
+    holders = {make_creator(level=2, codes=("square_ad_slot",)).pk for _ in range(20)}
+    days = [[c.pk for c in square_page(filters=ANY, at=NOW + timedelta(days=n), page=1, me=None).ads]
+            for n in range(7)]  # fmt: skip
+    assert len({tuple(d) for d in days}) >= 6  # (a repeat of the same three in order is possible, not likely)
+    shown = {pk for d in days for pk in d}
+    assert shown <= holders and len(shown) >= 6  # turns go round
 
 
 def test_without_holders_there_are_no_ad_slots():
