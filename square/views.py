@@ -1,6 +1,7 @@
 """达人广场 and 榜单: what clients see of the creators (docs/program.md §5). A page view by a client records
 one impression per card shown, in one statement (``insights.impressions``); operators' and creators'
-views do not count: impressions measure exposure to advertisers."""
+views do not count (impressions measure exposure to advertisers), nor does a HEAD request, which shows
+nothing."""
 
 from django.contrib import messages
 from django.http import HttpResponse
@@ -32,7 +33,7 @@ def square(request: SquareRequest) -> HttpResponse:
     result = square_page(filters=form.filters(), at=at, page=request.GET.get("page"), me=me)
     ads = [creator_card(c, me=me, in_ad_slot=True) for c in result.ads]
     cards = [creator_card(c, me=me) for c in result.page]
-    if viewer.is_client:
+    if viewer.is_client and request.method == "GET":
         day = local_date(at)
         shown = [(c.creator.pk, Surface.SQUARE_SLOT) for c in ads] + [(c.creator.pk, Surface.SQUARE) for c in cards]
         impressions_add(rows=[(pk, day, surface, 1) for pk, surface in shown])
@@ -62,7 +63,7 @@ def leaderboards(request: SquareRequest) -> HttpResponse:
         board = Board.BUSINESS
     result = board_rows(board=board, at=at)
     rows = [board_row(i, row, board=board, me=me) for i, row in enumerate(result.rows, 1)]
-    if viewer.is_client:
+    if viewer.is_client and request.method == "GET":
         day = local_date(at)
         impressions_add(rows=[(row.creator.pk, day, SURFACES[board], 1) for row in rows])
     mine = next((row for row in rows if row.is_me), None)

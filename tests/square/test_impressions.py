@@ -78,6 +78,13 @@ def test_operators_and_creators_views_do_not_count(request, who):
     assert not Impression.objects.exists()
 
 
+def test_a_head_request_shows_nothing_and_counts_nothing(advertiser):
+    index_row(make_creator(), TODAY, composite=70.0)
+    assert advertiser.head("/square/").status_code == 200
+    assert advertiser.head("/leaderboards/").status_code == 200
+    assert not Impression.objects.exists()
+
+
 def test_a_view_is_counted_on_the_local_day(advertiser, monkeypatch):
     creator = make_creator()
     late = NOW.replace(hour=23, minute=59)
