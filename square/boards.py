@@ -44,7 +44,7 @@ class BoardRows:
 
 def _ranked(rows: QuerySet[DailyIndex], figure: str, at: datetime) -> list[DailyIndex]:
     rows = rows.select_related("creator").annotate(
-        priority=holds(BenefitCode.LEADERBOARD_PRIORITY, "creator_id"),
+        priority=holds(BenefitCode.LEADERBOARD_PRIORITY, creator_field="creator_id"),
         posts_30d=posts_recent(at, "creator_id"),
         level=held_level("creator_id"),
     )

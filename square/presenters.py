@@ -13,7 +13,7 @@ from insights.models import DailyIndex
 from lib.format import exact, figure
 
 from .boards import Board
-from .selectors import SHOWN_CODES
+from .selectors import held_codes
 
 # The badge a card shows for each slot benefit the creator holds (the benefit's full name is its title).
 BADGES = {
@@ -49,7 +49,7 @@ def first_line(text: str, limit: int = INTRO_MAX) -> str:
 
 def creator_card(creator: Creator, *, me: int | None, in_ad_slot: bool = False) -> CreatorCard:
     """A card from a row of ``square.selectors.creators_scored``."""
-    held = {code for code in SHOWN_CODES if getattr(creator, f"has_{code}")}
+    held = held_codes(creator)
     return CreatorCard(
         creator=creator,
         level=creator.level,

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce, Least
 
 from benefits.models import BenefitCode, Entitlement, EntitlementStatus
@@ -44,7 +44,7 @@ SLOT_POINTS = {
 AD_SLOT_CODES = (BenefitCode.SQUARE_DIAMOND_FIXED, BenefitCode.SQUARE_AD_SLOT, BenefitCode.SQUARE_AD_SLOT_FIXED)
 AD_POSITIONS = 3
 PAGE_SIZE = 20  # creators per page below the ad slots
-# The benefits a card shows (identity tag and slot badges), read as flags ``has_<code>``.
+# The benefits a card shows (identity tag and slot badges).
 SHOWN_CODES = (BenefitCode.IDENTITY_TAG, *SLOT_POINTS)
 # The rotation: a hash of (id, day) modulo a prime, all in integers (< 2**53 at every step, so SQLite's and
 # PostgreSQL's arithmetic agree); divided by the prime it is a fraction of one point.
@@ -74,13 +74,37 @@ class SquareFilters:
     fans: str = ""  # a key of FANS_RANGES, or "" for any
 
 
-def holds(code: str, creator_field: str = "pk") -> Exists:
-    """The creator of the outer row holds benefit ``code`` now (delivered, not lapsed)."""
+def holds(*codes: str, creator_field: str = "pk") -> Exists:
+    """The creator of the outer row holds one of the benefits ``codes`` now (delivered, not lapsed)."""
     return Exists(
         Entitlement.objects.filter(
-            creator_id=OuterRef(creator_field), benefit__code=code, status=EntitlementStatus.DELIVERED
+            creator_id=OuterRef(creator_field), benefit__code__in=codes, status=EntitlementStatus.DELIVERED
         )
     )
+
+
+def _sum_held(values: dict[str, int]) -> Coalesce:
+    """The sum of ``values[code]`` over the benefits the outer row's creator holds now: one correlated
+    subquery, however many codes."""
+    held = (
+        Entitlement.objects.filter(
+            creator_id=OuterRef("pk"), benefit__code__in=list(values), status=EntitlementStatus.DELIVERED
+        )
+        .order_by()
+        .values("creator_id")
+        .annotate(total=Sum(Case(*(When(benefit__code=c, then=Value(v)) for c, v in values.items()), default=0)))
+        .values("total")
+    )
+    return Coalesce(Subquery(held, output_field=IntegerField()), Value(0))
+
+
+# Each shown benefit's bit in the ``held`` annotation.
+_BITS = {code: 1 << i for i, code in enumerate(SHOWN_CODES)}
+
+
+def held_codes(creator: Creator) -> set[str]:
+    """The ``SHOWN_CODES`` a creator of ``creators_scored`` holds (read from its ``held`` bits)."""
+    return {code for code, bit in _BITS.items() if creator.held & bit}
 
 
 def posts_recent(at: datetime, creator_field: str = "pk") -> Coalesce:
@@ -109,12 +133,13 @@ def rotation(day_number: int) -> F:
 
 
 def creators_scored(*, filters: SquareFilters, at: datetime) -> QuerySet[Creator]:
-    """Every creator matching ``filters``, annotated for the card (``level``, ``posts_30d``, ``has_<code>``
-    for ``SHOWN_CODES``) and with ``order_key`` = score × ROTATION_PRIME + rotation, the whole order in one
-    integer; sorted by it, highest first. The one home of the square's score (see the module docstring)."""
+    """Every creator matching ``filters``, annotated for the card (``level``, ``posts_30d``, ``held``: the
+    bits of the ``SHOWN_CODES`` held, read with ``held_codes``) and with ``order_key`` = score ×
+    ROTATION_PRIME + rotation, the whole order in one integer; sorted by it, highest first. The one home of
+    the square's score (see the module docstring). Each term is one correlated subquery (the slot points
+    one sum, not one lookup per benefit), which keeps PostgreSQL's plan small."""
     creators = creators_search(region=filters.region, industry=filters.industry)
-    flags = {f"has_{code}": holds(code) for code in SHOWN_CODES}
-    creators = creators.annotate(level=held_level("pk"), posts_30d=posts_recent(at), **flags)
+    creators = creators.annotate(level=held_level("pk"), posts_30d=posts_recent(at), held=_sum_held(_BITS))
     if filters.level is not None:
         creators = creators.filter(level=filters.level)
     if filters.fans:
@@ -122,17 +147,9 @@ def creators_scored(*, filters: SquareFilters, at: datetime) -> QuerySet[Creator
         creators = creators.filter(fans__gte=fans.low)
         if fans.high is not None:
             creators = creators.filter(fans__lt=fans.high)
-    slot_points = sum(
-        (Case(When(**{f"has_{code}": True}, then=Value(n)), default=Value(0)) for code, n in SLOT_POINTS.items()),
-        Value(0),
-    )
-    score = F("level") * LEVEL_POINTS + slot_points + Least(F("posts_30d"), Value(ACTIVITY_CAP))
+    score = F("level") * LEVEL_POINTS + _sum_held(SLOT_POINTS) + Least(F("posts_30d"), Value(ACTIVITY_CAP))
     creators = creators.annotate(rotation=rotation(local_date(at).toordinal()))
     return creators.annotate(order_key=score * ROTATION_PRIME + F("rotation")).order_by("-order_key", "pk")
-
-
-def _ad_slot_holder() -> Q:
-    return Q(*(Q(**{f"has_{code}": True}) for code in AD_SLOT_CODES), _connector=Q.OR)
 
 
 @dataclass(frozen=True)
@@ -149,7 +166,7 @@ def square_page(*, filters: SquareFilters, at: datetime, page: int | str | None,
     the whole listing, and ``page == "me"`` opens the page that shows their card. Four queries whatever the
     population: the ad slots, the rank (with ``me``), the count and the page."""
     scored = creators_scored(filters=filters, at=at)
-    ads = list(scored.filter(_ad_slot_holder()).order_by("-rotation", "pk")[:AD_POSITIONS])
+    ads = list(scored.filter(holds(*AD_SLOT_CODES)).order_by("-rotation", "pk")[:AD_POSITIONS])
     ad_ids = [c.pk for c in ads]
     rest = scored.exclude(pk__in=ad_ids)
     rank = None

@@ -40,9 +40,10 @@ def test_a_higher_level_comes_first():
 
 
 def test_a_square_benefit_held_raises_the_level_weight():
-    """Two LV2 creators with the same activity: the one holding the LV2 square benefits comes first."""
-    plain = make_creator(level=2, posts=3)
-    slotted = make_creator(level=2, posts=3, codes=("square_ad_slot", "diamond_slot"))
+    """Two LV2 creators: the one holding the LV2 square benefits (10 + 5) comes first, though the other
+    posted 9 times more."""
+    plain = make_creator(level=2, posts=9)
+    slotted = make_creator(level=2, posts=0, codes=("square_ad_slot", "diamond_slot"))
     assert order() == [slotted.pk, plain.pk]
 
 
