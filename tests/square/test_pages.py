@@ -140,6 +140,8 @@ def test_a_creator_outside_the_filters_is_told(creator_client, me):
 
 
 def test_page_me_opens_the_creators_page(creator_client, me):
+    """``me`` (its ad slot benefit lapsed, so never in an ad slot) last after a page and a half of LV4s."""
+    Entitlement.objects.filter(creator=me, benefit__code="square_ad_slot").update(status=EntitlementStatus.LAPSED)
     for _ in range(PAGE_SIZE + AD_POSITIONS + 3):
         make_creator(level=4, posts=20, codes=("square_ad_slot_fixed",))
     body = creator_client.get("/square/?page=me").content.decode()
