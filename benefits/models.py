@@ -45,15 +45,22 @@ class BenefitCode:
     FEATURED_CASE = "featured_case"
     CLIENT_RECOMMENDATION = "client_recommendation"
     GUARANTEE_CARD = "guarantee_card"
-    # Level benefits that put the creator in front of clients (creator square, ad slots, leaderboards), in
-    # the order the business assistant lists them (FAQ Q8: "具体的曝光效果可以在经营助手看到").
+    # Level benefits that put the creator in front of clients: what the creator square and the leaderboards
+    # show (docs/program.md §5).
+    IDENTITY_TAG = "identity_tag"
+    SQUARE_DIAMOND_FIXED = "square_diamond_fixed"
+    SQUARE_AD_SLOT = "square_ad_slot"
+    SQUARE_AD_SLOT_FIXED = "square_ad_slot_fixed"
+    DIAMOND_SLOT = "diamond_slot"
+    LEADERBOARD_PRIORITY = "leaderboard_priority"
+    # ... in the order the business assistant lists them (FAQ Q8: "具体的曝光效果可以在经营助手看到").
     EXPOSURE = (
-        "identity_tag",
-        "square_diamond_fixed",
-        "square_ad_slot",
-        "square_ad_slot_fixed",
-        "diamond_slot",
-        "leaderboard_priority",
+        IDENTITY_TAG,
+        SQUARE_DIAMOND_FIXED,
+        SQUARE_AD_SLOT,
+        SQUARE_AD_SLOT_FIXED,
+        DIAMOND_SLOT,
+        LEADERBOARD_PRIORITY,
     )
 
 

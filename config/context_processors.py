@@ -2,6 +2,7 @@
 
 from functools import cache
 
+from django.conf import settings
 from django.http import HttpRequest
 
 from console import permissions as console_permissions
@@ -9,9 +10,9 @@ from console import permissions as console_permissions
 
 def navigation(request: HttpRequest) -> dict[str, object]:
     """`nav_section`: the first path segment ("" on the home page), to mark the current nav link.
-    `is_operator`: whether to show the 运营后台 link (the console's view permission). It is a callable
-    so templates that never ask cost no query; Django calls it on first use, and `cache` keeps the
-    answer for the request."""
+    `is_operator`: whether to show the 运营后台 link (the console's view permission); `is_client`: whether
+    the user is an advertiser. They are callables so templates that never ask cost no query; Django
+    calls one on first use, and `cache` keeps the answer for the request."""
     user = getattr(request, "user", None)
 
     @cache
@@ -20,4 +21,15 @@ def navigation(request: HttpRequest) -> dict[str, object]:
             return False
         return user.has_perm(console_permissions.VIEW)
 
-    return {"nav_section": request.path.strip("/").split("/", 1)[0], "is_operator": is_operator}
+    @cache
+    def is_client() -> bool:
+        """An advertiser (the ``clients`` group): the pages it cannot open point it to the square."""
+        if user is None or not user.is_authenticated:
+            return False
+        return user.groups.filter(name=settings.CLIENTS_GROUP).exists()
+
+    return {
+        "nav_section": request.path.strip("/").split("/", 1)[0],
+        "is_operator": is_operator,
+        "is_client": is_client,
+    }

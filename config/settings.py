@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "insights",
     "levels",
     "portal",
+    "square",
     "console",
     "demo",
 ]

@@ -11,6 +11,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("console/", include("console.urls")),
+    path("", include("square.urls")),
     path("", include("creators.urls")),
     path("", include("portal.urls")),
 ]

@@ -14,12 +14,15 @@ from console import permissions as console_permissions
 
 
 class SignInView(LoginView):
-    """Django's sign-in, landing operators on the console and everyone else on the creator home
-    (an explicit ``?next=`` still wins)."""
+    """Django's sign-in, landing operators on the console, advertisers (the ``clients`` group) on the
+    creator square and everyone else on the creator home (an explicit ``?next=`` still wins)."""
 
     def get_default_redirect_url(self) -> str:
-        if self.request.user.has_perm(console_permissions.VIEW):
+        user = self.request.user
+        if user.has_perm(console_permissions.VIEW):
             return reverse("console:dashboard")
+        if user.groups.filter(name=settings.CLIENTS_GROUP).exists():
+            return reverse("square")
         return super().get_default_redirect_url()
 
 

@@ -5,6 +5,7 @@ of queries, whatever the number of benefits, cards or rows."""
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.urls import reverse
 from django.utils.translation import gettext, gettext_lazy
 
 from benefits import selectors as benefit_selectors
@@ -37,6 +38,18 @@ STATE_WORDS = {
     **{status.value: status.label for status in CardStatus},
 }
 STATE_ORDER = {"claimable": 0, "pending": 1, "claimed": 2, "issued": 3, "auto": 4, "lapsed": 5}
+
+# Where clients see a benefit delivered automatically (docs/program.md §5): the creator's own card on the
+# square (tag and slot badges; ``?page=me`` opens the page that shows it) or the leaderboards.
+_ON_SQUARE = ("square", "?page=me#me", gettext_lazy("在达人广场查看"))
+SHOWN_AT = {
+    **dict.fromkeys(
+        (BenefitCode.IDENTITY_TAG, BenefitCode.SQUARE_DIAMOND_FIXED, BenefitCode.SQUARE_AD_SLOT,
+         BenefitCode.SQUARE_AD_SLOT_FIXED, BenefitCode.DIAMOND_SLOT),
+        _ON_SQUARE,
+    ),
+    BenefitCode.LEADERBOARD_PRIORITY: ("leaderboards", "", gettext_lazy("查看榜单")),
+}  # fmt: skip
 
 
 def benefit_state(entitlement: Entitlement) -> str:
@@ -104,6 +117,15 @@ class BenefitRow:
     @property
     def is_case(self) -> bool:
         return self.entitlement.benefit.code == BenefitCode.FEATURED_CASE
+
+    @property
+    def shown_at(self) -> tuple[str, str] | None:
+        """(link, label) to where clients see this benefit, for one delivered automatically; else None."""
+        where = SHOWN_AT.get(self.entitlement.benefit.code)
+        if where is None or self.state != "auto":
+            return None
+        url_name, suffix, label = where
+        return reverse(url_name) + suffix, str(label)
 
     @property
     def case(self) -> FeaturedCase | None:

@@ -22,7 +22,7 @@ from tests.browser import assert_no_sideways_scroll
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 # Every section the nav offers an operator who is also a creator (the longest nav there is).
-SECTIONS = ["/", "/levels/", "/tasks/", "/messages/", "/academy/", "/assistant/", "/profile/", "/console/"]
+SECTIONS = ["/", "/levels/", "/tasks/", "/messages/", "/academy/", "/assistant/", "/profile/", "/square/", "/console/"]
 # The tab bar's links on a phone; the rest wait behind 更多.
 TAB_BAR = ["/", "/levels/", "/tasks/", "/messages/"]
 
@@ -172,7 +172,7 @@ def test_laptop_in_english(signed_in: Page, live_server, screenshots_dir: Path) 
     page.get_by_role("button", name="English").click()
     page.wait_for_url(f"{live_server.url}/")
     nav = page.get_by_role("navigation", name="Main navigation")
-    for name in ("Home", "Benefits", "Tasks", "Messages", "Academy", "Business", "Profile", "Console"):
+    for name in ("Home", "Benefits", "Tasks", "Messages", "Academy", "Business", "Profile", "Square", "Console"):
         expect(nav.get_by_role("link", name=name, exact=False).first).to_be_visible()
     assert_no_sideways_scroll(page)
     page.screenshot(path=screenshots_dir / "home-desktop-en.png")

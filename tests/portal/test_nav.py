@@ -55,7 +55,7 @@ def test_the_more_sheet_is_a_popover_its_button_opens(creator_client: Client) ->
     links = nav(creator_client.get("/").content.decode())
     assert re.search(r'<button type="button" class="nav-link nav-more" popovertarget="nav-sheet">', links)
     sheet = re.search(r'<div id="nav-sheet" class="nav-sheet" popover>.*</div>', links, re.S).group(0)
-    assert re.findall(r'<a href="([^"]+)"', sheet) == ["/academy/", "/assistant/", "/profile/"]
+    assert re.findall(r'<a href="([^"]+)"', sheet) == ["/academy/", "/assistant/", "/profile/", "/square/"]
 
 
 def test_console_entry_only_for_operators(creator_client: Client, creator) -> None:

@@ -3,7 +3,8 @@
 The catalogue (courses with lessons, submission tasks) is written with the ORM; every creator and all
 their activity go through ``ingest_lines``, the data platform's own path. Levels are never set here: the
 jobs derive them from the data (``_replay``), each run at a tick of its own schedule
-(``demo.history``), so history and messages are dated as the jobs would have dated them.
+(``demo.history``), so history and messages are dated as the jobs would have dated them. The exposure
+history (``demo.impressions``) follows the benefits those runs granted.
 """
 
 import time
@@ -27,6 +28,8 @@ from demo.emit import line_type
 from demo.english import COURSES_EN
 from demo.feed import generate_creators
 from demo.history import reference_time, replayed_runs
+from demo.impressions import DAYS as IMPRESSION_DAYS
+from demo.impressions import seed_impressions
 from demo.story import DEMO_CREATOR_ID
 from levels import jobs
 
@@ -90,6 +93,8 @@ class Command(BaseCommand):
         counts = self._ingest(creators=creators, seed=seed, at=at, reference=reference, started=started)
         seed_logins()
         self._replay(at, reference)
+        impressions = seed_impressions(at=at, seed=seed)
+        self.stdout.write(f"seed_demo: {impressions:,} impression rows (the last {IMPRESSION_DAYS} days)")
         by_type = ", ".join(f"{t} {n:,}" for t, n in sorted(counts.items()))
         self.stdout.write(
             f"seed_demo: done — {counts['creator']:,} creators, {sum(counts.values()):,} lines ({by_type}) "

@@ -1,0 +1,42 @@
+"""Writing impressions: how many times clients were shown a creator's card, per day and surface
+(``insights.models.Impression``). The square and the leaderboards add one per card on every page a client
+views; the demo data adds believable history. Reads live with the pages that show them."""
+
+from collections.abc import Iterable
+from datetime import date
+
+from django.db import connection
+
+from .models import Impression
+
+# Rows per statement: 4 parameters a row stays far below SQLite's limit of 32,766 variables.
+BATCH_ROWS = 2_000
+
+
+def impressions_add(*, rows: Iterable[tuple[int, date, str, int]]) -> int:
+    """Add ``count`` to each (creator id, day, surface): ``INSERT … ON CONFLICT DO UPDATE SET count =
+    count + excluded.count``, which SQLite and PostgreSQL both run as one atomic statement, so two page
+    views at the same moment both count. Rows repeating a key are summed first (one statement cannot
+    update a row twice). One statement per ``BATCH_ROWS`` distinct keys (a page view is one); returns the
+    number of keys written."""
+    summed: dict[tuple[int, date, str], int] = {}
+    for creator_id, day, surface, count in rows:
+        if count > 0:
+            key = (creator_id, day, surface)
+            summed[key] = summed.get(key, 0) + count
+    keys = list(summed)
+    qn = connection.ops.quote_name
+    table = qn(Impression._meta.db_table)
+    columns = ", ".join(qn(c) for c in ("creator_id", "date", "surface", "count"))
+    for start in range(0, len(keys), BATCH_ROWS):
+        batch = keys[start : start + BATCH_ROWS]
+        values = ", ".join(["(%s, %s, %s, %s)"] * len(batch))
+        sql = (
+            f"INSERT INTO {table} ({columns}) VALUES {values} "
+            f"ON CONFLICT ({qn('creator_id')}, {qn('date')}, {qn('surface')}) "
+            f"DO UPDATE SET {qn('count')} = {table}.{qn('count')} + excluded.{qn('count')}"
+        )
+        params = [value for key in batch for value in (*key, summed[key])]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+    return len(keys)

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SquareConfig(AppConfig):
+    """The client-facing pages: the creator square (达人广场) and the leaderboards (no models)."""
+
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "square"
+    verbose_name = _("达人广场")

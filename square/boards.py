@@ -1,0 +1,81 @@
+"""The leaderboards (docs/program.md §5, FAQ Q12), read from the daily Xingtu index rows
+(``insights.models.DailyIndex``). Each board is one query and lists at most ``BOARD_SIZE`` creators:
+
+- 商业影响力榜单 (``business``): the creators with a composite index on the latest index day (up to today).
+- 每日热榜 (``daily``): yesterday's growth of effective plays, plays_total(D − 1) − plays_total(D − 2) for
+  today D, among creators with both figures and a growth above zero.
+
+Order on both: holders of ``leaderboard_priority`` first (优先上榜权), then the board's figure (composite,
+or growth) highest first, then recent activity (posts in the square's 30-day window) highest first,
+then the lower creator id.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.db.models import F, OuterRef, QuerySet, Subquery, TextChoices
+from django.utils.translation import gettext_lazy as _
+
+from benefits.models import BenefitCode
+from insights.models import DailyIndex, Surface
+from levels.selectors import held_level
+from lib.periods import local_date
+
+from .selectors import holds, posts_recent
+
+BOARD_SIZE = 50
+
+
+class Board(TextChoices):
+    BUSINESS = "business", _("商业影响力榜单")
+    DAILY = "daily", _("每日热榜")
+
+
+# Where a board's rows are shown to clients, for the impressions.
+SURFACES = {Board.BUSINESS: Surface.BUSINESS_BOARD, Board.DAILY: Surface.DAILY_BOARD}
+
+
+@dataclass(frozen=True)
+class BoardRows:
+    board: str
+    day: date | None  # the index day the board reads (business) or the day of the growth (daily)
+    rows: list[DailyIndex]  # annotated ``priority``, ``posts_30d``, ``level`` (and ``plays_growth`` on daily)
+
+
+def _ranked(rows: QuerySet[DailyIndex], figure: str, at: datetime) -> list[DailyIndex]:
+    rows = rows.select_related("creator").annotate(
+        priority=holds(BenefitCode.LEADERBOARD_PRIORITY, creator_field="creator_id"),
+        posts_30d=posts_recent(at, "creator_id"),
+        level=held_level("creator_id"),
+    )
+    return list(rows.order_by("-priority", F(figure).desc(), "-posts_30d", "creator_id")[:BOARD_SIZE])
+
+
+def business_board(*, at: datetime) -> BoardRows:
+    """商业影响力榜单 on the latest day (up to the local day of ``at``) that has a composite index. One query."""
+    latest = (
+        DailyIndex.objects.filter(date__lte=local_date(at), composite__isnull=False)
+        .order_by("-date")
+        .values("date")[:1]
+    )
+    rows = _ranked(DailyIndex.objects.filter(date=Subquery(latest), composite__isnull=False), "composite", at)
+    return BoardRows(board=Board.BUSINESS, day=rows[0].date if rows else None, rows=rows)
+
+
+def daily_board(*, at: datetime) -> BoardRows:
+    """每日热榜: yesterday's growth of effective plays (plays_total of yesterday − of the day before). One
+    query."""
+    yesterday = local_date(at) - timedelta(days=1)
+    before = DailyIndex.objects.filter(creator_id=OuterRef("creator_id"), date=yesterday - timedelta(days=1))
+    rows = (
+        DailyIndex.objects.filter(date=yesterday, plays_total__isnull=False)
+        .annotate(plays_before=Subquery(before.values("plays_total")[:1]))
+        .filter(plays_before__isnull=False)
+        .annotate(plays_growth=F("plays_total") - F("plays_before"))
+        .filter(plays_growth__gt=0)
+    )
+    return BoardRows(board=Board.DAILY, day=yesterday, rows=_ranked(rows, "plays_growth", at))
+
+
+def board_rows(*, board: str, at: datetime) -> BoardRows:
+    return daily_board(at=at) if board == Board.DAILY else business_board(at=at)

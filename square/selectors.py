@@ -1,0 +1,194 @@
+"""The creator square's order (docs/program.md §5): who is shown to clients, in which order, and where a
+creator ranks. The score is computed by the database (``creators_scored``) so that a page costs the same
+few queries at any population: the listing is sorted and cut there, never in Python.
+
+Score of a creator on local day D, evaluated at the instant ``at``:
+
+    score    = 10 × level held
+             + the points of the square benefits held (``SLOT_POINTS``)
+             + posts published in [at − 30 days, at), at most 20 (recent activity)
+    rotation = a number in [0, 1) drawn from (creator id, D): the same all day, a new draw each day
+    order    = score + rotation, highest first (then the lower id, which never decides in practice)
+
+The score is a whole number and the rotation less than one point, so the rotation only orders creators
+whose scores are equal: equal creators take turns at the top, day by day. On page 1 the first
+``AD_POSITIONS`` places are the ad slots (广告位): creators holding a square slot benefit
+(``AD_SLOT_CODES``), taken by the rotation alone, so every holder gets its turn whatever its score; they are
+not repeated further down.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce, Least
+
+from benefits.models import BenefitCode, Entitlement, EntitlementStatus
+from creators.models import Content, Creator
+from creators.selectors import creators_search
+from levels.selectors import held_level
+from lib.periods import local_date, window
+
+RECENT_DAYS = 30  # recent activity: posts published in [at − 30 days, at)
+ACTIVITY_CAP = 20  # posts counted towards the score at most (one point each)
+LEVEL_POINTS = 10  # points per level held
+# Square benefits raise the level's weight while the creator holds them (delivered, not lapsed).
+SLOT_POINTS = {
+    BenefitCode.SQUARE_DIAMOND_FIXED: 10,
+    BenefitCode.SQUARE_AD_SLOT: 10,
+    BenefitCode.SQUARE_AD_SLOT_FIXED: 15,
+    BenefitCode.DIAMOND_SLOT: 5,
+}
+# Holders of these fill the ad slots at the top of page 1.
+AD_SLOT_CODES = (BenefitCode.SQUARE_DIAMOND_FIXED, BenefitCode.SQUARE_AD_SLOT, BenefitCode.SQUARE_AD_SLOT_FIXED)
+AD_POSITIONS = 3
+PAGE_SIZE = 20  # creators per page below the ad slots
+# The benefits a card shows (identity tag and slot badges).
+SHOWN_CODES = (BenefitCode.IDENTITY_TAG, *SLOT_POINTS)
+# The rotation: a hash of (id, day) modulo a prime, all in integers (< 2**53 at every step, so SQLite's and
+# PostgreSQL's arithmetic agree); divided by the prime it is a fraction of one point.
+ROTATION_PRIME = 1_000_003
+
+
+@dataclass(frozen=True)
+class FansRange:
+    low: int
+    high: int | None  # exclusive; None: no upper bound
+
+
+# The fans ranges a client filters by (a key in the URL → [low, high)).
+FANS_RANGES = {
+    "lt1w": FansRange(0, 10_000),
+    "1w-10w": FansRange(10_000, 100_000),
+    "10w-100w": FansRange(100_000, 1_000_000),
+    "100w+": FansRange(1_000_000, None),
+}
+
+
+@dataclass(frozen=True)
+class SquareFilters:
+    industry: str = ""
+    region: str = ""
+    level: int | None = None
+    fans: str = ""  # a key of FANS_RANGES, or "" for any
+
+
+def holds(*codes: str, creator_field: str = "pk") -> Exists:
+    """The creator of the outer row holds one of the benefits ``codes`` now (delivered, not lapsed)."""
+    return Exists(
+        Entitlement.objects.filter(
+            creator_id=OuterRef(creator_field), benefit__code__in=codes, status=EntitlementStatus.DELIVERED
+        )
+    )
+
+
+def _sum_held(values: dict[str, int]) -> Coalesce:
+    """The sum of ``values[code]`` over the benefits the outer row's creator holds now: one correlated
+    subquery, however many codes."""
+    held = (
+        Entitlement.objects.filter(
+            creator_id=OuterRef("pk"), benefit__code__in=list(values), status=EntitlementStatus.DELIVERED
+        )
+        .order_by()
+        .values("creator_id")
+        .annotate(total=Sum(Case(*(When(benefit__code=c, then=Value(v)) for c, v in values.items()), default=0)))
+        .values("total")
+    )
+    return Coalesce(Subquery(held, output_field=IntegerField()), Value(0))
+
+
+# Each shown benefit's bit in the ``held`` annotation.
+_BITS = {code: 1 << i for i, code in enumerate(SHOWN_CODES)}
+
+
+def held_codes(creator: Creator) -> set[str]:
+    """The ``SHOWN_CODES`` a creator of ``creators_scored`` holds (read from its ``held`` bits)."""
+    return {code for code, bit in _BITS.items() if creator.held & bit}
+
+
+def posts_recent(at: datetime, creator_field: str = "pk") -> Coalesce:
+    """Posts (videos and lives) the outer row's creator published in [at − RECENT_DAYS, at)."""
+    start, end = window(at, RECENT_DAYS)
+    posts = (
+        Content.objects.filter(creator_id=OuterRef(creator_field), published_at__gte=start, published_at__lt=end)
+        .order_by()
+        .values("creator_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(posts, output_field=IntegerField()), Value(0))
+
+
+def rotation(day_number: int) -> F:
+    """An integer in [0, ROTATION_PRIME) from (creator id, day): stable within the day, redrawn the next.
+    ``day_number`` is the local date's ordinal. Three rounds of squaring modulo the prime, mixing in the id
+    and the day, so that the order of any few creators looks freshly shuffled each day (a single round
+    keeps the structure of a quadratic: near ids repeat their order on some days)."""
+    p = ROTATION_PRIME
+    h = (F("pk") * 7919 + Value(day_number * 104_729 % p)) % p
+    h = (h * h + F("pk")) % p
+    h = (h * h + Value(day_number % p)) % p
+    return (h * h + F("pk")) % p
+
+
+def creators_scored(*, filters: SquareFilters, at: datetime) -> QuerySet[Creator]:
+    """Every creator matching ``filters``, annotated for the card (``level``, ``posts_30d``, ``held``: the
+    bits of the ``SHOWN_CODES`` held, read with ``held_codes``) and with ``order_key`` = score ×
+    ROTATION_PRIME + rotation, the whole order in one integer; sorted by it, highest first. The one home of
+    the square's score (see the module docstring). Each term is one correlated subquery (the slot points
+    one sum, not one lookup per benefit), which keeps PostgreSQL's plan small."""
+    creators = creators_search(region=filters.region, industry=filters.industry)
+    creators = creators.annotate(level=held_level("pk"), posts_30d=posts_recent(at), held=_sum_held(_BITS))
+    if filters.level is not None:
+        creators = creators.filter(level=filters.level)
+    if filters.fans:
+        fans = FANS_RANGES[filters.fans]
+        creators = creators.filter(fans__gte=fans.low)
+        if fans.high is not None:
+            creators = creators.filter(fans__lt=fans.high)
+    score = F("level") * LEVEL_POINTS + _sum_held(SLOT_POINTS) + Least(F("posts_30d"), Value(ACTIVITY_CAP))
+    creators = creators.annotate(rotation=rotation(local_date(at).toordinal()))
+    return creators.annotate(order_key=score * ROTATION_PRIME + F("rotation")).order_by("-order_key", "pk")
+
+
+@dataclass(frozen=True)
+class SquarePage:
+    ads: list[Creator]  # the ad slots, shown on page 1 only (empty on the other pages)
+    page: Page  # this page of the rest of the listing
+    total: int  # creators matching the filters, ads included
+    rank: int | None  # the viewing creator's place in the whole listing; None: not in it or not a creator
+
+
+def square_page(*, filters: SquareFilters, at: datetime, page: int | str | None, me: int | None) -> SquarePage:
+    """A page of the square: the ad slots (drawn on every page so that they are not repeated below, shown
+    on page 1), then ``PAGE_SIZE`` creators of the rest. With ``me`` (a creator id): that creator's rank in
+    the whole listing, and ``page == "me"`` opens the page that shows their card. Four queries whatever the
+    population: the ad slots, the rank (with ``me``), the count and the page."""
+    scored = creators_scored(filters=filters, at=at)
+    ads = list(scored.filter(holds(*AD_SLOT_CODES)).order_by("-rotation", "pk")[:AD_POSITIONS])
+    ad_ids = [c.pk for c in ads]
+    rest = scored.exclude(pk__in=ad_ids)
+    rank = None
+    if me is not None:
+        rank = ad_ids.index(me) + 1 if me in ad_ids else _rank_below_ads(rest, at=at, me=me, ads=len(ad_ids))
+    if page == "me":
+        page = 1 if rank is None or rank <= len(ad_ids) else (rank - len(ad_ids) - 1) // PAGE_SIZE + 1
+    shown = Paginator(rest, PAGE_SIZE).get_page(page)
+    return SquarePage(
+        ads=ads if shown.number == 1 else [], page=shown, total=shown.paginator.count + len(ad_ids), rank=rank
+    )
+
+
+def _rank_below_ads(rest: QuerySet[Creator], *, at: datetime, me: int, ads: int) -> int | None:
+    """``me``'s place after the ad slots: the creators of ``rest`` ordered before them, plus one. One query;
+    None when ``me`` does not match the filters."""
+    # The score does not depend on the filters: read it from the unfiltered listing (whose subquery needs no
+    # filter's SQL), while ``rest`` decides whether ``me`` is listed at all.
+    unfiltered = creators_scored(filters=SquareFilters(), at=at)
+    mine = Subquery(unfiltered.filter(pk=me).values("order_key")[:1])
+    counts = rest.aggregate(
+        me=Count("pk", filter=Q(pk=me)),
+        ahead=Count("pk", filter=Q(order_key__gt=mine) | Q(order_key=mine, pk__lt=me)),
+    )
+    return ads + counts["ahead"] + 1 if counts["me"] else None

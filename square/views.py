@@ -1,0 +1,79 @@
+"""达人广场 and 榜单: what clients see of the creators (docs/program.md §5). A page view by a client records
+one impression per card shown, in one statement (``insights.impressions``); operators' and creators'
+views do not count (impressions measure exposure to advertisers), nor does a HEAD request, which shows
+nothing."""
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from creators.selectors import regions
+from insights.impressions import impressions_add
+from insights.models import Surface
+from lib.periods import local_date
+
+from . import clock
+from .access import SquareRequest, square_required
+from .boards import BOARD_SIZE, SURFACES, Board, board_rows
+from .forms import SquareFilterForm
+from .presenters import IDENTITY_TAG, board_row, creator_card
+from .selectors import square_page
+
+
+@square_required
+@require_safe
+def square(request: SquareRequest) -> HttpResponse:
+    """The listing, filtered; ``?page=me`` opens the page with the viewing creator's card."""
+    at = clock.now()
+    viewer = request.viewer
+    me = viewer.creator.pk if viewer.creator else None
+    form = SquareFilterForm(request.GET, regions=regions())
+    result = square_page(filters=form.filters(), at=at, page=request.GET.get("page"), me=me)
+    ads = [creator_card(c, me=me, in_ad_slot=True) for c in result.ads]
+    cards = [creator_card(c, me=me) for c in result.page]
+    if viewer.is_client and request.method == "GET":
+        day = local_date(at)
+        shown = [(c.creator.pk, Surface.SQUARE_SLOT) for c in ads] + [(c.creator.pk, Surface.SQUARE) for c in cards]
+        impressions_add(rows=[(pk, day, surface, 1) for pk, surface in shown])
+    context = {
+        "form": form,
+        "result": result,
+        "ads": ads,
+        "cards": cards,
+        "viewer": viewer,
+        "identity_tag": IDENTITY_TAG,
+    }
+    if request.htmx and request.htmx.target == "square-results":
+        return render(request, "square/square.html#results", context)
+    return render(request, "square/square.html", context)
+
+
+@square_required
+@require_safe
+def leaderboards(request: SquareRequest) -> HttpResponse:
+    """One board at a time (``?board=business|daily``), its top ``BOARD_SIZE`` with why each ranks."""
+    at = clock.now()
+    viewer = request.viewer
+    me = viewer.creator.pk if viewer.creator else None
+    board = request.GET.get("board") or Board.BUSINESS
+    if board not in Board.values:
+        messages.error(request, _("没有这个榜单，已为你显示商业影响力榜单。"))
+        board = Board.BUSINESS
+    result = board_rows(board=board, at=at)
+    rows = [board_row(i, row, board=board, me=me) for i, row in enumerate(result.rows, 1)]
+    if viewer.is_client and request.method == "GET":
+        day = local_date(at)
+        impressions_add(rows=[(row.creator.pk, day, SURFACES[board], 1) for row in rows])
+    mine = next((row for row in rows if row.is_me), None)
+    context = {
+        "board": Board(board),
+        "boards": Board,
+        "day": result.day,
+        "rows": rows,
+        "viewer": viewer,
+        "mine": mine,
+        "board_size": BOARD_SIZE,
+    }
+    return render(request, "square/leaderboards.html", context)

@@ -1,0 +1,140 @@
+"""Impressions (docs/program.md §5): a client's page view adds one per card shown, on the surface it was shown
+on, in one statement; operators' and creators' views add nothing. The upsert itself adds to what is there."""
+
+import threading
+from datetime import date, timedelta
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from insights.impressions import impressions_add
+from insights.models import Impression, Surface
+from lib.periods import local_date
+from square.selectors import AD_POSITIONS, PAGE_SIZE
+from tests.square.conftest import NOW, index_row, make_creator
+
+pytestmark = pytest.mark.django_db
+
+TODAY = local_date(NOW)
+
+
+def counts() -> dict[tuple[int, str], int]:
+    return {(i.creator_id, i.surface): i.count for i in Impression.objects.filter(date=TODAY)}
+
+
+def test_a_client_view_counts_each_card_on_its_surface(advertiser):
+    holders = [make_creator(level=2, codes=("square_ad_slot",)) for _ in range(AD_POSITIONS + 1)]
+    plain = make_creator(level=1)
+    advertiser.get("/square/")
+    shown = counts()
+    slots = [pk for (pk, surface) in shown if surface == Surface.SQUARE_SLOT]
+    listed = {pk for (pk, surface) in shown if surface == Surface.SQUARE}
+    assert len(slots) == AD_POSITIONS
+    # Everyone appears once: the ad slots as square_slot, the rest of page 1 as square.
+    assert listed == {h.pk for h in holders} - set(slots) | {plain.pk}
+    assert set(shown.values()) == {1}
+    advertiser.get("/square/")
+    assert set(counts().values()) == {2}
+
+
+def test_only_the_cards_of_the_page_viewed_count(advertiser):
+    creators = [make_creator(level=1) for _ in range(PAGE_SIZE + 4)]
+    advertiser.get("/square/?page=2")
+    assert len(counts()) == 4 and {pk for pk, _s in counts()} <= {c.pk for c in creators}
+
+
+def test_one_statement_writes_a_page_views_impressions(advertiser):
+    for _ in range(12):
+        make_creator(level=2, codes=("square_ad_slot",))
+    with CaptureQueriesContext(connection) as queries:
+        advertiser.get("/square/")
+    writes = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("INSERT")]
+    assert len(writes) == 1 and "ON CONFLICT" in writes[0]
+    assert sum(counts().values()) == 12
+
+
+def test_leaderboard_views_count_on_their_board(advertiser):
+    a, b = make_creator(), make_creator()
+    index_row(a, TODAY, composite=70.0)
+    index_row(b, TODAY - timedelta(days=2), plays_total=100)
+    index_row(b, TODAY - timedelta(days=1), plays_total=900)
+    advertiser.get("/leaderboards/")
+    advertiser.get("/leaderboards/?board=daily")
+    advertiser.get("/leaderboards/?board=daily")
+    assert counts() == {(a.pk, Surface.BUSINESS_BOARD): 1, (b.pk, Surface.DAILY_BOARD): 2}
+
+
+@pytest.mark.parametrize("who", ["operator_client", "viewer_client", "creator_client"])
+def test_operators_and_creators_views_do_not_count(request, who):
+    """Impressions measure exposure to advertisers: a creator looking at their own card, or an operator
+    checking the page, is not one."""
+    creator = make_creator(level=2, codes=("square_ad_slot",))
+    index_row(creator, TODAY, composite=70.0)
+    viewer = request.getfixturevalue(who)
+    assert viewer.get("/square/").status_code == 200
+    assert viewer.get("/leaderboards/").status_code == 200
+    assert not Impression.objects.exists()
+
+
+def test_a_head_request_shows_nothing_and_counts_nothing(advertiser):
+    index_row(make_creator(), TODAY, composite=70.0)
+    assert advertiser.head("/square/").status_code == 200
+    assert advertiser.head("/leaderboards/").status_code == 200
+    assert not Impression.objects.exists()
+
+
+def test_a_view_is_counted_on_the_local_day(advertiser, monkeypatch):
+    creator = make_creator()
+    late = NOW.replace(hour=23, minute=59)
+    monkeypatch.setattr("square.clock.now", lambda: late)
+    advertiser.get("/square/")
+    monkeypatch.setattr("square.clock.now", lambda: late + timedelta(minutes=2))
+    advertiser.get("/square/")
+    assert set(Impression.objects.values_list("creator_id", "date", "count")) == {
+        (creator.pk, TODAY, 1),
+        (creator.pk, TODAY + timedelta(days=1), 1),
+    }
+
+
+# --- the upsert -----------------------------------------------------------------------------------------
+
+
+def test_the_upsert_adds_to_existing_counts_and_creates_new_ones():
+    a, b = make_creator(), make_creator()
+    day = date(2026, 12, 1)
+    Impression.objects.create(creator=a, date=day, surface=Surface.SQUARE, count=40)
+    written = impressions_add(rows=[(a.pk, day, Surface.SQUARE, 3), (b.pk, day, Surface.SQUARE_SLOT, 2),
+                                    (a.pk, day, Surface.SQUARE, 1), (b.pk, day, Surface.SQUARE, 0)])  # fmt: skip
+    assert written == 2
+    assert set(Impression.objects.values_list("creator_id", "surface", "count")) == {
+        (a.pk, Surface.SQUARE, 44),
+        (b.pk, Surface.SQUARE_SLOT, 2),
+    }
+
+
+def test_nothing_to_write_writes_nothing(django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert impressions_add(rows=[]) == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_views_all_count(client_user):
+    """Each view's statement adds in the database, so views at the same moment lose nothing."""
+    creator = make_creator()
+    views, barrier = 6, threading.Barrier(6)
+
+    def view() -> None:
+        browser = Client()
+        browser.force_login(client_user)
+        barrier.wait()
+        assert browser.get("/square/").status_code == 200
+        connection.close()
+
+    threads = [threading.Thread(target=view) for _ in range(views)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert Impression.objects.get(creator=creator).count == views
