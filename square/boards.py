@@ -2,8 +2,9 @@
 (``insights.models.DailyIndex``). Each board is one query and lists at most ``BOARD_SIZE`` creators:
 
 - 商业影响力榜单 (``business``): the creators with a composite index on the latest index day (up to today).
-- 每日热榜 (``daily``): yesterday's growth of effective plays, plays_total(D − 1) − plays_total(D − 2) for
-  today D, among creators with both figures and a growth above zero.
+- 每日热榜 (``daily``): a day's growth of effective plays, plays_total(L) − plays_total(L − 1) on the latest
+  index day L (the growth of day L − 1: yesterday's once today's 05:00 run is done), among creators with
+  both figures and a growth above zero.
 
 Order on both: holders of ``leaderboard_priority`` first (优先上榜权), then the board's figure (composite,
 or growth) highest first, then recent activity (posts in the square's 30-day window) highest first,
@@ -63,18 +64,25 @@ def business_board(*, at: datetime) -> BoardRows:
 
 
 def daily_board(*, at: datetime) -> BoardRows:
-    """每日热榜: yesterday's growth of effective plays (plays_total of yesterday − of the day before). One
-    query."""
-    yesterday = local_date(at) - timedelta(days=1)
-    before = DailyIndex.objects.filter(creator_id=OuterRef("creator_id"), date=yesterday - timedelta(days=1))
+    """每日热榜: the plays growth of the last whole day. The index run at 05:00 on day L snapshots
+    ``plays_total`` as the day L − 1 ended (near enough), so on the latest index day L (up to the local day
+    of ``at``) the growth of day L − 1 is plays_total(L) − plays_total(L − 1): yesterday's, once today's
+    run is done; the day before's until then. One query."""
+    latest = (
+        DailyIndex.objects.filter(date__lte=local_date(at), plays_total__isnull=False)
+        .order_by("-date")
+        .values("date")[:1]
+    )
+    before = DailyIndex.objects.filter(creator_id=OuterRef("creator_id"), date=OuterRef("date") - timedelta(days=1))
     rows = (
-        DailyIndex.objects.filter(date=yesterday, plays_total__isnull=False)
+        DailyIndex.objects.filter(date=Subquery(latest), plays_total__isnull=False)
         .annotate(plays_before=Subquery(before.values("plays_total")[:1]))
         .filter(plays_before__isnull=False)
         .annotate(plays_growth=F("plays_total") - F("plays_before"))
         .filter(plays_growth__gt=0)
     )
-    return BoardRows(board=Board.DAILY, day=yesterday, rows=_ranked(rows, "plays_growth", at))
+    ranked = _ranked(rows, "plays_growth", at)
+    return BoardRows(board=Board.DAILY, day=ranked[0].date - timedelta(days=1) if ranked else None, rows=ranked)
 
 
 def board_rows(*, board: str, at: datetime) -> BoardRows:

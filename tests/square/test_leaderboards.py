@@ -81,16 +81,25 @@ def test_no_index_yet_is_an_empty_board():
 
 
 def test_the_daily_board_ranks_yesterdays_plays_growth():
+    """Today's 05:00 run snapshot the plays as yesterday ended: today's figure less yesterday's."""
     slow, fast, shrinking, new = make_creator(), make_creator(), make_creator(), make_creator()
-    for creator, before, yesterday in ((slow, 1_000, 1_500), (fast, 10_000, 41_000), (shrinking, 9_000, 8_000)):
-        index_row(creator, BEFORE, plays_total=before)
-        index_row(creator, YESTERDAY, plays_total=yesterday)
-    index_row(new, YESTERDAY, plays_total=50_000)  # no figure the day before: no growth to rank
-    index_row(slow, TODAY, plays_total=9_999_999)  # today's figure is not yesterday's growth
+    for creator, before, now in ((slow, 1_000, 1_500), (fast, 10_000, 41_000), (shrinking, 9_000, 8_000)):
+        index_row(creator, YESTERDAY, plays_total=before)
+        index_row(creator, TODAY, plays_total=now)
+    index_row(new, TODAY, plays_total=50_000)  # no figure the day before: no growth to rank
+    index_row(fast, BEFORE, plays_total=0)  # an older day is not compared
     board = daily_board(at=NOW)
     assert board.day == YESTERDAY
     assert ids(board) == [fast.pk, slow.pk]
     assert [row.plays_growth for row in board.rows] == [31_000, 500]
+
+
+def test_before_todays_run_the_daily_board_shows_the_day_before():
+    creator = make_creator()
+    index_row(creator, BEFORE, plays_total=1_000)
+    index_row(creator, YESTERDAY, plays_total=3_000)
+    board = daily_board(at=NOW)
+    assert board.day == BEFORE and [row.plays_growth for row in board.rows] == [2_000]
 
 
 def test_priority_holders_lead_the_daily_board_too():
@@ -119,8 +128,8 @@ def test_each_row_says_why_it_ranks(advertiser):
 
 def test_the_daily_tab_shows_the_growth(advertiser):
     creator = make_creator(nickname="涨得快")
-    index_row(creator, BEFORE, plays_total=100_000)
-    index_row(creator, YESTERDAY, plays_total=131_000)
+    index_row(creator, YESTERDAY, plays_total=100_000)
+    index_row(creator, TODAY, plays_total=131_000)
     response = advertiser.get("/leaderboards/?board=daily")
     body = response.content.decode()
     assert response.status_code == 200
