@@ -14,7 +14,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from creators.models import Creator
-from insights.models import Surface
+from insights.models import DailyIndex, Impression, Surface
 from levels.selectors import level_of
 from lib.periods import local_date
 from tests.browser import FULL_PAGE_STYLE, assert_no_sideways_scroll
@@ -53,8 +53,11 @@ def index_history(creator: Creator) -> None:
 
 @pytest.fixture
 def signed_in(page: Page, live_server) -> Page:
-    """The demo data set (the LV3 creator c-1001 is the ``creator`` login) with an index history, signed in."""
+    """The demo data set (the LV3 creator c-1001 is the ``creator`` login) with the index history and
+    exposure above in place of the demo's own, signed in."""
     call_command("seed_demo", "--creators", "3", "--demo-logins", stdout=io.StringIO())
+    DailyIndex.objects.all().delete()
+    Impression.objects.all().delete()
     index_history(Creator.objects.get(user__username="creator"))
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("账号").fill("creator")

@@ -35,10 +35,11 @@ def frozen_now():
 
 @pytest.fixture
 def demo(live_server) -> None:
-    """The demo data (its logins included) and the index rows of the last three days, as the daily index
-    job would write them."""
+    """The demo data (its logins included), its index rows of the last three days replaced by ones with
+    well-spread figures, as the daily index job could write them."""
     call_command("seed_demo", "--creators", "60", "--demo-logins", stdout=io.StringIO())
     today = local_date(timezone.now())
+    DailyIndex.objects.filter(date__gte=today - timedelta(days=2)).delete()
     rows = []
     for creator in Creator.objects.order_by("pk"):
         rng = random.Random(creator.external_id)
