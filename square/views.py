@@ -1,7 +1,5 @@
-"""达人广场 and 榜单: what clients see of the creators (docs/program.md §5). A page view by a client records
-one impression per card shown, in one statement (``insights.impressions``); operators' and creators'
-views do not count (impressions measure exposure to advertisers), nor does a HEAD request, which shows
-nothing."""
+"""达人广场 and 榜单: what clients see of the creators (docs/program.md §5). Each page view is handed to
+``square.exposure.views_record``, which decides whether it counts as exposure."""
 
 from django.contrib import messages
 from django.http import HttpResponse
@@ -10,13 +8,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from creators.selectors import regions
-from insights.impressions import impressions_add
 from insights.models import Surface
-from lib.periods import local_date
 
 from . import clock
 from .access import SquareRequest, square_required
 from .boards import BOARD_SIZE, SURFACES, Board, board_rows
+from .exposure import views_record
 from .forms import SquareFilterForm
 from .presenters import IDENTITY_TAG, board_row, creator_card
 from .selectors import square_page
@@ -33,10 +30,8 @@ def square(request: SquareRequest) -> HttpResponse:
     result = square_page(filters=form.filters(), at=at, page=request.GET.get("page"), me=me)
     ads = [creator_card(c, me=me, in_ad_slot=True) for c in result.ads]
     cards = [creator_card(c, me=me) for c in result.page]
-    if viewer.is_client and request.method == "GET":
-        day = local_date(at)
-        shown = [(c.creator.pk, Surface.SQUARE_SLOT) for c in ads] + [(c.creator.pk, Surface.SQUARE) for c in cards]
-        impressions_add(rows=[(pk, day, surface, 1) for pk, surface in shown])
+    shown = [(c.creator.pk, Surface.SQUARE_SLOT) for c in ads] + [(c.creator.pk, Surface.SQUARE) for c in cards]
+    views_record(viewer=viewer, method=request.method, at=at, shown=shown)
     context = {
         "form": form,
         "result": result,
@@ -63,9 +58,7 @@ def leaderboards(request: SquareRequest) -> HttpResponse:
         board = Board.BUSINESS
     result = board_rows(board=board, at=at)
     rows = [board_row(i, row, board=board, me=me) for i, row in enumerate(result.rows, 1)]
-    if viewer.is_client and request.method == "GET":
-        day = local_date(at)
-        impressions_add(rows=[(row.creator.pk, day, SURFACES[board], 1) for row in rows])
+    views_record(viewer=viewer, method=request.method, at=at, shown=[(row.creator.pk, SURFACES[board]) for row in rows])
     mine = next((row for row in rows if row.is_me), None)
     context = {
         "board": Board(board),
