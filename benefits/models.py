@@ -53,6 +53,10 @@ class BenefitCode:
     SQUARE_AD_SLOT_FIXED = "square_ad_slot_fixed"
     DIAMOND_SLOT = "diamond_slot"
     LEADERBOARD_PRIORITY = "leaderboard_priority"
+    # Those that raise a creator's place in the creator square while held, and those whose holders take
+    # turns in its ad slots (docs/program.md §5).
+    SQUARE_SCORE = (SQUARE_DIAMOND_FIXED, SQUARE_AD_SLOT, SQUARE_AD_SLOT_FIXED, DIAMOND_SLOT)
+    AD_SLOT = (SQUARE_DIAMOND_FIXED, SQUARE_AD_SLOT, SQUARE_AD_SLOT_FIXED)
     # ... in the order the business assistant lists them (FAQ Q8: "具体的曝光效果可以在经营助手看到").
     EXPOSURE = (
         IDENTITY_TAG,

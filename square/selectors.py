@@ -34,14 +34,10 @@ RECENT_DAYS = 30  # recent activity: posts published in [at − 30 days, at)
 ACTIVITY_CAP = 20  # posts counted towards the score at most (one point each)
 LEVEL_POINTS = 10  # points per level held
 # Square benefits raise the level's weight while the creator holds them (delivered, not lapsed).
-SLOT_POINTS = {
-    BenefitCode.SQUARE_DIAMOND_FIXED: 10,
-    BenefitCode.SQUARE_AD_SLOT: 10,
-    BenefitCode.SQUARE_AD_SLOT_FIXED: 15,
-    BenefitCode.DIAMOND_SLOT: 5,
-}
+# (``BenefitCode.SQUARE_SCORE``: fixed diamond 10, ad slot 10, fixed ad slot 15, client-side diamond slot 5.)
+SLOT_POINTS = dict(zip(BenefitCode.SQUARE_SCORE, (10, 10, 15, 5), strict=True))
 # Holders of these fill the ad slots at the top of page 1.
-AD_SLOT_CODES = (BenefitCode.SQUARE_DIAMOND_FIXED, BenefitCode.SQUARE_AD_SLOT, BenefitCode.SQUARE_AD_SLOT_FIXED)
+AD_SLOT_CODES = BenefitCode.AD_SLOT
 AD_POSITIONS = 3
 PAGE_SIZE = 20  # creators per page below the ad slots
 # The benefits a card shows (identity tag and slot badges).

@@ -14,7 +14,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
 
 from benefits.card_selectors import exposure_of
-from benefits.models import Entitlement
+from benefits.models import BenefitCode, Entitlement
 from creators.models import Creator
 from creators.selectors import WindowStats, stats_window
 from insights.models import DailyIndex, SubIndex, Surface
@@ -48,10 +48,10 @@ MEASURES: dict[SubIndex, Promise] = {
 # the square's ordering and its slots are raised by the square and slot benefits, the leaderboards give
 # ``leaderboard_priority`` holders precedence (docs/program.md §5); the identity tag shows on the square card.
 DRIVERS: dict[Surface, tuple[str, ...]] = {
-    Surface.SQUARE: ("identity_tag", "square_diamond_fixed", "square_ad_slot", "square_ad_slot_fixed"),
-    Surface.SQUARE_SLOT: ("square_diamond_fixed", "square_ad_slot", "square_ad_slot_fixed", "diamond_slot"),
-    Surface.BUSINESS_BOARD: ("leaderboard_priority",),
-    Surface.DAILY_BOARD: ("leaderboard_priority",),
+    Surface.SQUARE: (BenefitCode.IDENTITY_TAG, *BenefitCode.SQUARE_SCORE),
+    Surface.SQUARE_SLOT: BenefitCode.AD_SLOT,
+    Surface.BUSINESS_BOARD: (BenefitCode.LEADERBOARD_PRIORITY,),
+    Surface.DAILY_BOARD: (BenefitCode.LEADERBOARD_PRIORITY,),
 }
 
 
