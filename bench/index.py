@@ -8,8 +8,9 @@ them — server-side with ``generate_series`` — then measures in one run, one 
 - ``run``: the day's run end to end, exactly as ``compute_index --at`` runs it (claim, plan, every chunk
   of ``ASSESS_CHUNK_SIZE`` — measure, stage the figures — then rank the whole day, write its rows and
   finish), in creators/s;
-- ``measure``: the chunks' reads and arithmetic alone (``measure_index_chunk``, over the same chunks),
-  and ``publish``: the run's last step within it (read the staged figures, rank the day, write its rows);
+- within the run, ``chunks``: every chunk's one ``INSERT … SELECT`` (measure the figures in the database and
+  stage them), and ``publish``: the run's last step (read the staged figures, rank the day, write its
+  rows);
 - the floor: the bare SQL reads of the same inputs (content, order and follower aggregates, streamed
   and discarded) plus a COPY of as many rows as the run writes into a scratch table.
 
@@ -31,10 +32,10 @@ from django.core.management import call_command
 from django.db import connection, transaction
 
 from creators.models import Creator
-from insights.inputs import RAW_FIELDS, measure_index_chunk
+from insights.inputs import RAW_FIELDS
 from insights.models import DailyIndex
 from insights.services import RANK_FIELDS, WORK_MEM_MB
-from levels import jobs
+from levels import jobs, services
 from levels.models import JobRun
 from lib.bulk import BINARY_TYPES
 from lib.periods import local_date, parse_instant
@@ -172,17 +173,6 @@ def floor(n: int) -> tuple[float, float]:
     return reads, copied
 
 
-def measure_only() -> float:
-    """The chunks' reads and arithmetic, without writing (what every chunk does before it writes), with
-    the sort memory a chunk asks for."""
-    started = time.perf_counter()
-    for first, last in jobs.chunk_ranges(jobs.creator_id_stream(None), settings.ASSESS_CHUNK_SIZE):
-        with transaction.atomic():
-            sort_memory(WORK_MEM_MB)
-            measure_index_chunk(first_id=first, last_id=last, at=AT)
-    return time.perf_counter() - started
-
-
 def timed(function, seconds: list[float]):
     """``function``, adding the seconds each call takes to ``seconds``."""
 
@@ -209,8 +199,9 @@ def main() -> None:
     n = Creator.objects.count()
 
     reads_s, copy_s = floor(n)
-    measure_s = measure_only()
+    chunks: list[float] = []
     publish: list[float] = []
+    services.index_compute_chunk = timed(services.index_compute_chunk, chunks)
     jobs.index_publish_day = timed(jobs.index_publish_day, publish)
     started = time.perf_counter()
     run, _ = jobs.trigger(JobRun.Job.COMPUTE_INDEX, due=jobs.daily_due(AT))
@@ -225,7 +216,7 @@ def main() -> None:
                 "build_s": round(build_s, 1) if build_s else None,
                 "run_s": round(run_s, 2),
                 "creators_per_s": round(n / run_s),
-                "measure_s": round(measure_s, 2),
+                "chunks_s": round(sum(chunks), 2),
                 "publish_s": round(sum(publish), 2),
                 "floor_s": round(floor_s, 2),
                 "floor_reads_s": round(reads_s, 2),

@@ -15,21 +15,20 @@ with the same results.
 """
 
 from datetime import date, datetime
-from operator import attrgetter
 
-from django.db import transaction
+import numpy as np
+from django.db import connection, transaction
 from django.db.models import Subquery
 
-from lib.bulk import append_rows
+from lib.columnar import append_columns
 from lib.periods import local_date
-from lib.sql import commit_without_waiting, lock_for_transaction, plain_rows, sort_memory
+from lib.sql import commit_without_waiting, lock_for_transaction, plain_rows, sort_memory, without_jit
 
-from .inputs import RAW_FIELDS, measure_index_chunk
+from .inputs import RAW_FIELDS, figures_sql
 from .models import DailyIndex, IndexStage, SubIndex
-from .ranking import rank_population
+from .ranking import column, rank_population
 
 RANK_FIELDS = ("composite", *SubIndex.values)
-figures = attrgetter(*RAW_FIELDS)  # an ``Inputs``' figures in column order (``dataclasses.astuple`` deep-copies)
 # A chunk aggregates some 30 content rows per creator: more than PostgreSQL's default 4 MB sorts in memory.
 WORK_MEM_MB = 64
 
@@ -37,21 +36,23 @@ WORK_MEM_MB = 64
 @transaction.atomic
 def index_compute_chunk(*, at: datetime, first_id: int, last_id: int, batch: int, only: set[int] | None = None) -> dict:
     """Measure the creators with ``first_id <= pk <= last_id`` (and in ``only``, if given) at ``at`` and
-    stage their figures under ``batch``, replacing any the batch staged for them. Returns
-    ``{"assessed": N}``."""
+    stage their figures under ``batch``, replacing any the batch staged for them: one ``INSERT … SELECT``,
+    the figures never leaving the database. Returns ``{"assessed": N}``."""
     sort_memory(WORK_MEM_MB)
+    without_jit()
     # A chunk lost in a crash is simply pending again (its done mark commits with its staged rows), so its
     # commit need not wait for the disk.
     commit_without_waiting()
-    measured = measure_index_chunk(first_id=first_id, last_id=last_id, at=at, only=only)
     IndexStage.objects.filter(batch=batch, creator_id__gte=first_id, creator_id__lte=last_id).delete()
-    day = local_date(at)
-    append_rows(
-        IndexStage,
-        ("batch", "date", "creator_id", *RAW_FIELDS),
-        ((batch, day, pk, *figures(inputs)) for pk, inputs in measured.items()),
-    )
-    return {"assessed": len(measured)}
+    measured, params = figures_sql(first_id=first_id, last_id=last_id, at=at, only=only)
+    qn = connection.ops.quote_name
+    columns = ", ".join(qn(c) for c in ("batch", "date", "creator_id", *RAW_FIELDS))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {qn(IndexStage._meta.db_table)} ({columns}) SELECT %s, %s, m.* FROM ({measured}) m",
+            [batch, local_date(at), *params],
+        )
+        return {"assessed": cursor.rowcount}
 
 
 @transaction.atomic
@@ -64,12 +65,18 @@ def index_publish_day(*, day: date, batch: int) -> dict:
     kept = DailyIndex.objects.filter(date=day).exclude(creator_id__in=Subquery(staged.values("creator_id")))
     population = [*plain_rows(staged.values_list("creator_id", *RAW_FIELDS)),
                   *plain_rows(kept.values_list("creator_id", *RAW_FIELDS))]  # fmt: skip
-    ranks = rank_population([row[1:] for row in population])
+    creator_ids, *raw = zip(*population, strict=True) if population else ((), *((),) * len(RAW_FIELDS))
+    raw = [column(values) for values in raw]
+    ranks = rank_population(raw)
     DailyIndex.objects.filter(date=day).delete()
-    append_rows(
+    append_columns(
         DailyIndex,
-        ("creator_id", "date", *RAW_FIELDS, *RANK_FIELDS),
-        ((row[0], day, *row[1:], *ranked) for row, ranked in zip(population, ranks, strict=True)),
+        {
+            "creator_id": np.array(creator_ids, dtype=np.int64),
+            "date": np.full(len(population), day, dtype="datetime64[D]"),
+            **dict(zip(RAW_FIELDS, raw, strict=True)),
+            **dict(zip(RANK_FIELDS, ranks, strict=True)),
+        },
     )
     staged.delete()
-    return {"indexed": sum(1 for ranked in ranks if ranked[0] is not None)}
+    return {"indexed": int(np.count_nonzero(~np.isnan(ranks[0])))}

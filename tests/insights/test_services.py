@@ -62,6 +62,15 @@ def test_a_day_gets_one_ranked_row_per_creator():
     assert rows.get(creator=made[-1]).reach > rows.get(creator=made[0]).reach  # more plays and interactions
 
 
+def test_deleting_a_creator_deletes_their_index_rows():
+    """The index rows have no database-level foreign key (``DailyIndex.creator``): the ORM's cascade is
+    what keeps them from outliving their creator."""
+    gone, kept = active(1), active(2)
+    compute()
+    gone.delete()
+    assert list(DailyIndex.objects.values_list("creator_id", flat=True)) == [kept.pk]
+
+
 def test_running_a_day_again_replaces_its_rows_with_the_same_results():
     for n in range(1, 10):
         active(n)
