@@ -6,7 +6,8 @@ prefork processes on a queue of its own (a Redis database of its own, purged fir
 run exactly as beat does (``jobs.trigger`` with ``enqueue_after_commit``: claim, plan, one ``chunk_run``
 task a chunk), waits for the run to finish, reads each worker process's peak memory (``VmHWM``), and
 stops the worker. Prints one JSON line: per worker count the seconds from trigger to finished run,
-creators/s, the speed-up over one worker and the largest worker process's peak RSS.
+creators/s, the speed-up over one worker, the largest worker process's peak RSS, and what bounds the
+speed-up: the cores the whole machine kept busy meanwhile (workers and PostgreSQL) and the workers' share.
 
 Usage (truncates the program's tables in the database named in DATABASE_URL; REDIS_URL names the broker,
 a database number of its own, which the bench purges):
@@ -52,6 +53,19 @@ def peak_rss_mb(pid: int) -> float:
     return 0.0
 
 
+def busy_jiffies() -> tuple[int, int]:
+    """The machine's CPU time so far (``/proc/stat``), in clock ticks: (busy, all)."""
+    user, nice, system, idle, iowait, irq, softirq, steal = map(int, Path("/proc/stat").read_text().split()[1:9])
+    busy = user + nice + system + irq + softirq + steal
+    return busy, busy + idle + iowait
+
+
+def cpu_seconds(pid: int) -> float:
+    """A process's CPU time so far (user + system), in seconds."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def start_worker(concurrency: int, log: Path) -> subprocess.Popen:
     """A ``celery worker`` with ``concurrency`` prefork processes consuming only the bench's queue, once
     it says it is ready."""
@@ -89,19 +103,28 @@ def assess_on_workers(concurrency: int, n: int, log: Path) -> dict:
     worker = start_worker(concurrency, log)
     pool = worker_processes(worker.pid)
     try:
+        busy_before, all_before = busy_jiffies()
+        worker_before = sum(cpu_seconds(pid) for pid in pool)
         started = time.perf_counter()
         run, _ = jobs.trigger(JobRun.Job.ASSESS_MONTHLY, due=jobs.level_due(AT), enqueue=enqueue_after_commit)
         while run.status == JobRun.Status.RUNNING:
             time.sleep(0.05)
             run.refresh_from_db()
         seconds = time.perf_counter() - started
+        busy_after, all_after = busy_jiffies()
+        worker_cpu = sum(cpu_seconds(pid) for pid in pool) - worker_before
         peak = max(peak_rss_mb(pid) for pid in pool)
     finally:
         stop_worker(worker)
     if run.status != JobRun.Status.DONE:
         sys.exit(f"the run ended {run.status}: {run.error}")
     return {"workers": concurrency, "seconds": round(seconds, 2), "creators_per_s": round(n / seconds),
-            "worker_peak_rss_mb": round(peak), "summary": run.summary}  # fmt: skip
+            "worker_peak_rss_mb": round(peak),
+            # What limits the speed-up: the machine's cores kept busy (workers, PostgreSQL and anything
+            # else running), and the workers' own share of them.
+            "machine_busy_cores": round(os.cpu_count() * (busy_after - busy_before) / (all_after - all_before), 2),
+            "worker_busy_cores": round(worker_cpu / seconds, 2),
+            "summary": run.summary}  # fmt: skip
 
 
 def main() -> None:
