@@ -89,6 +89,7 @@ class CourseProgressHandler(LineHandler):
             rows,
             unique_fields=("creator", "course"),
             update_fields=("completion", "updated_at", "completed_at"),
+            ingest=ingest,
         )
 
 

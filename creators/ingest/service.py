@@ -102,7 +102,7 @@ def ingest_lines(
         raise ValueError("batch_size must be at least 1")
     run = _Ingest(batch_size=batch_size, rejects=rejects, now=now or timezone.now())
     try:
-        with transaction.atomic(), fields.dates_until(run.context.now):
+        with transaction.atomic(), fields.dates_until(run.context.now), run.context.writes:
             run.read(lines)
             if run.result.rejected and not skip_invalid:
                 raise _RollBack
@@ -136,6 +136,7 @@ class _Ingest:
             if self.pending_count >= self.batch_size:
                 self._flush()
         self._flush()
+        self.context.writes.wait()
         for type_, handler in self.handlers.items():
             if self.context.accepted.get(type_):
                 handler.finish(ingest=self.context)
@@ -203,7 +204,12 @@ class _Ingest:
         return type_, ParsedLine(number, creator, handler.parse(obj), raw=text)
 
     def _flush(self) -> None:
-        """Write the batch: creators first, then resolve every other line's creator, then each type."""
+        """Write the batch: creators first, then resolve every other line's creator, then each type.
+
+        The previous batch's merges are waited for first (its rows are visible from here on), and this
+        batch's are sent last, left running while the next batch is read (``staging.WriteBehind``).
+        """
+        self.context.writes.wait()
         if len(self.creator_pks) > CREATOR_CACHE_LIMIT:
             self.creator_pks.clear()
         creator_lines = self.pending.get(CREATOR, [])
@@ -251,6 +257,7 @@ class _Ingest:
                 self.handlers[type_].write(valid, ingest=self.context)
                 self._accept(type_, len(valid))
 
+        self.context.writes.send()
         self._emit_rejects()
         self._reset_batch()
 
