@@ -105,19 +105,19 @@ class _Upsert:
             for field, value in ((field, _insert_default(field)) for field in others)
         ]
         self.default_types = [field.db_type(connection) for field in others]
-        # Each given value as the statement reads it, and its database type.
+        # Each given value as the statement reads it (``{}``: where the value goes), and its database type.
         self.values, self.types = [], []
-        for index, field in enumerate(self.given):
+        for field in self.given:
             if field.name in lookups:
                 target = field.related_model._meta
                 key = target.get_field(lookups[field.name])
                 self.values.append(
                     f"(SELECT r.{quote(target.pk.column)} FROM {quote(target.db_table)} r "
-                    f"WHERE r.{quote(key.column)} = {{c{index}}})"
+                    f"WHERE r.{quote(key.column)} = {{}})"
                 )
                 self.types.append(key.db_type(connection))
             else:
-                self.values.append(f"{{c{index}}}")
+                self.values.append("{}")
                 self.types.append(field.db_type(connection))
         self.order = [fields.index(name) for name in unique_fields]
         self.adapters = [(index, adapt) for index, field in enumerate(self.given) if (adapt := _adapter(field))]
@@ -132,6 +132,7 @@ class _Upsert:
         else:
             self.on_conflict = f"ON CONFLICT ({conflict}) DO NOTHING"
         self.insert = f"INSERT INTO {quote(opts.db_table)} ({columns}) "
+        self.opts = opts
 
     def adapted(self, rows: Sequence[Sequence[Any]]) -> Sequence[Sequence[Any]]:
         return [_adapted(row, self.adapters) for row in rows] if self.adapters else rows
@@ -139,17 +140,12 @@ class _Upsert:
     def sql(self, source: str, *, order: bool = False, returning: Sequence[str] = ()) -> str:
         """``INSERT … SELECT`` the given values from ``source`` (aliased ``s``, columns ``c0``…), then a
         ``%s`` per default; ``order`` sorts by the unique key in the database (byte order, as Python's)."""
-        values = [value.format(**{f"c{i}": f"s.c{i}" for i in range(len(self.given))}) for value in self.values]
+        values = [value.format(f"s.c{index}") for index, value in enumerate(self.values)]
         placeholders = [f"%s::{db_type}" for db_type in self.default_types]
         sql = f"{self.insert}SELECT {', '.join([*values, *placeholders])} FROM {source} "
         if order:
             sql += "ORDER BY " + ", ".join(self._sort_key(index) for index in self.order) + " "
-        sql += self.on_conflict
-        if returning:
-            sql += " RETURNING " + ", ".join(
-                self.quote(self.given[0].model._meta.get_field(n).column) for n in returning
-            )
-        return sql
+        return sql + self.on_conflict + self._returning(returning)
 
     def from_arrays(self, rows: Sequence[Sequence[Any]], returning: Sequence[str]) -> list[tuple[Any, ...]]:
         """PostgreSQL, at once: one array per column, bound in binary on the server."""
@@ -164,19 +160,8 @@ class _Upsert:
     def from_values(self, rows: Sequence[Sequence[Any]], returning: Sequence[str]) -> list[tuple[Any, ...]]:
         """SQLite: ``VALUES`` rows, as many per statement as its parameter limit allows."""
         width = len(self.given) + len(self.defaults)
-        row_sql = (
-            "("
-            + ", ".join(
-                [value.format(**{f"c{i}": "%s" for i in range(len(self.given))}) for value in self.values]
-                + ["%s"] * len(self.defaults)
-            )
-            + ")"
-        )
-        on_conflict = self.on_conflict
-        if returning:
-            on_conflict += " RETURNING " + ", ".join(
-                self.quote(self.given[0].model._meta.get_field(n).column) for n in returning
-            )
+        row_sql = "(" + ", ".join([value.format("%s") for value in self.values] + ["%s"] * len(self.defaults)) + ")"
+        on_conflict = self.on_conflict + self._returning(returning)
         per_statement = max(1, _sqlite_parameter_limit() // width)
         rows = self.adapted(rows)
         written: list[tuple[Any, ...]] = []
@@ -188,6 +173,11 @@ class _Upsert:
                 if returning:
                     written.extend(cursor.fetchall())
         return written
+
+    def _returning(self, returning: Sequence[str]) -> str:
+        if not returning:
+            return ""
+        return " RETURNING " + ", ".join(self.quote(self.opts.get_field(name).column) for name in returning)
 
     def _sort_key(self, index: int) -> str:
         # Text compares by bytes (COLLATE "C"): the order Python sorts str in, and cheaper than a locale's.
