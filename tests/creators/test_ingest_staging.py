@@ -152,3 +152,22 @@ def test_the_staging_tables_do_not_outlive_the_ingest():
         cursor.execute(TEMPORARY_TABLES[connection.vendor])
         assert cursor.fetchone() == (0,)
     assert Content.objects.count() == 1
+
+
+def test_an_input_that_fails_while_a_batch_is_merging_stores_nothing_and_leaves_the_connection_usable(creator):
+    """The input breaks (a client hanging up) while the previous batch's merges are still running: the
+    error is the input's, the merges are abandoned with the transaction, and the next query works."""
+
+    class HungUp(Exception):
+        pass
+
+    def lines():
+        for n in range(3):
+            yield from jsonl(batch_of_each(n))
+        raise HungUp
+
+    with pytest.raises(HungUp):
+        ingest_lines(lines(), batch_size=7)
+
+    assert (Content.objects.count(), SubmissionEntry.objects.count()) == (0, 0)
+    assert ingest_lines(jsonl(batch_of_each(5)), batch_size=7).accepted == 7
