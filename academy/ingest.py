@@ -1,13 +1,8 @@
 """The ``course_progress`` line of the activity feed (docs/interfaces.md §1), registered with the creators
 ingest from ``AcademyConfig.ready()``: academy stands on creators, so it plugs in from above."""
 
-from collections import defaultdict
 from datetime import UTC, datetime
-from functools import reduce
-from operator import or_
 from typing import Any, NamedTuple
-
-from django.db.models import Q
 
 from creators.ingest import IngestContext, LineHandler, ParsedLine, fields, ids_by_code, upsert_rows
 
@@ -70,9 +65,13 @@ class CourseProgressHandler(LineHandler):
         courses = ids_by_code(Course, {line.values["course"] for line in lines}, ingest=ingest)
         keyed = [((line.creator_pk, courses[line.values["course"]]), line.values) for line in lines]
         keys = {key for key, _ in keyed}
-        existing = CourseProgress.objects.filter(_covering(keys)).values_list(
-            "creator_id", "course_id", "completion", "updated_at", "completed_at"
-        )
+        # The batch's creators' rows on the batch's courses: a superset of the pairs (a creator has rows
+        # on a few dozen courses at most), filtered below. Two IN lists: an OR of one
+        # ``course = … AND creator IN (…)`` per course took Django longer to build than the database to
+        # run (6 ms a batch of 2,000 lines under the profiler).
+        existing = CourseProgress.objects.filter(
+            creator_id__in={creator for creator, _ in keys}, course_id__in={course for _, course in keys}
+        ).values_list("creator_id", "course_id", "completion", "updated_at", "completed_at")
         merged: dict[tuple[int, int], Progress] = {
             (creator, course): Progress(completion, updated_at, completed_at)
             for creator, course, completion, updated_at, completed_at in existing
@@ -89,19 +88,5 @@ class CourseProgressHandler(LineHandler):
             rows,
             unique_fields=("creator", "course"),
             update_fields=("completion", "updated_at", "completed_at"),
+            ingest=ingest,
         )
-
-
-def _covering(keys: set[tuple[int, int]]) -> Q:
-    """A condition matching the rows of these (creator, course) pairs, and few others.
-
-    Grouped by course (a catalogue of a few dozen), it reads ``course = 7 AND creator IN (…) OR …``;
-    past 100 groups (an unusual batch) it falls back to creator IN (…) AND course IN (…), a wider
-    superset that the caller filters. Either way one query.
-    """
-    by_course: dict[int, set[int]] = defaultdict(set)
-    for creator, course in keys:
-        by_course[course].add(creator)
-    if len(by_course) <= 100:
-        return reduce(or_, (Q(course_id=course, creator_id__in=creators) for course, creators in by_course.items()))
-    return Q(creator_id__in={creator for creator, _ in keys}, course_id__in=by_course.keys())

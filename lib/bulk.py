@@ -17,6 +17,9 @@ BINARY_TYPES = {
     "timestamp with time zone": "timestamptz",
     "boolean": "bool",
 }
+# Further types binary COPY takes from Python values (``str``, ``Decimal``, JSON-able objects), by the
+# database type's name without its modifier (``varchar(64)`` → ``varchar``).
+BINARY_TEXT_TYPES = {"varchar": "varchar", "text": "text", "numeric": "numeric", "jsonb": "jsonb"}
 
 
 def append_rows(model: type[Model], fields: Sequence[str], rows: Iterable[Sequence]) -> None:
@@ -30,16 +33,44 @@ def append_rows(model: type[Model], fields: Sequence[str], rows: Iterable[Sequen
     meta = model._meta
     by_attname = {f.attname: f for f in meta.concrete_fields}
     json_at = [i for i, name in enumerate(fields) if isinstance(by_attname[name], JSONField)]
-    columns = ", ".join(connection.ops.quote_name(by_attname[name].column) for name in fields)
+    columns = [by_attname[name].column for name in fields]
     types = [BINARY_TYPES.get(by_attname[name].db_type(connection)) for name in fields]
-    binary = all(types)
-    statement = f"COPY {meta.db_table} ({columns}) FROM STDIN" + (" (FORMAT BINARY)" if binary else "")
-    with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
-        if binary:
+    if json_at:
+        rows = _json_as_text(rows, json_at)
+    copy_rows(meta.db_table, columns, rows, types=types if all(types) else None)
+
+
+def copy_rows(
+    table: str, columns: Sequence[str], rows: Iterable[Sequence], *, types: Sequence[str] | None = None
+) -> None:
+    """COPY ``rows`` into ``columns`` of ``table`` (PostgreSQL only), in the caller's transaction: in
+    binary when ``types`` names each column's type as psycopg knows it (``copy_type``), else as text.
+    The statement goes through Django's cursor, so tests and debug logs count it like any query."""
+    quote = connection.ops.quote_name
+    statement = f"COPY {quote(table)} ({', '.join(quote(column) for column in columns)}) FROM STDIN"
+    if types:
+        statement += " (FORMAT BINARY)"
+    with connection.cursor() as cursor, cursor.copy(statement) as copy:
+        if types:
             copy.set_types(types)
         for row in rows:
-            if json_at:
-                row = list(row)
-                for i in json_at:
-                    row[i] = json.dumps(row[i], ensure_ascii=False)
             copy.write_row(row)
+
+
+def copy_type(db_type: str) -> str:
+    """The type name binary COPY needs for a column of database type ``db_type`` (Django's
+    ``field.db_type``: ``varchar(64)``, ``numeric(12, 2)``, ``timestamp with time zone``…)."""
+    if db_type in BINARY_TYPES:
+        return BINARY_TYPES[db_type]
+    base = db_type.partition("(")[0].strip()
+    if base in BINARY_TEXT_TYPES:
+        return BINARY_TEXT_TYPES[base]
+    raise ValueError(f"no binary COPY type known for the database type {db_type!r}")
+
+
+def _json_as_text(rows: Iterable[Sequence], json_at: list[int]) -> Iterable[list]:
+    for row in rows:
+        row = list(row)
+        for i in json_at:
+            row[i] = json.dumps(row[i], ensure_ascii=False)
+        yield row

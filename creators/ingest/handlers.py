@@ -138,10 +138,10 @@ class CreatorHandler(LineHandler):
 
         quote_sets = {pks[external_id]: values[QUOTES] for external_id, values in merged.items() if QUOTES in values}
         if quote_sets:
-            self._replace_quotes(quote_sets)
+            self._replace_quotes(quote_sets, ingest=ingest)
 
     @staticmethod
-    def _replace_quotes(quote_sets: dict[int, dict[str, Decimal]]) -> None:
+    def _replace_quotes(quote_sets: dict[int, dict[str, Decimal]], *, ingest: IngestContext) -> None:
         """Make each creator's quotes exactly the given set. Quotes that stay keep their rows (and ids)."""
         existing = Quote.objects.filter(creator_id__in=quote_sets).values_list("pk", "creator_id", "kind")
         stale = [pk for pk, creator_id, kind in existing if kind not in quote_sets[creator_id]]
@@ -151,8 +151,9 @@ class CreatorHandler(LineHandler):
             (creator_id, kind, amount) for creator_id, kinds in quote_sets.items() for kind, amount in kinds.items()
         ]
         upsert_rows(
-            Quote, ("creator", "kind", "amount"), quotes, unique_fields=("creator", "kind"), update_fields=("amount",)
-        )
+            Quote, ("creator", "kind", "amount"), quotes, unique_fields=("creator", "kind"), update_fields=("amount",),
+            ingest=ingest,
+        )  # fmt: skip
 
 
 class ContentHandler(LineHandler):
@@ -188,6 +189,7 @@ class ContentHandler(LineHandler):
             rows,
             unique_fields=("external_id",),
             update_fields=("creator", *self.VALUES),
+            ingest=ingest,
         )
 
     def finish(self, *, ingest: IngestContext) -> None:
@@ -220,7 +222,7 @@ class FansHandler(LineHandler):
         ]
         upsert_rows(
             self.model, ("creator", "date", self.field), rows, unique_fields=("creator", "date"),
-            update_fields=(self.field,),
+            update_fields=(self.field,), ingest=ingest,
         )  # fmt: skip
 
 
@@ -268,6 +270,7 @@ class OrderHandler(LineHandler):
             rows,
             unique_fields=("external_id",),
             update_fields=("creator", *self.VALUES),
+            ingest=ingest,
         )
 
 
@@ -282,7 +285,9 @@ class EventHandler(LineHandler):
 
     def write(self, lines: list[ParsedLine], *, ingest: IngestContext) -> None:
         rows = list(dict.fromkeys((line.creator_pk, line.values["name"], line.values["at"]) for line in lines))
-        upsert_rows(PortalEvent, ("creator", "name", "at"), rows, unique_fields=("creator", "name", "at"))
+        upsert_rows(
+            PortalEvent, ("creator", "name", "at"), rows, unique_fields=("creator", "name", "at"), ingest=ingest
+        )
 
 
 class SubmissionHandler(LineHandler):
@@ -316,20 +321,25 @@ class SubmissionHandler(LineHandler):
     def write(self, lines: list[ParsedLine], *, ingest: IngestContext) -> None:
         tasks = ids_by_code(SubmissionTask, {line.values["task"] for line in lines}, ingest=ingest)
         self._set_task_kinds(lines, tasks)
-        lines = last_wins(lines, lambda line: line.values["external_id"])
-        refs = {line.values["content_ref"] for line in lines} - {""}
-        contents = dict(Content.objects.filter(external_id__in=refs).values_list("external_id", "pk")) if refs else {}
         rows = [
             (
                 line.values["external_id"],
                 line.creator_pk,
                 tasks[line.values["task"]],
-                contents.get(line.values["content_ref"]),
+                line.values["content_ref"] or None,  # the database finds the item, if it is stored
                 *self.row_values(line.values),
             )
-            for line in lines
+            for line in last_wins(lines, lambda line: line.values["external_id"])
         ]
-        upsert_rows(SubmissionEntry, self.FIELDS, rows, unique_fields=("external_id",), update_fields=self.FIELDS[1:])
+        upsert_rows(
+            SubmissionEntry,
+            self.FIELDS,
+            rows,
+            unique_fields=("external_id",),
+            update_fields=self.FIELDS[1:],
+            lookups={"content": "external_id"},
+            ingest=ingest,
+        )
 
     @staticmethod
     def _set_task_kinds(lines: list[ParsedLine], tasks: dict[str, int]) -> None:

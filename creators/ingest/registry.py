@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, ClassVar
 
+from .staging import WriteBehind
+
 
 @dataclass(slots=True)
 class ParsedLine:
@@ -38,6 +40,8 @@ class IngestContext:
     accepted: dict[str, int] = field(default_factory=dict)
     # Small per-ingest caches handlers may keep (code → pk); see writing.ids_by_code.
     caches: dict[str, dict[Any, Any]] = field(default_factory=dict)
+    # Merges left running while the next batch is read (PostgreSQL); see ``upsert_rows(ingest=…)``.
+    writes: WriteBehind = field(default_factory=WriteBehind)
 
 
 class LineHandler(ABC):

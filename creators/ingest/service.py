@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TextIO
 
+import orjson
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -102,7 +103,7 @@ def ingest_lines(
         raise ValueError("batch_size must be at least 1")
     run = _Ingest(batch_size=batch_size, rejects=rejects, now=now or timezone.now())
     try:
-        with transaction.atomic(), fields.dates_until(run.context.now):
+        with transaction.atomic(), fields.dates_until(run.context.now), run.context.writes:
             run.read(lines)
             if run.result.rejected and not skip_invalid:
                 raise _RollBack
@@ -136,6 +137,7 @@ class _Ingest:
             if self.pending_count >= self.batch_size:
                 self._flush()
         self._flush()
+        self.context.writes.wait()
         for type_, handler in self.handlers.items():
             if self.context.accepted.get(type_):
                 handler.finish(ingest=self.context)
@@ -180,12 +182,26 @@ class _Ingest:
             self.pending[type_].append(line)
 
     def _parse(self, number: int, text: str) -> tuple[str, ParsedLine]:
+        """Decode and validate one line.
+
+        orjson decodes about three times as fast as the standard library (1.7 against 4.9 µs for the
+        bench's 212-byte lines: 3 s a million lines). It refuses some lines the standard library reads
+        (NaN, 1e400, a lone surrogate escape) and turns integers beyond 64 bits into floats, which no
+        validator accepts. So a line orjson refuses, or that fails validation, is decoded again by the
+        standard library and validated again: its verdict and its reason stand, exactly as before.
+        """
         try:
-            obj = _JSON.decode(text)
-        except json.JSONDecodeError as error:
-            raise LineError(f"not valid JSON ({error.msg} at column {error.colno})") from None
-        except (ValueError, RecursionError) as error:  # NaN, a 5,000-digit number, nesting too deep
-            raise LineError(f"not valid JSON ({error})") from None
+            obj = orjson.loads(text)
+        except orjson.JSONDecodeError:
+            pass
+        else:
+            try:
+                return self._validated(number, text, obj)
+            except LineError:
+                pass
+        return self._validated(number, text, _decoded(text))
+
+    def _validated(self, number: int, text: str, obj: Any) -> tuple[str, ParsedLine]:
         if not isinstance(obj, dict):
             raise LineError(f"expected a JSON object, got {fields.shown(obj)}")
         if "\\u" in text:  # only a \u escape can smuggle in a character no database column takes
@@ -203,7 +219,12 @@ class _Ingest:
         return type_, ParsedLine(number, creator, handler.parse(obj), raw=text)
 
     def _flush(self) -> None:
-        """Write the batch: creators first, then resolve every other line's creator, then each type."""
+        """Write the batch: creators first, then resolve every other line's creator, then each type.
+
+        The previous batch's merges are waited for first (its rows are visible from here on), and this
+        batch's are sent last, left running while the next batch is read (``staging.WriteBehind``).
+        """
+        self.context.writes.wait()
         if len(self.creator_pks) > CREATOR_CACHE_LIMIT:
             self.creator_pks.clear()
         creator_lines = self.pending.get(CREATOR, [])
@@ -251,6 +272,7 @@ class _Ingest:
                 self.handlers[type_].write(valid, ingest=self.context)
                 self._accept(type_, len(valid))
 
+        self.context.writes.send()
         self._emit_rejects()
         self._reset_batch()
 
@@ -271,6 +293,16 @@ class _Ingest:
                 self.result.rejects_sample.append(reject)
             if self.rejects is not None:
                 self.rejects.write(json.dumps(reject.as_dict(), ensure_ascii=False) + "\n")
+
+
+def _decoded(text: str) -> Any:
+    """The line decoded by the standard library, or the reason it is not JSON."""
+    try:
+        return _JSON.decode(text)
+    except json.JSONDecodeError as error:
+        raise LineError(f"not valid JSON ({error.msg} at column {error.colno})") from None
+    except (ValueError, RecursionError) as error:  # NaN, a 5,000-digit number, nesting too deep
+        raise LineError(f"not valid JSON ({error})") from None
 
 
 def _line_bytes(raw: str | bytes) -> int:

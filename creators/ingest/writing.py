@@ -6,7 +6,7 @@ per-value SQL compiler, which at a million lines cost several times the database
 """
 
 import sqlite3
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from datetime import datetime
 from itertools import chain
 from operator import itemgetter
@@ -40,69 +40,149 @@ def upsert_rows(
     unique_fields: Sequence[str],
     update_fields: Sequence[str] = (),
     returning: Sequence[str] = (),
+    lookups: Mapping[str, str] | None = None,
+    ingest: IngestContext | None = None,
 ) -> list[tuple[Any, ...]]:
     """Insert ``rows`` — tuples of clean values for ``fields``, a foreign key given as its pk — and on a
     unique-key conflict update ``update_fields`` (or do nothing without them). Returns the
     ``returning`` fields of every row written, when asked and the backend can (not SQLite < 3.35).
 
+    ``lookups`` names, for a foreign key among ``fields``, a unique field of the related model: the rows
+    give that field's value instead of the pk (``{"content": "external_id"}``: the content's platform
+    id), and the database finds the pk when it writes the row — NULL when there is no such row yet.
+
+    With ``ingest`` the write may be left behind (PostgreSQL, ``staging.WriteBehind``): the rows are
+    staged now and merged while the ingest reads its next batch, after the batch's immediate writes.
+    Only for rows nothing reads before the next batch; never with ``returning``.
+
     Columns the rows leave out get their model default on insert (``auto_now`` ones: now) and are
     never touched on update. Rows are written in unique-key order: index pages are visited in order,
     and two ingests writing the same rows at once take their locks in the same order (fewer deadlocks).
 
-    PostgreSQL gets one array per column, ``INSERT … SELECT * FROM unnest(…)``, bound in binary: a
-    short statement whatever the batch size. SQLite gets ``VALUES`` rows, its dates and times adapted
-    the way Django's SQLite backend stores them, in as few statements as its parameter limit allows.
+    Immediately, PostgreSQL gets one array per column, ``INSERT … SELECT … FROM unnest(…)``, bound in
+    binary: a short statement whatever the batch size. SQLite gets ``VALUES`` rows, its dates and times
+    adapted the way Django's SQLite backend stores them, in as few statements as its parameter limit allows.
     """
     if not rows:
         return []
-    opts = model._meta
-    given = [opts.get_field(name) for name in fields]
-    others = [field for field in opts.concrete_fields if field not in given and not field.primary_key]
-    defaults = [_insert_default(field) for field in others]
-    key = itemgetter(*(fields.index(name) for name in unique_fields))
-    rows = sorted(rows, key=key)
-
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(field.column) for field in (*given, *others))
-    conflict = ", ".join(quote(opts.get_field(name).column) for name in unique_fields)
-    if update_fields:
-        updated = [quote(opts.get_field(name).column) for name in update_fields]
-        on_conflict = f"ON CONFLICT ({conflict}) DO UPDATE SET " + ", ".join(f"{c} = EXCLUDED.{c}" for c in updated)
-    else:
-        on_conflict = f"ON CONFLICT ({conflict}) DO NOTHING"
+    if returning and ingest is not None:
+        raise ValueError("a write left behind returns nothing: ask for returning without ingest")
+    statement = _Upsert(model, fields, unique_fields, update_fields, lookups or {})
+    if ingest is not None and ingest.writes.available():
+        ingest.writes.merge(
+            model._meta.db_table,
+            statement.types,
+            statement.adapted(rows),
+            statement=statement.sql("{source} s", order=True),
+            params=statement.defaults,
+        )
+        return []
+    rows = sorted(rows, key=itemgetter(*(fields.index(name) for name in unique_fields)))
     returning = returning if connection.features.can_return_rows_from_bulk_insert else ()  # SQLite < 3.35
-    if returning:
-        on_conflict += " RETURNING " + ", ".join(quote(opts.get_field(name).column) for name in returning)
-    insert = f"INSERT INTO {quote(opts.db_table)} ({columns}) "
-
-    adapters = [(index, adapt) for index, field in enumerate(given) if (adapt := _adapter(field))]
-    defaults = [
-        adapt(value) if (adapt := _adapter(field)) else value for field, value in zip(others, defaults, strict=True)
-    ]
-    if adapters:
-        rows = [_adapted(row, adapters) for row in rows]
-
     if connection.vendor == "postgresql":
-        arrays = ", ".join(f"%b::{field.db_type(connection)}[]" for field in given)
-        constants = "".join(f", %b::{field.db_type(connection)}" for field in others)
-        with _binary_cursor() as cursor:
-            cursor.execute(
-                f"{insert}SELECT *{constants} FROM unnest({arrays}) {on_conflict}",
-                [*defaults, *(list(column) for column in zip(*rows, strict=True))],
+        return statement.from_arrays(rows, returning)
+    return statement.from_values(rows, returning)
+
+
+class _Upsert:
+    """The pieces of one ``upsert_rows`` statement: ``INSERT INTO table (given…, others…) SELECT … ON
+    CONFLICT …``, where ``s.c0, s.c1, …`` are the given values in order and the others are defaults."""
+
+    def __init__(
+        self,
+        model: type[models.Model],
+        fields: Sequence[str],
+        unique_fields: Sequence[str],
+        update_fields: Sequence[str],
+        lookups: Mapping[str, str],
+    ) -> None:
+        opts = model._meta
+        self.quote = quote = connection.ops.quote_name
+        self.given = [opts.get_field(name) for name in fields]
+        others = [field for field in opts.concrete_fields if field not in self.given and not field.primary_key]
+        self.defaults = [
+            adapt(value) if (adapt := _adapter(field)) else value
+            for field, value in ((field, _insert_default(field)) for field in others)
+        ]
+        self.default_types = [field.db_type(connection) for field in others]
+        # Each given value as the statement reads it (``{}``: where the value goes), and its database type.
+        self.values, self.types = [], []
+        for field in self.given:
+            if field.name in lookups:
+                target = field.related_model._meta
+                key = target.get_field(lookups[field.name])
+                self.values.append(
+                    f"(SELECT r.{quote(target.pk.column)} FROM {quote(target.db_table)} r "
+                    f"WHERE r.{quote(key.column)} = {{}})"
+                )
+                self.types.append(key.db_type(connection))
+            else:
+                self.values.append("{}")
+                self.types.append(field.db_type(connection))
+        self.order = [fields.index(name) for name in unique_fields]
+        self.adapters = [(index, adapt) for index, field in enumerate(self.given) if (adapt := _adapter(field))]
+
+        columns = ", ".join(quote(field.column) for field in (*self.given, *others))
+        conflict = ", ".join(quote(opts.get_field(name).column) for name in unique_fields)
+        if update_fields:
+            updated = [quote(opts.get_field(name).column) for name in update_fields]
+            self.on_conflict = f"ON CONFLICT ({conflict}) DO UPDATE SET " + ", ".join(
+                f"{c} = EXCLUDED.{c}" for c in updated
             )
+        else:
+            self.on_conflict = f"ON CONFLICT ({conflict}) DO NOTHING"
+        self.insert = f"INSERT INTO {quote(opts.db_table)} ({columns}) "
+        self.opts = opts
+
+    def adapted(self, rows: Sequence[Sequence[Any]]) -> Sequence[Sequence[Any]]:
+        return [_adapted(row, self.adapters) for row in rows] if self.adapters else rows
+
+    def sql(self, source: str, *, order: bool = False, returning: Sequence[str] = ()) -> str:
+        """``INSERT … SELECT`` the given values from ``source`` (aliased ``s``, columns ``c0``…), then a
+        ``%s`` per default; ``order`` sorts by the unique key in the database (byte order, as Python's)."""
+        values = [value.format(f"s.c{index}") for index, value in enumerate(self.values)]
+        placeholders = [f"%s::{db_type}" for db_type in self.default_types]
+        sql = f"{self.insert}SELECT {', '.join([*values, *placeholders])} FROM {source} "
+        if order:
+            sql += "ORDER BY " + ", ".join(self._sort_key(index) for index in self.order) + " "
+        return sql + self.on_conflict + self._returning(returning)
+
+    def from_arrays(self, rows: Sequence[Sequence[Any]], returning: Sequence[str]) -> list[tuple[Any, ...]]:
+        """PostgreSQL, at once: one array per column, bound in binary on the server."""
+        names = ", ".join(f"c{index}" for index in range(len(self.given)))
+        arrays = ", ".join(f"%s::{db_type}[]" for db_type in self.types)
+        sql = self.sql(f"unnest({arrays}) AS s({names})", returning=returning).replace("%s", "%b")
+        rows = self.adapted(rows)
+        with _binary_cursor() as cursor:
+            cursor.execute(sql, [*self.defaults, *(list(column) for column in zip(*rows, strict=True))])
             return cursor.fetchall() if returning else []
 
-    placeholders = "(" + ", ".join(["%s"] * (len(given) + len(others))) + ")"
-    per_statement = max(1, _sqlite_parameter_limit() // (len(given) + len(others)))
-    written: list[tuple[Any, ...]] = []
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), per_statement):
-            chunk = rows[start : start + per_statement]
-            sql = insert + "VALUES " + ", ".join([placeholders] * len(chunk)) + " " + on_conflict
-            cursor.execute(sql, list(chain.from_iterable((*row, *defaults) for row in chunk)))
-            if returning:
-                written.extend(cursor.fetchall())
-    return written
+    def from_values(self, rows: Sequence[Sequence[Any]], returning: Sequence[str]) -> list[tuple[Any, ...]]:
+        """SQLite: ``VALUES`` rows, as many per statement as its parameter limit allows."""
+        width = len(self.given) + len(self.defaults)
+        row_sql = "(" + ", ".join([value.format("%s") for value in self.values] + ["%s"] * len(self.defaults)) + ")"
+        on_conflict = self.on_conflict + self._returning(returning)
+        per_statement = max(1, _sqlite_parameter_limit() // width)
+        rows = self.adapted(rows)
+        written: list[tuple[Any, ...]] = []
+        with connection.cursor() as cursor:
+            for start in range(0, len(rows), per_statement):
+                chunk = rows[start : start + per_statement]
+                sql = self.insert + "VALUES " + ", ".join([row_sql] * len(chunk)) + " " + on_conflict
+                cursor.execute(sql, list(chain.from_iterable((*row, *self.defaults) for row in chunk)))
+                if returning:
+                    written.extend(cursor.fetchall())
+        return written
+
+    def _returning(self, returning: Sequence[str]) -> str:
+        if not returning:
+            return ""
+        return " RETURNING " + ", ".join(self.quote(self.opts.get_field(name).column) for name in returning)
+
+    def _sort_key(self, index: int) -> str:
+        # Text compares by bytes (COLLATE "C"): the order Python sorts str in, and cheaper than a locale's.
+        text = self.types[index].startswith(("varchar", "text"))
+        return f's.c{index} COLLATE "C"' if text else f"s.c{index}"
 
 
 def ids_by_code(model: type[models.Model], codes: Iterable[str], *, ingest: IngestContext) -> dict[str, int]:

@@ -687,4 +687,4 @@ def test_a_batch_costs_the_same_number_of_queries_whatever_its_size(type_, djang
     with django_assert_max_num_queries(small):
         result = ingest_lines(jsonl(BY_TYPE[type_](2000 + i) for i in range(500)), batch_size=1000)
     assert (result.accepted, result.rejected) == (500, 0)  # refusing lines would be cheaper
-    assert small <= 10
+    assert small <= 14  # PostgreSQL, a staged write: its staging table and foreign keys once; COPY, merge, TRUNCATE
