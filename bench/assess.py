@@ -112,8 +112,8 @@ def build(n: int) -> float:
         """,
         {"at": at, "n": n},
     )
-    sql("INSERT INTO academy_course (id, code, title, summary, position, is_published) "
-        "SELECT g, 'bc-' || g, '课程' || g, '', g, true FROM generate_series(1, 12) g")  # fmt: skip
+    sql("INSERT INTO academy_course (id, code, title, title_en, summary, summary_en, position, is_published) "
+        "SELECT g, 'bc-' || g, '课程' || g, '', '', '', g, true FROM generate_series(1, 12) g")  # fmt: skip
     sql(
         """
         INSERT INTO academy_courseprogress (creator_id, course_id, completion, updated_at, completed_at)
@@ -122,8 +122,10 @@ def build(n: int) -> float:
         """,
         {"at": at, "n": n},
     )
-    sql("INSERT INTO creators_submissiontask (id, code, title, brand, description, is_guarantee, created_at) "
-        "VALUES (1, 'bench', '', '', '', false, now())")  # fmt: skip
+    sql(
+        "INSERT INTO creators_submissiontask (id, code, title, title_en, brand, description, description_en, "
+        "content_kind, is_guarantee, created_at) VALUES (1, 'bench', '', '', '', '', '', '', false, now())"
+    )
     sql(
         """
         INSERT INTO creators_submissionentry (external_id, creator_id, task_id, submitted_at, content_ref)
