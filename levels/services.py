@@ -69,16 +69,16 @@ def evaluate_levels_chunk(
     only: set[int] | None = None,
     override_month: Month | None = None,
 ) -> list[LevelOutcome]:
-    """Measure and decide, without writing anything (also the ``--dry-run`` path). A creator whose
+    """Measure and decide, without writing anything (also the monthly ``--dry-run`` path). A creator whose
     manual override is in force for ``override_month`` (default: the month of ``at``, the run's benefit
-    period) keeps the level held; the outcome still says what the rules decided."""
-    facts = measure_chunk(first_id, last_id, at, rules)
+    period) keeps the level held; the outcome still says what the rules decided. ``upgrade_only`` states
+    the daily check's rule in Python; the check itself decides in SQL (``levels.upgrades``), and the tests
+    hold the two equal."""
+    facts = measure_chunk(first_id, last_id, at, rules, only)
     held = held_levels(first_id, last_id)
     overridden = overrides_in_force(first_id=first_id, last_id=last_id, month=override_month or Month.of(at))
     outcomes = []
     for creator_id, f in sorted(facts.items()):
-        if only is not None and creator_id not in only:
-            continue
         evaluation = evaluate_level(level_metrics(f, rules), rules)
         previous = held.get(creator_id, 0)
         # Monthly: level := qualified level, up or down. Daily upgrade check: only upward (docs/program.md §1).
