@@ -54,6 +54,11 @@ def evaluate_reward(facts: CycleFacts, level: int, rules: Rules) -> RewardEvalua
     return RewardEvaluation(level=level, passed=not failed, failed=failed, metrics=metrics, met=met)
 
 
+MEAN_DECIMALS = 2  # a stored mean's decimals; the daily check's SQL (``levels.upgrades``) rounds alike
+
+
 def to_json(metrics: dict) -> dict:
-    """Metric values as JSON numbers (means rounded to 2 decimals for display; decisions use exact values)."""
-    return {k: round(float(v), 2) if isinstance(v, Fraction) else v for k, v in metrics.items()}
+    """Metric values as JSON numbers: a mean rounded to ``MEAN_DECIMALS``, half to even on its exact
+    value — defined on the fraction, not on a float, so SQL stores the same figure. Decisions use the
+    exact values."""
+    return {k: float(round(v, MEAN_DECIMALS)) if isinstance(v, Fraction) else v for k, v in metrics.items()}

@@ -14,7 +14,23 @@ from dataclasses import dataclass
 from datetime import datetime
 from fractions import Fraction
 
-from django.db.models import Count, OuterRef, Subquery, Sum
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    ExpressionWrapper,
+    F,
+    Func,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    TextField,
+    Value,
+    When,
+)
 
 from academy.models import CourseProgress
 from creators.models import (
@@ -102,59 +118,109 @@ def level_metrics(facts: Facts, rules: Rules) -> dict[str, bool | int | Fraction
 
 # --- set-based -------------------------------------------------------------------------------------
 
+# Every character ``str.strip()`` removes (none lies above U+3000, the ideographic space; a test checks),
+# so that SQL's blank test is Python's.
+WHITESPACE = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
 
-def measure_chunk(first_id: int, last_id: int, at: datetime, rules: Rules) -> dict[int, Facts]:
-    """Facts for every creator with ``first_id <= pk <= last_id``: seven queries whatever the size."""
+
+class Stripped(Func):
+    """``str.strip()`` in SQL: TRIM alone removes spaces only, and a Chinese intro may be padded with
+    ideographic spaces or line breaks."""
+
+    function = "TRIM"  # SQLite's trim(X, Y); PostgreSQL spells it btrim
+    output_field = TextField()
+
+    def __init__(self, expression):
+        super().__init__(expression, Value(WHITESPACE))
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return super().as_sql(compiler, connection, function="BTRIM", **extra)
+
+
+def profile_complete() -> ExpressionWrapper:
+    """``profile_is_complete`` as an expression on ``Creator``: in SQL, so a chunk never decodes the
+    industries of every creator."""
+    filled = ~Q(intro_stripped="") & ~Q(region_stripped="") & ~Q(industries=[])
+    return ExpressionWrapper(filled, output_field=BooleanField())
+
+
+@dataclass(frozen=True)
+class ChunkSources:
+    """What a chunk reads, one queryset per kind of row, each yielding ``creator_id`` and named values:
+    the one definition of which rows count, fetched by ``measure_chunk`` and joined in SQL by
+    ``levels.upgrades``. ``counts`` maps a ``Facts`` attribute to a queryset of ``creator_id, n``."""
+
+    creators: QuerySet  # fans, fans_at, credit_score, credit_at, douyin_bound, profile_complete, submission_…, spread_…
+    quotes: QuerySet  # n
+    events: QuerySet  # task_hall_viewed, assistant_viewed: 1 if there is one before ``at``, else 0
+    contents: QuerySet  # n, plays, likes
+    counts: dict[str, QuerySet]
+
+
+def chunk_sources(first_id: int, last_id: int, at: datetime, rules: Rules, only=None) -> ChunkSources:
+    """The rows of the creators with ``first_id <= pk <= last_id`` (and in ``only``, if given); every
+    queryset is bounded by the range, so a chunk costs the same at 1M creators as at 10k."""
     start, end = window(at, rules.window_days)
     day = local_date(at)
     in_range = {"creator_id__gte": first_id, "creator_id__lte": last_id}
+    if only is not None:
+        in_range["creator_id__in"] = only
 
     def latest(model, field: str):
         return Subquery(model.objects.filter(creator=OuterRef("pk"), date__lte=day).order_by("-date").values(field)[:1])
 
-    # Every query is bounded by the chunk's pk range, so a chunk costs the same at 1M creators as at 10k.
-    creators = (
-        Creator.objects.filter(pk__gte=first_id, pk__lte=last_id)
-        .annotate(fans_at=latest(FansDaily, "fans"), credit_at=latest(CreditDaily, "score"))
-        .values_list("pk", "fans", "fans_at", "credit_score", "credit_at", "douyin_bound", "intro", "region",
-                     "industries", "submission_enabled", "spread_enabled")
-    )  # fmt: skip
-    facts: dict[int, Facts] = {}
-    for pk, fans, fans_at, credit, credit_at, bound, intro, region, industries, sub, spread in creators:
-        facts[pk] = Facts(
-            fans=fans if fans_at is None else fans_at,
-            credit_score=credit if credit_at is None else credit_at,
-            douyin_bound=bound,
-            profile_complete=profile_is_complete(intro, region, industries),
-            submission_enabled=sub,
-            spread_enabled=spread,
-        )
-    for pk in Quote.objects.filter(**in_range).values_list("creator_id", flat=True).distinct():
-        facts[pk].has_quote = True
-    events = PortalEvent.objects.filter(**in_range, at__lt=at).values_list("creator_id", "name").distinct()
-    for pk, name in events:
-        if name == PortalEvent.Name.TASK_HALL_VIEWED:
-            facts[pk].task_hall_viewed = True
-        elif name == PortalEvent.Name.ASSISTANT_VIEWED:
-            facts[pk].assistant_viewed = True
+    def grouped(queryset, **aggregates):
+        return queryset.values("creator_id").annotate(**aggregates).values("creator_id", *aggregates)
 
-    contents = (
-        Content.objects.filter(**in_range, published_at__gte=start, published_at__lt=end)
-        .values("creator_id")
-        .annotate(n=Count("id"), plays=Sum("effective_plays"), likes=Sum("likes"))
-        .values_list("creator_id", "n", "plays", "likes")
-    )
-    for pk, n, plays, likes in contents:
+    def seen(name: str):
+        return Max(Case(When(name=name, then=Value(1)), default=Value(0)))
+
+    creators = Creator.objects.filter(**{k.replace("creator_id", "pk"): v for k, v in in_range.items()})
+    return ChunkSources(
+        creators=creators.alias(intro_stripped=Stripped("intro"), region_stripped=Stripped("region"))
+        .annotate(fans_at=latest(FansDaily, "fans"), credit_at=latest(CreditDaily, "score"),
+                  profile=profile_complete())
+        .values("fans", "fans_at", "credit_score", "credit_at", "douyin_bound", "submission_enabled",
+                "spread_enabled", creator_id=F("pk"), profile_complete=F("profile")),
+        quotes=grouped(Quote.objects.filter(**in_range), n=Count("id")),
+        events=grouped(PortalEvent.objects.filter(**in_range, at__lt=at),
+                       task_hall_viewed=seen(PortalEvent.Name.TASK_HALL_VIEWED),
+                       assistant_viewed=seen(PortalEvent.Name.ASSISTANT_VIEWED)),
+        contents=grouped(Content.objects.filter(**in_range, published_at__gte=start, published_at__lt=end),
+                         n=Count("id"), plays=Sum("effective_plays"), likes=Sum("likes")),
+        counts={
+            "submissions": grouped(SubmissionEntry.objects.filter(**in_range, submitted_at__gte=start,
+                                                                  submitted_at__lt=end), n=Count("id")),
+            "orders": grouped(Order.objects.filter(Order.COUNTED, **in_range, completed_at__gte=start,
+                                                   completed_at__lt=end), n=Count("id")),
+            "courses_completed": grouped(CourseProgress.objects.filter(**in_range, completed_at__lt=at), n=Count("id")),
+        },
+    )  # fmt: skip
+
+
+def measure_chunk(first_id: int, last_id: int, at: datetime, rules: Rules, only=None) -> dict[int, Facts]:
+    """Facts for every creator with ``first_id <= pk <= last_id`` (and in ``only``): seven queries
+    whatever the size."""
+    sources = chunk_sources(first_id, last_id, at, rules, only)
+    facts: dict[int, Facts] = {}
+    for row in sources.creators:
+        facts[row["creator_id"]] = Facts(
+            fans=row["fans"] if row["fans_at"] is None else row["fans_at"],
+            credit_score=row["credit_score"] if row["credit_at"] is None else row["credit_at"],
+            douyin_bound=row["douyin_bound"],
+            profile_complete=row["profile_complete"],
+            submission_enabled=row["submission_enabled"],
+            spread_enabled=row["spread_enabled"],
+        )
+    for pk in sources.quotes.values_list("creator_id", flat=True):
+        facts[pk].has_quote = True
+    for pk, hall, assistant in sources.events.values_list("creator_id", "task_hall_viewed", "assistant_viewed"):
+        facts[pk].task_hall_viewed, facts[pk].assistant_viewed = bool(hall), bool(assistant)
+    for pk, n, plays, likes in sources.contents.values_list("creator_id", "n", "plays", "likes"):
         f = facts[pk]
         f.posts, f.plays, f.likes = n, plays or 0, likes or 0
-
-    counts = [
-        (SubmissionEntry.objects.filter(**in_range, submitted_at__gte=start, submitted_at__lt=end), "submissions"),
-        (Order.objects.filter(Order.COUNTED, **in_range, completed_at__gte=start, completed_at__lt=end), "orders"),
-        (CourseProgress.objects.filter(**in_range, completed_at__lt=at), "courses_completed"),
-    ]
-    for queryset, attr in counts:
-        for pk, n in queryset.values("creator_id").annotate(n=Count("id")).values_list("creator_id", "n"):
+    for attr, queryset in sources.counts.items():
+        for pk, n in queryset.values_list("creator_id", "n"):
             setattr(facts[pk], attr, n)
     return facts
 

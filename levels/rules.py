@@ -5,6 +5,8 @@ of levels 1..L, where a higher level's threshold replaces a lower one for the sa
 """
 
 import math
+import operator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from fractions import Fraction
@@ -19,6 +21,21 @@ from .models import Comparison, LevelRequirement, RequirementCode, RewardRequire
 LEVELS = (1, 2, 3, 4)
 
 
+@dataclass(frozen=True)
+class Operator:
+    """How a comparison is decided, in Python (``compare``) and in SQL (the daily check, ``levels.upgrades``)."""
+
+    python: Callable[[int, int], bool]
+    sql: str
+
+
+# The one home of > and ≥ (docs/program.md §1): ``compare`` and the SQL decisions both read it.
+OPERATORS = {Comparison.GTE: Operator(operator.ge, ">="), Comparison.GT: Operator(operator.gt, ">")}
+# The fan bars of docs/program.md §1 include their bound: submission tasks from ``tasks_min_fans``, a
+# 10万+ creator from ``large_creator_fans`` (FAQ: 1-10w 投稿, 10w+ 传播+投稿).
+FANS_FROM = Comparison.GTE
+
+
 def symbol(comparison: str) -> str:
     """How a comparison is written for people (the choice's label, "≥" or ">"); nothing for a yes/no
     requirement."""
@@ -31,7 +48,7 @@ def compare(comparison: str, threshold: int | None, value: bool | int | Fraction
         return bool(value)
     if type(value) is Fraction:  # exact means: compare by cross-multiplying, integers only
         value, threshold = value.numerator, threshold * value.denominator
-    return value >= threshold if comparison == Comparison.GTE else value > threshold
+    return OPERATORS[comparison].python(value, threshold)
 
 
 def margin(comparison: str, threshold: int, value: int | Fraction) -> int:
@@ -98,11 +115,11 @@ class Rules:
     def is_large(self, fans: int) -> bool:
         """A 10万+ creator (docs/program.md §1): also needs spread tasks, a quote and the assistant viewed;
         only they may open spread tasks (FAQ: 10w+ 传播+投稿)."""
-        return fans >= self.large_creator_fans
+        return OPERATORS[FANS_FROM].python(fans, self.large_creator_fans)
 
     def submission_open(self, fans: int) -> bool:
         """Submission tasks may be opened from ``tasks_min_fans`` followers (FAQ: 1-10w 投稿)."""
-        return fans >= self.tasks_min_fans
+        return OPERATORS[FANS_FROM].python(fans, self.tasks_min_fans)
 
     def effective(self, level: int) -> tuple[Requirement, ...]:
         return tuple(self.requirements[i] for i in self.effective_indices[level])

@@ -61,13 +61,17 @@ def override_in_force(override: LevelOverride | None, month: Month) -> bool:
 
 
 def overrides_in_force(*, first_id: int, last_id: int, month: Month) -> set[int]:
-    """The creators of a pk-range whose level an override holds in the runs of ``month`` (the same
-    rule as ``override_in_force``, in one query: ``until`` is ``YYYY-MM``, so text order is month order)."""
-    return set(
-        LevelOverride.objects.filter(
-            ended_at__isnull=True, until__gte=month.key, creator_id__gte=first_id, creator_id__lte=last_id
-        ).values_list("creator_id", flat=True)
-    )
+    """The creators of a pk-range whose level an override holds in the runs of ``month``, in one query."""
+    return set(overridden_in(first_id=first_id, last_id=last_id, month=month))
+
+
+def overridden_in(*, first_id: int, last_id: int, month: Month) -> QuerySet:
+    """``overrides_in_force`` as a queryset of ``creator_id`` (one row each: one open override per creator),
+    for SQL that joins it. The same rule as ``override_in_force``: ``until`` is ``YYYY-MM``, so text order
+    is month order."""
+    return LevelOverride.objects.filter(
+        ended_at__isnull=True, until__gte=month.key, creator_id__gte=first_id, creator_id__lte=last_id
+    ).values_list("creator_id", flat=True)
 
 
 def override_open(*, creator: Creator) -> LevelOverride | None:

@@ -2,7 +2,6 @@
 ``benefits``. Each ``*_chunk`` function handles one pk-range of creators with a fixed number of
 queries; ``levels.jobs`` runs them for whole runs."""
 
-from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -24,6 +23,7 @@ from .models import Assessment, CreatorLevel, JobRun, LevelChange, LevelOverride
 from .risk import explain_failures, risk_of
 from .rules import Rules
 from .selectors import OVERRIDE_EXPIRED, overrides_in_force
+from .upgrades import upgrade_check_chunk
 
 LEVELS = Link("levels")  # where level messages lead: the creator's 等级中心
 ASSESSMENT_FIELDS = [
@@ -50,16 +50,6 @@ class LevelOutcome:
     evaluation: LevelEvaluation
     overridden: bool = False  # a manual override holds the level in the runs of the month judged
 
-    def as_json(self, external_id: str) -> dict:
-        """One line of ``assess_levels --json`` (interfaces §2)."""
-        return {
-            "creator": external_id,
-            "previous_level": self.previous_level,
-            "level": self.level,
-            "qualified_level": self.evaluation.qualified_level,
-            "failed": self.evaluation.failed_above(self.level),
-        }
-
 
 def held_levels(first_id: int, last_id: int) -> dict[int, int]:
     return dict(
@@ -79,16 +69,16 @@ def evaluate_levels_chunk(
     only: set[int] | None = None,
     override_month: Month | None = None,
 ) -> list[LevelOutcome]:
-    """Measure and decide, without writing anything (also the ``--dry-run`` path). A creator whose
+    """Measure and decide, without writing anything (also the monthly ``--dry-run`` path). A creator whose
     manual override is in force for ``override_month`` (default: the month of ``at``, the run's benefit
-    period) keeps the level held; the outcome still says what the rules decided."""
-    facts = measure_chunk(first_id, last_id, at, rules)
+    period) keeps the level held; the outcome still says what the rules decided. ``upgrade_only`` states
+    the daily check's rule in Python; the check itself decides in SQL (``levels.upgrades``), and the tests
+    hold the two equal."""
+    facts = measure_chunk(first_id, last_id, at, rules, only)
     held = held_levels(first_id, last_id)
     overridden = overrides_in_force(first_id=first_id, last_id=last_id, month=override_month or Month.of(at))
     outcomes = []
     for creator_id, f in sorted(facts.items()):
-        if only is not None and creator_id not in only:
-            continue
         evaluation = evaluate_level(level_metrics(f, rules), rules)
         previous = held.get(creator_id, 0)
         # Monthly: level := qualified level, up or down. Daily upgrade check: only upward (docs/program.md §1).
@@ -111,21 +101,25 @@ def level_assess_chunk(
     results, level changes with history and messages, lapses, and the period's grants. The monthly run
     also closes the overrides that ended before its period: from now on the rules judge those creators."""
     upgrade_only = run.job == JobRun.Job.ASSESS_UPGRADE
-    outcomes = evaluate_levels_chunk(
-        first_id=first_id, last_id=last_id, at=run.at, rules=rules, upgrade_only=upgrade_only, only=only
-    )
-    # A chunk is processed once under its row lock, so its results are always new rows. ``failed`` is
-    # what the rules said (above the level they decide), also for a creator an override holds.
-    append_rows(
-        Assessment,
-        ASSESSMENT_FIELDS,
-        (
-            (run.pk, o.creator_id, o.previous_level, o.level, o.evaluation.qualified_level, None,
-             to_json(o.evaluation.metrics), o.evaluation.failed_above(o.ruled))
-            for o in outcomes
-        ),
-    )  # fmt: skip
-    changed = [o for o in outcomes if o.level != o.previous_level]
+    if upgrade_only:  # decided and stored in SQL; only the creators who move up come back
+        assessed, movers = upgrade_check_chunk(run=run, first_id=first_id, last_id=last_id, rules=rules, only=only)
+        changed = [LevelOutcome(m.creator_id, m.previous_level, m.level, m.level, m.evaluation) for m in movers]
+    else:
+        outcomes = evaluate_levels_chunk(
+            first_id=first_id, last_id=last_id, at=run.at, rules=rules, upgrade_only=False, only=only
+        )
+        # A chunk is processed once under its row lock, so its results are always new rows. ``failed`` is
+        # what the rules said (above the level they decide), also for a creator an override holds.
+        append_rows(
+            Assessment,
+            ASSESSMENT_FIELDS,
+            (
+                (run.pk, o.creator_id, o.previous_level, o.level, o.evaluation.qualified_level, None,
+                 to_json(o.evaluation.metrics), o.evaluation.failed_above(o.ruled))
+                for o in outcomes
+            ),
+        )  # fmt: skip
+        assessed, changed = len(outcomes), [o for o in outcomes if o.level != o.previous_level]
     moves = [
         Move(o.creator_id, o.previous_level, o.level, o.evaluation.failed.get(o.previous_level, [])) for o in changed
     ]
@@ -150,10 +144,8 @@ def level_assess_chunk(
                 at=run.at,
                 catalogue=catalogue,
             )
-    counts = Counter(
-        "up" if o.level > o.previous_level else "down" if o.level < o.previous_level else "same" for o in outcomes
-    )
-    return {"assessed": len(outcomes), "up": counts["up"], "down": counts["down"], "same": counts["same"]}
+    up = sum(o.level > o.previous_level for o in changed)
+    return {"assessed": assessed, "up": up, "down": len(changed) - up, "same": assessed - len(changed)}
 
 
 @dataclass(frozen=True)

@@ -99,9 +99,10 @@ def sort_memory(megabytes: int) -> None:
 
 
 def without_jit() -> None:
-    """Turn PostgreSQL's JIT compilation off for the rest of the transaction: a chunk's aggregate costs
-    enough for the planner to compile it (some 100 ms), yet runs in tens of milliseconds. Elsewhere a
-    no-op."""
+    """No JIT compilation in PostgreSQL for the rest of the transaction. It starts on a cost estimate
+    (``jit_above_cost``) that a wide per-chunk statement passes, where compiling takes longer than
+    running: 113 ms of a chunk of the daily upgrade check that then ran in 60 ms, some 100 ms of an index
+    chunk that runs in 40. Elsewhere a no-op."""
     if connection.vendor != "postgresql":
         return
     with connection.cursor() as cursor:

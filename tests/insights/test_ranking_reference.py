@@ -17,7 +17,7 @@ def midranks(values: list, descending: bool = False) -> list:
     counts = Counter(v for v in values if v is not None)
     ordered = sorted(counts, reverse=descending)
     equal = [counts[v] for v in ordered]
-    at = {v: (2 * up_to - n) / (2 * sum(equal)) for v, up_to, n in zip(ordered, accumulate(equal), equal)}
+    at = {v: (2 * up_to - n) / (2 * sum(equal)) for v, up_to, n in zip(ordered, accumulate(equal), equal, strict=True)}
     return [None if v is None else at[v] for v in values]
 
 
@@ -57,7 +57,7 @@ def test_numpy_ranks_equal_the_formula_in_plain_python(seed: int, settings) -> N
         if rng.random() < 0.3:
             return None
         if field in ("plays_total", "plays_30d", "fans_gain_15d"):
-            return rng.randint(-5, 5) * 10**rng.randint(0, 12)  # few distinct values: many ties
+            return rng.randint(-5, 5) * 10 ** rng.randint(0, 12)  # few distinct values: many ties
         return rng.choice([0.0, 0.1, 1 / 3, 2.5, rng.random()])
 
     population = [[figure(field) for field in RAW_FIELDS] for _ in range(size)]

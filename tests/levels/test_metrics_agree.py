@@ -1,8 +1,12 @@
 """Property: the set-based path (SQL aggregates per chunk) and the single-creator path (Python over one
-creator's rows) measure the same facts, so the jobs and the portal never disagree on a level."""
+creator's rows) measure the same facts, so the jobs and the portal never disagree on a level; and the daily
+upgrade check, decided wholly in SQL (``levels.upgrades``), stores and moves exactly what the single-creator
+path's evaluation says, under rules whose thresholds and comparisons are drawn at the data's own values."""
 
+import math
 from datetime import timedelta
 
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
@@ -19,7 +23,7 @@ from creators.models import (
     SubmissionEntry,
     SubmissionTask,
 )
-from levels.evaluation import evaluate_level
+from levels.evaluation import evaluate_level, to_json
 from levels.metrics import (
     CycleFacts,
     level_metrics,
@@ -28,8 +32,11 @@ from levels.metrics import (
     measure_creator_cycle,
     measure_cycle_chunk,
 )
-from levels.rules import load_rules
-from lib.periods import Cycle
+from levels.models import Assessment, Comparison, CreatorLevel, JobRun, LevelOverride
+from levels.rules import Requirement, Rules, load_rules
+from levels.selectors import level_of, override_in_force, override_open
+from levels.upgrades import upgrade_check_chunk, upgrade_check_preview
+from lib.periods import Cycle, Month
 from tests.builders import AT
 
 # Offsets around the edges that matter: the window start (−30 d), `at` itself, the day boundary.
@@ -50,7 +57,8 @@ creator = st.fixed_dictionaries(
         "fans": st.integers(min_value=0, max_value=800_000),
         "credit": st.integers(min_value=0, max_value=100),
         "bound": st.booleans(),
-        "intro": st.sampled_from(["", " ", "美食"]),
+        "intro": st.sampled_from(["", " ", "\u3000\n", "美食"]),  # blank to str.strip(), also in SQL
+        "region": st.sampled_from(["", "\t", "北京"]),
         "industries": st.sampled_from([[], ["美食"]]),
         "submission": st.booleans(),
         "spread": st.booleans(),
@@ -90,7 +98,7 @@ class MetricsAgree(TestCase):
     def _build(self, i: int, s: dict) -> Creator:
         c = Creator.objects.create(
             external_id=f"p-{i}", nickname="p", fans=s["fans"], credit_score=s["credit"], douyin_bound=s["bound"],
-            intro=s["intro"], region="北京", industries=s["industries"], submission_enabled=s["submission"],
+            intro=s["intro"], region=s["region"], industries=s["industries"], submission_enabled=s["submission"],
             spread_enabled=s["spread"],
         )  # fmt: skip
         if s["quote"]:
@@ -123,3 +131,95 @@ class MetricsAgree(TestCase):
             for j, off in enumerate(s["submissions"])
         )
         return c
+
+
+# Per creator: the level held before the check (None: no level row), their manual override if any, and
+# whether they did every yes/no task (else, random creators would rarely reach LV1 and nobody would move).
+standing = st.tuples(
+    st.sampled_from([None, None, 0, 1, 2, 3, 4]),
+    st.sampled_from(["none", "in_force", "ended", "expired"]),
+    st.sampled_from([True, True, False]),
+)
+UNTIL = {"in_force": Month.of(AT).key, "ended": Month.of(AT).next().key, "expired": Month.of(AT).previous().key}
+DILIGENT = {"bound": True, "submission": True, "spread": True, "quote": True, "intro": "美食", "region": "北京",
+            "industries": ["美食"]}  # fmt: skip
+VIEWED = [("task_hall_viewed", -2 * EDGE), ("assistant_viewed", -2 * EDGE)]
+
+
+def _bar(value, comparison: str) -> int:
+    """The highest threshold ``value`` still meets: on the bar for ≥, one below it for > (never below 0)."""
+    return max(0, math.floor(value) if comparison == Comparison.GTE else math.ceil(value) - 1)
+
+
+def _draw_rules(data, facts: list) -> Rules:
+    """The seeded rule set redrawn around one of the creators: each ``>``/``≥`` drawn afresh and its
+    threshold put exactly on that creator's bar (met), one above it (missed) or left as seeded; yes/no
+    requirements kept or left out; the window and both fan bars drawn (on the creator's fans, or not)."""
+    seeded = load_rules()
+    target = data.draw(st.sampled_from(facts))
+    base = Rules(
+        rule_set_id=seeded.rule_set_id,
+        window_days=data.draw(st.sampled_from([seeded.window_days, 7])),
+        tasks_min_fans=data.draw(st.sampled_from([seeded.tasks_min_fans, target.fans, target.fans, target.fans + 1])),
+        large_creator_fans=data.draw(st.sampled_from([seeded.large_creator_fans, target.fans, target.fans + 1])),
+        requirements=(),
+    )
+    values = level_metrics(target, base)
+    requirements = []
+    for r in seeded.requirements:
+        if r.comparison == Comparison.REQUIRED:
+            requirements += [r] if data.draw(st.booleans()) else []
+            continue
+        comparison = data.draw(st.sampled_from([Comparison.GTE, Comparison.GT]))
+        bar = _bar(values[r.code], comparison)
+        threshold = data.draw(st.sampled_from([bar, bar, bar, bar, bar + 1, r.threshold]))
+        requirements.append(Requirement(r.level, r.code, comparison, threshold, r.position))
+    return Rules(base.rule_set_id, base.window_days, base.tasks_min_fans, base.large_creator_fans, tuple(requirements))
+
+
+class UpgradeCheckAgrees(TestCase):
+    @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(st.lists(st.tuples(creator, standing), min_size=1, max_size=4), st.data())
+    def test_the_sql_decision_is_the_single_creator_paths(self, shapes, data):
+        created = []
+        for i, (shape, (held, override, diligent)) in enumerate(shapes):
+            if diligent:
+                shape = {**shape, **DILIGENT, "events": [*shape["events"], *VIEWED]}
+            c = MetricsAgree._build(self, i, shape)
+            if held is not None:
+                CreatorLevel.objects.create(creator=c, level=held, since=AT - timedelta(days=40))
+            if override != "none":
+                LevelOverride.objects.create(
+                    creator=c,
+                    level=held or 0,
+                    previous_level=0,
+                    reason="测试",
+                    until=UNTIL[override],
+                    set_at=AT - timedelta(days=50),
+                    ended_at=AT - timedelta(days=1) if override == "ended" else None,
+                )
+            created.append(c)
+        window = load_rules()
+        rules = _draw_rules(data, [measure_creator(c, AT, window) for c in created])
+        first, last = min(c.pk for c in created), max(c.pk for c in created)
+
+        expected, preview = {}, {}
+        for c in created:  # the single-creator path and the rule of docs/program.md §1, stated plainly
+            evaluation = evaluate_level(level_metrics(measure_creator(c, AT, rules), rules), rules)
+            held, qualified = level_of(creator=c), evaluation.qualified_level
+            ruled = max(held, qualified)
+            level = held if override_in_force(override_open(creator=c), Month.of(AT)) else ruled
+            expected[c.pk] = (held, level, qualified, to_json(evaluation.metrics), evaluation.failed_above(ruled))
+            preview[c.pk] = (held, level, qualified, evaluation.failed_above(level))
+
+        previews = upgrade_check_preview(first_id=first, last_id=last, at=AT, rules=rules, with_failed=True)
+        assert {p.creator_id: (p.previous_level, p.level, p.qualified_level, p.failed) for p in previews} == preview
+        run = JobRun.objects.create(job=JobRun.Job.ASSESS_UPGRADE, key="prop", period="prop", at=AT,
+                                    started_at=timezone.now())  # fmt: skip
+        assessed, movers = upgrade_check_chunk(run=run, first_id=first, last_id=last, rules=rules)
+        stored = Assessment.objects.filter(run=run).values_list(
+            "creator_id", "previous_level", "level", "qualified_level", "metrics", "failed"
+        )
+        assert {pk: tuple(row) for pk, *row in stored} == expected
+        assert assessed == len(created)
+        assert [m.creator_id for m in movers] == sorted(pk for pk, e in expected.items() if e[1] > e[0])

@@ -6,6 +6,7 @@ from levels import jobs
 from levels.models import Assessment, JobRun
 from levels.rules import load_rules
 from levels.services import evaluate_levels_chunk
+from levels.upgrades import upgrade_check_preview
 
 from ._jobs import JobCommand
 
@@ -47,29 +48,49 @@ class Command(JobCommand):
             .values_list("creator__external_id", "previous_level", "level", "qualified_level", "failed")
         )
         for external_id, previous, level, qualified, failed in rows.iterator(chunk_size=5000):
-            self.emit(
-                {
-                    "creator": external_id,
-                    "previous_level": previous,
-                    "level": level,
-                    "qualified_level": qualified,
-                    "failed": failed,
-                }
-            )
+            self.emit(_line(external_id, previous, level, qualified, failed))
 
     def _dry_run(self, at, creator_ids, *, upgrade: bool, as_json: bool) -> dict:
         rules = load_rules(at)
+        only = set(creator_ids) if creator_ids is not None else None
         summary = {"assessed": 0, "up": 0, "down": 0, "same": 0}
         for first, last in jobs.chunk_ranges(jobs.creator_id_stream(creator_ids), settings.ASSESS_CHUNK_SIZE):
-            outcomes = evaluate_levels_chunk(
-                first_id=first, last_id=last, at=at, rules=rules, upgrade_only=upgrade,
-                only=set(creator_ids) if creator_ids is not None else None,
-            )  # fmt: skip
-            names = dict(Creator.objects.filter(pk__gte=first, pk__lte=last).values_list("pk", "external_id"))
-            for o in outcomes:
-                move = "up" if o.level > o.previous_level else "down" if o.level < o.previous_level else "same"
+            if upgrade:  # the check's own decision, in SQL (levels.upgrades)
+                lines = [
+                    (p.creator_id, p.previous_level, p.level, p.qualified_level, p.failed)
+                    for p in upgrade_check_preview(
+                        first_id=first, last_id=last, at=at, rules=rules, only=only, with_failed=as_json
+                    )
+                ]
+            else:
+                outcomes = evaluate_levels_chunk(
+                    first_id=first, last_id=last, at=at, rules=rules, upgrade_only=False, only=only
+                )
+                lines = [
+                    (o.creator_id, o.previous_level, o.level, o.evaluation.qualified_level,
+                     o.evaluation.failed_above(o.level) if as_json else None)
+                    for o in outcomes
+                ]  # fmt: skip
+            names = (
+                dict(Creator.objects.filter(pk__gte=first, pk__lte=last).values_list("pk", "external_id"))
+                if as_json
+                else {}
+            )
+            for creator_id, previous, level, qualified, failed in lines:
                 summary["assessed"] += 1
-                summary[move] += 1
+                summary["up" if level > previous else "down" if level < previous else "same"] += 1
                 if as_json:
-                    self.emit(o.as_json(names[o.creator_id]))
+                    self.emit(_line(names[creator_id], previous, level, qualified, failed))
         return summary
+
+
+def _line(external_id: str, previous: int, level: int, qualified: int | None, failed: dict) -> dict:
+    """One creator's line of ``assess_levels --json`` (docs/interfaces.md §2): ``failed`` maps each level
+    above ``level`` to its failing codes."""
+    return {
+        "creator": external_id,
+        "previous_level": previous,
+        "level": level,
+        "qualified_level": qualified,
+        "failed": failed,
+    }
