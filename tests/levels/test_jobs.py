@@ -222,14 +222,14 @@ def test_a_chunk_killed_midway_and_rerun_gives_the_same_totals(settings, monkeyp
         creator_at_level(level)
     expected_levels = {3: 2, 4: 1, 2: 1, 1: 1}  # level → creators
 
-    real_grant = grants.entitlements_grant_level
+    real_grant = grants.entitlements_grant_levels
 
     def dies_in_second_chunk(**kwargs):
-        real_grant(**kwargs)  # the second chunk (levels 2 and 1) writes its LV1 grants…
-        if kwargs["level"] == 2:
+        real_grant(**kwargs)  # the second chunk (levels 2 and 1) writes its grants…
+        if 2 in kwargs["by_level"]:
             raise SystemExit("worker killed")  # …then the process dies
 
-    monkeypatch.setattr(grants, "entitlements_grant_level", dies_in_second_chunk)
+    monkeypatch.setattr(grants, "entitlements_grant_levels", dies_in_second_chunk)
     due = jobs.level_due(AT)
     with pytest.raises(SystemExit):
         jobs.trigger(Job.ASSESS_MONTHLY, due=due)
