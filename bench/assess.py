@@ -1,14 +1,18 @@
 """Benchmark of the monthly level assessment on PostgreSQL.
 
 Builds N creators with ~30 content items each (plus orders, courses, events, daily fans and credit)
-directly in SQL, then measures in one run:
+directly in SQL, then, in one run:
 
-- the monthly assessment end to end (claim, plan, every chunk — measure, decide, write results, level
-  changes, history, messages and the period's grants — and finalise), with ``--workers`` processes
-  doing the chunks as Celery workers would (default: one per CPU), in creators/s;
-- the single-creator path (``creator_progress``'s measuring and evaluation) over a sample, creators/s;
-- the floor: the bare aggregate SQL scans over the same rows that any assessment must read, and the
-  batch path's reads and decisions alone (``evaluate``, what ``--dry-run`` does) to compare with it.
+- ``run``: the monthly assessment end to end, exactly as ``assess_levels --mode monthly`` runs it (claim,
+  plan, every chunk — measure, decide, write results, level changes, history, messages and the period's
+  grants — and finalise), in one process unless ``--workers`` asks for Celery-like worker processes;
+  right after the build, as a run right after the day's ingest meets the data (``--settled`` first
+  gives the tables a VACUUM ANALYZE, as a long-running database has);
+- ``write floor``: a binary COPY of exactly the rows the run wrote, table by table, into empty copies of
+  those tables (``LIKE … INCLUDING ALL``: their indexes and constraints, no foreign keys);
+- ``read floor``: the bare aggregate SQL reads over the same rows that any assessment must do;
+- the batch path's reads and decisions alone (``evaluate``, what ``--dry-run`` does), and the
+  single-creator path (``creator_progress``'s measuring and evaluation) over a sample.
 
 Usage (creates/overwrites the database named in DATABASE_URL):
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/xt_bench_assess \\
@@ -16,12 +20,15 @@ Usage (creates/overwrites the database named in DATABASE_URL):
 """
 
 import argparse
+import cProfile
 import json
 import multiprocessing
 import os
 import resource
 import sys
+import tempfile
 import time
+from contextlib import ExitStack
 from datetime import timedelta
 from pathlib import Path
 
@@ -35,7 +42,7 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import connection, connections  # noqa: E402
+from django.db import connection, connections, transaction  # noqa: E402
 
 from creators.models import Creator  # noqa: E402
 from levels import jobs  # noqa: E402
@@ -54,6 +61,10 @@ TABLES = [
     "creators_portalevent", "creators_order", "creators_fansdaily", "creators_creditdaily", "creators_content",
     "creators_quote", "creators_creator",
 ]  # fmt: skip
+OUTPUTS, INPUTS = TABLES[:9], TABLES[9:]  # what an assessment writes (emptied before each run), what it reads
+# The tables the run writes its rows to (its own chunk and run rows aside: one row per 2,000 creators).
+WRITTEN = ["levels_assessment", "levels_levelchange", "levels_creatorlevel", "benefits_entitlement",
+           "benefits_guaranteecard", "creators_assistantmessage"]  # fmt: skip
 
 
 def sql(statement: str, params=None) -> None:
@@ -71,8 +82,8 @@ def build(n: int) -> float:
         """
         INSERT INTO creators_creator (id, external_id, nickname, fans, credit_score, douyin_bound, intro, region,
             industries, submission_enabled, spread_enabled, created_at, updated_at)
-        SELECT g, 'b-' || g, '达人' || g, (g * 7919) %% 800000, 40 + g %% 61, g %% 10 <> 0, '测评博主', '上海',
-            '["美食"]'::jsonb, true, g %% 3 <> 0, now(), now()
+        SELECT g, 'b-' || g, '达人' || g, (g * 7919) %% 800000, 40 + g %% 61, g %% 20 <> 0, '测评博主', '上海',
+            '["美食"]'::jsonb, true, g %% 5 <> 0, now(), now()
         FROM generate_series(1::bigint, %(n)s) g
         """,
         {"n": n},
@@ -85,7 +96,7 @@ def build(n: int) -> float:
         INSERT INTO creators_portalevent (creator_id, name, at)
         SELECT id, 'task_hall_viewed', %(at)s::timestamptz - interval '40 days' FROM creators_creator WHERE id %% 7 <> 0
         UNION ALL
-        SELECT id, 'assistant_viewed', %(at)s::timestamptz - interval '40 days' FROM creators_creator WHERE id %% 5 <> 0
+        SELECT id, 'assistant_viewed', %(at)s::timestamptz - interval '40 days' FROM creators_creator WHERE id %% 9 <> 0
         """,
         {"at": at},
     )
@@ -96,7 +107,7 @@ def build(n: int) -> float:
             shares, component_clicks, conversions, title)
         SELECT 'b-' || c || '-' || k, c, CASE WHEN k %% 6 = 0 THEN 'live' ELSE 'video' END,
             %(at)s::timestamptz - (k * interval '29 hours') - ((c %% 24) * interval '1 hour'),
-            ((c * 31 + k * 17) %% (20000 + (c %% 9) * 20000)), ((c * 31 + k * 17) %% 200000) / 40, 0, 0, 0, 0, ''
+            ((c * 31 + k * 17) %% (20000 + (c %% 9) * 60000)), ((c * 31 + k * 17) %% 200000) / 40, 0, 0, 0, 0, ''
         FROM generate_series(1::bigint, %(n)s) c, generate_series(0, 29) k
         """,
         {"at": at, "n": n},
@@ -118,7 +129,7 @@ def build(n: int) -> float:
         """
         INSERT INTO academy_courseprogress (creator_id, course_id, completion, updated_at, completed_at)
         SELECT c, k, 0.9, %(at)s::timestamptz - interval '50 days', %(at)s::timestamptz - interval '50 days'
-        FROM generate_series(1::bigint, %(n)s) c, generate_series(1, 12) k WHERE k <= c %% 13
+        FROM generate_series(1::bigint, %(n)s) c, generate_series(1, 12) k WHERE k <= 6 + c %% 10
         """,
         {"at": at, "n": n},
     )
@@ -150,7 +161,6 @@ def build(n: int) -> float:
         """,
         {"at": at, "n": n},
     )
-    sql("VACUUM ANALYZE")  # fresh statistics and visibility map, as a long-running database has
     return time.perf_counter() - started
 
 
@@ -186,25 +196,64 @@ def floor_scan() -> float:
     return time.perf_counter() - started
 
 
+def autovacuum_inputs(*, enabled: bool) -> None:
+    """Let autovacuum visit the tables the build fills, or not (``RESET``: the server's setting)."""
+    for table in INPUTS:
+        if enabled:
+            sql(f"ALTER TABLE {table} RESET (autovacuum_enabled)")
+        else:
+            sql(f"ALTER TABLE {table} SET (autovacuum_enabled = false)")
+
+
 def _process_chunk(chunk_id: int) -> None:
     jobs.chunk_process(chunk_id)
 
 
 def assess_monthly(workers: int) -> JobRun:
-    """The monthly run as the Celery workers run it: claim and plan, then chunks processed by
+    """The monthly run: in one process exactly as ``assess_levels --mode monthly`` runs it
+    (``jobs.trigger``), or as the Celery workers run it — claim and plan, then chunks processed by
     ``workers`` processes (each with its own connection), then the run finalised from the database."""
+    if workers == 1:
+        run, _ = jobs.trigger(JobRun.Job.ASSESS_MONTHLY, due=jobs.level_due(AT))
+        return run
     run, _ = jobs.run_claim(job=JobRun.Job.ASSESS_MONTHLY, key=jobs.instant_key(AT), period="2026-12", at=AT)
     chunk_ids = list(run.chunks.values_list("pk", flat=True))
-    if workers == 1:
-        for chunk_id in chunk_ids:
-            jobs.chunk_process(chunk_id)
-    else:
-        connections.close_all()  # children open their own
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            pool.map(_process_chunk, chunk_ids, chunksize=1)
+    connections.close_all()  # children open their own
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        pool.map(_process_chunk, chunk_ids, chunksize=1)
     jobs.run_finalize(run.pk)
     run.refresh_from_db()
     return run
+
+
+def write_floor() -> tuple[float, dict[str, int]]:
+    """The least any run could spend writing what this one wrote: every row it wrote (all the rows of
+    ``WRITTEN``, emptied before the run), streamed out in binary beforehand (not timed), then timed as a
+    binary COPY into an empty copy of its table with the same indexes and constraints (no foreign keys),
+    committed. Returns the seconds and the rows per table."""
+    rows, spooled = {}, {}
+    with ExitStack() as files:
+        with connection.cursor() as cursor:
+            for table in WRITTEN:
+                spool = spooled[table] = files.enter_context(tempfile.TemporaryFile())
+                with cursor.cursor.copy(f"COPY {table} TO STDOUT (FORMAT BINARY)") as copy:
+                    for block in copy:
+                        spool.write(block)
+                cursor.execute(f"SELECT count(*) FROM {table}")
+                rows[table] = cursor.fetchone()[0]
+                cursor.execute(f"DROP TABLE IF EXISTS floor_{table}")
+                cursor.execute(f"CREATE TABLE floor_{table} (LIKE {table} INCLUDING ALL)")
+        started = time.perf_counter()
+        with transaction.atomic(), connection.cursor() as cursor:
+            for table, spool in spooled.items():
+                spool.seek(0)
+                with cursor.cursor.copy(f"COPY floor_{table} FROM STDIN (FORMAT BINARY)") as copy:
+                    while block := spool.read(1 << 20):
+                        copy.write(block)
+        seconds = time.perf_counter() - started
+    for table in WRITTEN:
+        sql(f"DROP TABLE floor_{table}")
+    return seconds, rows
 
 
 def _evaluate_range(bounds: tuple[int, int]) -> None:
@@ -242,42 +291,60 @@ def main() -> None:
     parser.add_argument("--creators", type=int, default=100_000)
     parser.add_argument("--sample", type=int, default=500, help="creators timed on the single-creator path")
     parser.add_argument("--reuse", action="store_true", help="keep the data of a previous run; only re-assess")
-    parser.add_argument("--workers", type=int, default=os.cpu_count(), help="worker processes (default: CPUs)")
+    parser.add_argument("--settled", action="store_true",
+                        help="VACUUM ANALYZE the data before the run, as a long-running database has")  # fmt: skip
+    parser.add_argument("--workers", type=int, default=1, help="worker processes for the chunks (default: 1)")
+    parser.add_argument("--profile", metavar="PATH", help="write a cProfile of the run to PATH")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("bench/assess.py measures PostgreSQL: set DATABASE_URL=postgres://…")
     call_command("migrate", verbosity=0)
     build_s = None
-    if not args.reuse:
-        build_s = build(args.creators)
-    else:
-        sql("TRUNCATE " + ", ".join(TABLES[:9]) + " CASCADE")
-    n = Creator.objects.count()
-
-    floor_s = floor_scan()
+    # Right after an ingest nothing has analysed or vacuumed the new rows yet: keep autovacuum off the
+    # inputs until the run is done, so every run meets them the same way (the run's own writes keep it).
+    autovacuum_inputs(enabled=args.settled)
+    try:
+        if not args.reuse:
+            build_s = build(args.creators)
+        else:
+            sql("TRUNCATE " + ", ".join(OUTPUTS) + " CASCADE")
+        if args.settled:
+            sql("VACUUM ANALYZE")
+        n = Creator.objects.count()
+        started = time.perf_counter()
+        if args.profile:
+            with cProfile.Profile() as profile:
+                run = assess_monthly(args.workers)
+            profile.dump_stats(args.profile)
+        else:
+            run = assess_monthly(args.workers)
+        run_s = time.perf_counter() - started
+    finally:
+        autovacuum_inputs(enabled=True)
+    peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # the run's, before the floors
+    write_s, written = write_floor()
+    read_s = floor_scan()
     evaluate_s = evaluate_only(args.workers)
-    started = time.perf_counter()
-    run = assess_monthly(args.workers)
-    batch_s = time.perf_counter() - started
     single_rate = single_path(args.sample)
-    batch_rate = n / batch_s
+    floor_s = read_s + write_s
     print(
         json.dumps(
             {
                 "creators": n,
                 "workers": args.workers,
+                "settled": args.settled,
                 "content_rows": n * 30,
                 "build_s": round(build_s, 1) if build_s else None,
-                "batch_s": round(batch_s, 2),
-                "batch_creators_per_s": round(batch_rate),
-                "single_creators_per_s": round(single_rate),
-                "batch_vs_single": round(batch_rate / single_rate, 1),
-                "floor_s": round(floor_s, 2),
-                "batch_vs_floor": round(batch_s / floor_s, 2),
+                "run_s": round(run_s, 2),
+                "creators_per_s": round(n / run_s),
+                "read_floor_s": round(read_s, 2),
+                "write_floor_s": round(write_s, 2),
+                "run_vs_floor": round(run_s / floor_s, 2),
                 "evaluate_s": round(evaluate_s, 2),
-                "evaluate_vs_floor": round(evaluate_s / floor_s, 2),
+                "single_creators_per_s": round(single_rate),
+                "peak_rss_mb": round(peak_rss_mb),
+                "written": written,
                 "summary": run.summary,
-                "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
             },
             ensure_ascii=False,
         )

@@ -258,9 +258,14 @@ class GuaranteeCard(models.Model):
             serial=serial,
             amount=amount,
             issued_at=at,
-            expires_at=at + timedelta(days=valid_days),
+            expires_at=cls.expiry(at, valid_days),
             **source,
         )
+
+    @staticmethod
+    def expiry(at, valid_days: int):
+        """When a card issued at ``at`` for ``valid_days`` expires: to the second (docs/program.md §3)."""
+        return at + timedelta(days=valid_days)
 
 
 class RecommendationChannel(models.TextChoices):

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 
 from benefits.selectors import Catalogue
 from benefits.services import grants
@@ -16,6 +16,7 @@ from creators.services import messages_send_for_each
 from insights.services import index_compute_chunk
 from lib.bulk import append_rows
 from lib.periods import Cycle, Month, local_date
+from lib.sql import insert_select
 
 from .evaluation import LevelEvaluation, RewardEvaluation, evaluate_level, evaluate_reward, to_json
 from .metrics import CycleFacts, level_metrics, measure_chunk, measure_cycle_chunk
@@ -136,10 +137,11 @@ def level_assess_chunk(
             recipients = recipients.filter(creator_id__in=only)
             ended = ended.filter(creator_id__in=only)
         ended.update(ended_at=run.at, end_reason=OVERRIDE_EXPIRED)
-        for level in sorted({o.level for o in outcomes if o.level > 0}):
-            grants.entitlements_grant_level(
-                creators=recipients.filter(level=level).values("creator_id"),
-                level=level,
+        levels = sorted({o.level for o in outcomes if o.level > 0})
+        if levels:
+            grants.entitlements_grant_levels(
+                by_level={level: recipients.filter(level=level).values("creator_id") for level in levels},
+                creators=recipients.filter(level__gt=0).values("creator_id"),
                 month=month,
                 at=run.at,
                 catalogue=catalogue,
@@ -168,12 +170,6 @@ def levels_move(
     Returns the history rows written, for the caller's messages."""
     if not moves:
         return LevelChange.objects.none()
-    CreatorLevel.objects.bulk_create(
-        [CreatorLevel(creator_id=m.creator_id, level=m.to_level, since=at) for m in moves],
-        update_conflicts=True,
-        unique_fields=["creator"],
-        update_fields=["level", "since"],
-    )
     reason = {
         None: LevelChange.Reason.OVERRIDE,
         JobRun.Job.ASSESS_UPGRADE: LevelChange.Reason.UPGRADE,
@@ -189,40 +185,64 @@ def levels_move(
             for m in moves
         ),
     )  # fmt: skip
-    changes = LevelChange.objects.filter(run=run, at=at, reason=reason, creator_id__in=[m.creator_id for m in moves])
-    for level in sorted({m.to_level for m in moves}):
+    # A run's rows in the movers' pk-range are exactly the ones just written (its chunks do not overlap):
+    # the range keeps every statement below to the chunk's rows, where an id list had each carry
+    # thousands of parameters and scan the run's rows of earlier chunks too.
+    ids = [m.creator_id for m in moves]
+    changes = LevelChange.objects.filter(
+        run=run, at=at, reason=reason, creator_id__gte=min(ids), creator_id__lte=max(ids)
+    )
+    if run is None:
+        changes = changes.filter(creator_id__in=ids)
+    # The level held, straight from the history rows: one statement, nothing built in Python.
+    insert_select(
+        table=CreatorLevel._meta.db_table,
+        columns=["creator_id", "level", "since"],
+        rows=changes.values_list("creator_id", "to_level", "at"),
+        conflict=["creator_id"],
+        update=["level", "since"],
+    )
+    levels = sorted({m.to_level for m in moves})
+    for level in levels:
         grants.entitlements_lapse(
             creators=changes.filter(to_level=level).values("creator_id"), level=level, at=at, catalogue=catalogue
         )
-        if grant and level > 0:
-            grants.entitlements_grant_level(
-                creators=changes.filter(to_level=level).values("creator_id"),
-                level=level,
-                month=Month.of(at),
-                at=at,
-                catalogue=catalogue,
-            )
+    if grant and levels[-1] > 0:
+        grants.entitlements_grant_levels(
+            by_level={level: changes.filter(to_level=level).values("creator_id") for level in levels if level > 0},
+            creators=changes.filter(to_level__gt=0).values("creator_id"),
+            month=Month.of(at),
+            at=at,
+            catalogue=catalogue,
+        )
     return changes
 
 
 def _send_level_messages(
     *, changes: QuerySet[LevelChange], changed: list[LevelOutcome], run: JobRun, rules: Rules
 ) -> None:
+    """One message per creator who moved: up, the same words for everyone at a level (one statement per
+    level reached, nothing per creator in Python); down, each with the requirements that failed."""
+    dedupe_key = f"level:{run.pk}:{{id}}"
+    ups = changes.filter(to_level__gt=F("from_level"))
+    for level in sorted({o.level for o in changed if o.level > o.previous_level}):
+        messages_send_for_each(
+            creators=ups.filter(to_level=level).values("creator_id"), text="level_up", params={"level": level},
+            link=LEVELS, at=run.at, dedupe_key=dedupe_key,
+        )  # fmt: skip
     by_text: dict[str, list] = {}
     for o in changed:
-        text, params = _level_message(outcome=o, rules=rules)
-        by_text.setdefault(text, []).append((o.creator_id, params))
-    for text, each in by_text.items():  # at most three: up, down, cancelled
+        if o.level < o.previous_level:
+            text, params = _fall_message(outcome=o, rules=rules)
+            by_text.setdefault(text, []).append((o.creator_id, params))
+    for text, each in by_text.items():  # at most two: down, cancelled
         messages_send_for_each(
-            creators=changes.values("creator_id"), text=text, each=each, link=LEVELS, at=run.at,
-            dedupe_key=f"level:{run.pk}:{{id}}",
-        )  # fmt: skip
+            creators=changes.values("creator_id"), text=text, each=each, link=LEVELS, at=run.at, dedupe_key=dedupe_key
+        )
 
 
-def _level_message(*, outcome: LevelOutcome, rules: Rules) -> tuple[str, dict]:
-    """The text and parameters telling a creator of their level change."""
-    if outcome.level > outcome.previous_level:
-        return "level_up", {"level": outcome.level}
+def _fall_message(*, outcome: LevelOutcome, rules: Rules) -> tuple[str, dict]:
+    """The text and parameters telling a creator their level fell, and which requirements failed."""
     failing = outcome.evaluation.failed.get(outcome.previous_level, [])
     failures = explain_failures(failing, outcome.previous_level, outcome.evaluation.metrics, rules)
     text = "level_down" if outcome.level else "level_cancelled"

@@ -1,8 +1,9 @@
 """What the ORM cannot express: set-based writes (INSERT … SELECT over a queryset of creator ids), medians,
-and transaction-scoped database settings."""
+transaction-scoped database settings and fresh planner statistics."""
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from django.db import connection
 from django.db.models import F, QuerySet
@@ -18,6 +19,7 @@ def insert_for_each(
     conflict: Sequence[str] = (),
     update: Sequence[str] = (),
     update_when: str = "",
+    variants: Sequence[Mapping[str, Any]] = (),
 ) -> int:
     """``INSERT INTO table (creator_id, *columns) SELECT id, *values FROM ids ON CONFLICT DO NOTHING``.
 
@@ -27,10 +29,13 @@ def insert_for_each(
     constraint are skipped, which is what makes the grant jobs idempotent. With ``conflict`` (the
     unique columns) and ``update`` (columns to take from the new row), an existing row is updated
     instead, only where the SQL condition ``update_when`` holds (``old.`` and ``new.`` name the rows).
+    With ``variants`` each creator gets one row per variant, which gives the values of further columns
+    (the same ones in every variant, none of them ``None``): one statement for several benefits.
     Returns the rows inserted or updated.
     """
     qn = connection.ops.quote_name
     sub_sql, sub_params = ids.query.sql_with_params()
+    extra = list(variants[0]) if variants else []
     selected, params = [], []
     for column, value in zip(columns, values, strict=True):
         if column == "dedupe_key":
@@ -41,20 +46,58 @@ def insert_for_each(
         else:
             selected.append("%s")
             params.append(value)
-    on_conflict = "ON CONFLICT DO NOTHING"
-    if update:
-        assignments = ", ".join(f"{qn(c)} = excluded.{qn(c)}" for c in update)
-        when = update_when.replace("old.", f"{qn(table)}.").replace("new.", "excluded.")
-        on_conflict = f"ON CONFLICT ({', '.join(qn(c) for c in conflict)}) DO UPDATE SET {assignments}" + (
-            f" WHERE {when}" if when else ""
-        )
+    source, source_params = f"({sub_sql}) s", list(sub_params)
+    if variants:
+        branch = "SELECT " + ", ".join(f"%s AS {qn(c)}" for c in extra)
+        source += f" CROSS JOIN ({' UNION ALL '.join([branch] * len(variants))}) v"
+        source_params += [variant[c] for variant in variants for c in extra]
+        selected += [f"v.{qn(c)}" for c in extra]
     sql = (
-        f"INSERT INTO {qn(table)} ({qn('creator_id')}, {', '.join(qn(c) for c in columns)}) "
-        f"SELECT s.creator_id, {', '.join(selected)} FROM ({sub_sql}) s WHERE true {on_conflict}"
+        f"INSERT INTO {qn(table)} ({qn('creator_id')}, {', '.join(qn(c) for c in [*columns, *extra])}) "
+        f"SELECT s.creator_id, {', '.join(selected)} FROM {source} WHERE true "
+        + _on_conflict(table, conflict, update, update_when)
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *sub_params])
+        cursor.execute(sql, [*params, *source_params])
         return cursor.rowcount
+
+
+def insert_select(
+    *,
+    table: str,
+    columns: Sequence[str],
+    rows: QuerySet,
+    conflict: Sequence[str] = (),
+    update: Sequence[str] = (),
+    update_when: str = "",
+) -> int:
+    """``INSERT INTO table (*columns) SELECT * FROM rows ON CONFLICT …``: the rows of a ``values_list``
+    queryset (its columns in the order of ``columns``) written in one statement, without bringing them
+    to Python. ``conflict``, ``update`` and ``update_when`` as in ``insert_for_each``. Returns the rows
+    inserted or updated."""
+    qn = connection.ops.quote_name
+    sub_sql, sub_params = rows.query.sql_with_params()
+    sql = (
+        f"INSERT INTO {qn(table)} ({', '.join(qn(c) for c in columns)}) SELECT * FROM ({sub_sql}) s WHERE true "
+        + _on_conflict(table, conflict, update, update_when)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, sub_params)
+        return cursor.rowcount
+
+
+def _on_conflict(table: str, conflict: Sequence[str], update: Sequence[str], update_when: str) -> str:
+    """Skip rows that violate a unique constraint; with ``update``, update the existing row instead
+    (where ``update_when`` holds; ``old.`` and ``new.`` name the rows). ``WHERE true`` before it keeps
+    SQLite from reading ``ON CONFLICT`` as a join condition."""
+    qn = connection.ops.quote_name
+    if not update:
+        return "ON CONFLICT DO NOTHING"
+    assignments = ", ".join(f"{qn(c)} = excluded.{qn(c)}" for c in update)
+    when = update_when.replace("old.", f"{qn(table)}.").replace("new.", "excluded.")
+    return f"ON CONFLICT ({', '.join(qn(c) for c in conflict)}) DO UPDATE SET {assignments}" + (
+        f" WHERE {when}" if when else ""
+    )
 
 
 def medians(rows: QuerySet, fields: Sequence[str]) -> dict[str, float | None]:
@@ -127,3 +170,26 @@ def commit_without_waiting() -> None:
         return
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL synchronous_commit = off")
+
+
+def analyze_stale(tables: Sequence[str]) -> list[str]:
+    """``ANALYZE`` those of ``tables`` whose planner statistics are stale by PostgreSQL's own autovacuum
+    rule — more rows changed since the last analyse than ``autovacuum_analyze_threshold`` +
+    ``autovacuum_analyze_scale_factor`` × rows — so a job that starts right after a big load plans its
+    queries on figures autovacuum would only gather later (or never, where it is off). One query when
+    nothing is stale. Returns the tables analysed; elsewhere a no-op."""
+    if connection.vendor != "postgresql" or not tables:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT s.relname FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid
+               WHERE s.relid = ANY(CAST(%s AS text[])::regclass[])
+                 AND s.n_mod_since_analyze > current_setting('autovacuum_analyze_threshold')::float8
+                     + current_setting('autovacuum_analyze_scale_factor')::float8 * GREATEST(c.reltuples, 0)
+               ORDER BY s.relname""",
+            [list(tables)],
+        )
+        stale = [row[0] for row in cursor.fetchall()]
+        if stale:
+            cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(t) for t in stale))
+    return stale

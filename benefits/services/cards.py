@@ -10,7 +10,7 @@ row count says whether this call made it, so a double click, two tabs or two job
 
 from collections.abc import Iterable
 from datetime import datetime
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from django.db import IntegrityError, transaction
 from django.db.models import Case, DecimalField, F, OuterRef, QuerySet, Subquery, Value, When
@@ -18,6 +18,7 @@ from django.db.models.functions import Coalesce, Greatest
 from django.db.models.lookups import GreaterThanOrEqual
 from django.utils.translation import gettext as _
 
+from creators.ingest import upsert_rows
 from creators.messages import Link
 from creators.models import Content, Creator, SubmissionEntry, SubmissionTask
 from creators.services import audit_action, audit_target, messages_send_for_each, task_join
@@ -27,6 +28,8 @@ from lib.periods import Cycle, Month
 from ..models import CardStatus, Entitlement, EntitlementStatus, GuaranteeCard
 from ..selectors import Catalogue
 
+# The columns of a card minted for an entitlement; the others take their defaults.
+CARD_FIELDS = ["id", "creator_id", "entitlement_id", "serial", "amount", "status", "issued_at", "expires_at"]
 SETTLE_BATCH = 500  # entries per UPDATE: bounded statements however many are due
 WALLET = Link("benefits", anchor="wallet")
 
@@ -49,21 +52,15 @@ def cards_issue(*, creators: QuerySet, period: Month | Cycle, at: datetime, cata
     )
     if not owed:
         return
-    cards = []
-    for pk, creator_id, benefit_id, delivered, quantity in owed:
-        offer = card_offers[benefit_id]
-        cards += [
-            GuaranteeCard.mint(
-                creator_id=creator_id,
-                entitlement_id=pk,
-                serial=serial,
-                amount=offer.unit_amount,
-                valid_days=offer.valid_days,
-                at=at,
-            )
-            for serial in range(delivered + 1, quantity + 1)
-        ]
-    GuaranteeCard.objects.bulk_create(cards, ignore_conflicts=True, batch_size=2000)
+    # Plain tuples in one statement, not model instances through ``bulk_create``: Django's per-value SQL
+    # compiler cost more than the insert itself (bench/README.md, "Monthly assessment").
+    cards = [
+        (uuid4(), creator_id, pk, serial, card_offers[benefit_id].unit_amount, CardStatus.ACTIVE, at,
+         GuaranteeCard.expiry(at, card_offers[benefit_id].valid_days))
+        for pk, creator_id, benefit_id, delivered, quantity in owed
+        for serial in range(delivered + 1, quantity + 1)
+    ]  # fmt: skip
+    upsert_rows(GuaranteeCard, CARD_FIELDS, cards, unique_fields=["entitlement_id", "serial"])
     Entitlement.objects.filter(pk__in=[row[0] for row in owed]).update(
         delivered=F("quantity"), status=EntitlementStatus.DELIVERED
     )

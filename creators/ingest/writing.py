@@ -217,13 +217,15 @@ def _insert_default(field: models.Field) -> Any:
 
 
 def _adapter(field: models.Field) -> Callable[[Any], Any] | None:
-    """How a value reaches the driver when it cannot go as it is: JSON everywhere; on SQLite, dates and
-    times as Django's SQLite backend stores them (``adapt_datetimefield_value``: UTC, naive, ``str()``,
+    """How a value reaches the driver when it cannot go as it is: JSON everywhere; on SQLite, uuids, dates
+    and times as Django's SQLite backend stores them (``adapt_datetimefield_value``: UTC, naive, ``str()``,
     without its per-call checks — the ingest only hands it aware datetimes)."""
     if isinstance(field, models.JSONField):
         return lambda value: connection.ops.adapt_json_value(value, field.encoder)
     if connection.vendor != "sqlite":
         return None
+    if isinstance(field, models.UUIDField):  # 32 hex digits, as Django stores them without a uuid type
+        return lambda value: None if value is None else value.hex
     if isinstance(field, models.DateTimeField):
         zone = connection.timezone
 

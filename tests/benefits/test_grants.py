@@ -7,11 +7,16 @@ from io import StringIO
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
+from django.db import connection
+from django.db.models import F
+from django.test.utils import CaptureQueriesContext
 
 from benefits.models import DouPlusCredit, Entitlement, ExtraDispatch, GuaranteeCard
-from benefits.services.grants import entitlement_claim
-from creators.models import SubmissionTask
+from benefits.selectors import catalogue_load
+from benefits.services.grants import entitlement_claim, entitlements_grant_level
+from creators.models import Creator, SubmissionTask
 from lib.errors import ApplicationError
+from lib.periods import Month
 from tests.builders import AT, creator_at_level, order, post
 
 pytestmark = pytest.mark.django_db
@@ -185,3 +190,22 @@ def test_creator_report_by_login():
     creator.user = User.objects.create_user("someone", password="x")
     creator.save()
     assert json.loads(call("creator_report", "--user", "someone"))["creator"] == creator.external_id
+
+
+def _statements_to_grant_lv3(n: int) -> int:
+    """Statements of one LV3 grant (entitlements, cards, messages) to ``n`` new creators."""
+    made = [creator_at_level(3) for _ in range(n)]
+    with CaptureQueriesContext(connection) as captured:
+        entitlements_grant_level(
+            creators=Creator.objects.filter(pk__in=[c.pk for c in made]).values(creator_id=F("pk")),
+            level=3,
+            month=Month(2026, 12),
+            at=AT,
+            catalogue=catalogue_load(),
+        )
+    assert GuaranteeCard.objects.filter(creator__in=made).count() == 3 * n
+    return len(captured)
+
+
+def test_a_grant_with_cards_takes_the_same_statements_for_one_creator_or_many():
+    assert _statements_to_grant_lv3(1) == _statements_to_grant_lv3(12)

@@ -222,14 +222,14 @@ def test_a_chunk_killed_midway_and_rerun_gives_the_same_totals(settings, monkeyp
         creator_at_level(level)
     expected_levels = {3: 2, 4: 1, 2: 1, 1: 1}  # level → creators
 
-    real_grant = grants.entitlements_grant_level
+    real_grant = grants.entitlements_grant_levels
 
     def dies_in_second_chunk(**kwargs):
-        real_grant(**kwargs)  # the second chunk (levels 2 and 1) writes its LV1 grants…
-        if kwargs["level"] == 2:
+        real_grant(**kwargs)  # the second chunk (levels 2 and 1) writes its grants…
+        if 2 in kwargs["by_level"]:
             raise SystemExit("worker killed")  # …then the process dies
 
-    monkeypatch.setattr(grants, "entitlements_grant_level", dies_in_second_chunk)
+    monkeypatch.setattr(grants, "entitlements_grant_levels", dies_in_second_chunk)
     due = jobs.level_due(AT)
     with pytest.raises(SystemExit):
         jobs.trigger(Job.ASSESS_MONTHLY, due=due)
@@ -327,10 +327,15 @@ def test_two_concurrent_triggers_give_one_run():
     assert LevelChange.objects.count() == 3
 
 
-def _queries_for_one_chunk(new_creators: int) -> int:
+def _queries_for_one_chunk(new_creators: int, *, job: str = Job.ASSESS_MONTHLY, held: int | None = None) -> int:
+    """Queries of one chunk over ``new_creators`` more creators qualifying for levels 0–4 — new, or all
+    holding ``held`` since last month (so they fall, are cancelled, lapse)."""
     for i in range(new_creators):
-        creator_at_level(i % 5)
-    run, _ = jobs.run_claim(job=Job.ASSESS_MONTHLY, key=f"q{new_creators}", period="2026-12", at=AT)
+        creator = creator_at_level(i % 5)
+        if held is not None:
+            CreatorLevel.objects.create(creator=creator, level=held, since=AT - timedelta(days=30))
+    period = "2026-12" if job == Job.ASSESS_MONTHLY else "2026-12-01"
+    run, _ = jobs.run_claim(job=job, key=f"q{new_creators}", period=period, at=AT)
     with CaptureQueriesContext(connection) as captured:
         jobs.chunk_process(run.chunks.get().pk)
     return len(captured)
@@ -340,6 +345,29 @@ def _queries_for_one_chunk(new_creators: int) -> int:
 def test_a_chunk_takes_the_same_number_of_queries_for_5_or_55_creators(settings):
     settings.ASSESS_CHUNK_SIZE = 1000
     assert _queries_for_one_chunk(5) == _queries_for_one_chunk(50)
+
+
+@pytest.mark.django_db
+def test_a_chunk_of_falls_takes_the_same_number_of_queries_for_5_or_55_creators(settings):
+    settings.ASSESS_CHUNK_SIZE = 1000
+    assert _queries_for_one_chunk(5, held=4) == _queries_for_one_chunk(50, held=4)
+
+
+@pytest.mark.django_db
+def test_an_upgrade_chunk_takes_the_same_number_of_queries_for_5_or_55_creators(settings):
+    settings.ASSESS_CHUNK_SIZE = 1000
+    few = _queries_for_one_chunk(5, job=Job.ASSESS_UPGRADE)
+    assert few == _queries_for_one_chunk(50, job=Job.ASSESS_UPGRADE)
+
+
+@pytest.mark.django_db
+def test_the_plan_step_gathers_stale_statistics_of_what_the_chunks_read(monkeypatch):
+    asked: list[list[str]] = []
+    monkeypatch.setattr(jobs, "analyze_stale", asked.append)
+    creator_at_level(1)
+    jobs.run_claim(job=Job.ASSESS_MONTHLY, key="stats", period="2026-12", at=AT)
+    assert len(asked) == 1
+    assert {"creators_content", "creators_order", "academy_courseprogress", "levels_creatorlevel"} <= set(asked[0])
 
 
 JOB_COMMANDS = [
