@@ -27,7 +27,7 @@ def square(request: SquareRequest) -> HttpResponse:
     viewer = request.viewer
     me = viewer.creator.pk if viewer.creator else None
     form = SquareFilterForm(request.GET, regions=regions())
-    result = square_page(filters=form.filters(), at=at, page=request.GET.get("page"), me=me)
+    result = square_page(filters=form.filters(), page=request.GET.get("page"), me=me)
     ads = [creator_card(c, me=me, in_ad_slot=True) for c in result.ads]
     cards = [creator_card(c, me=me) for c in result.page]
     shown = [(c.creator.pk, Surface.SQUARE_SLOT) for c in ads] + [(c.creator.pk, Surface.SQUARE) for c in cards]

@@ -1,0 +1,73 @@
+"""The square's listing of the day (docs/program.md §5): every creator scored once (``creators_scored``,
+the one home of the score) and their places written as ``SquareEntry`` rows, which the pages read.
+
+Why once a day and not per request: the order is a sort of every creator by a score that needs each
+creator's posts of the last 30 days, level and benefits. Computed per request it cost 1.0–1.6 s for the
+square's first page at 100,000 creators on PostgreSQL (3M content rows), and grows with the population;
+read from the listing, a page is a walk of the first rows of an index (``SquareEntry.position``).
+
+When: beat calls ``listing_refresh_due`` every hour (``REFRESH_CRON``); it refreshes the listing when its
+day is not today's local day, so the first run after midnight (Asia/Shanghai) draws the new day's rotation
+and a missed hour is caught up by the next. ``manage.py refresh_square`` refreshes on demand.
+"""
+
+from datetime import date, datetime
+
+from django.db import connection, transaction
+
+from lib.periods import local_date
+from lib.sql import lock_for_transaction, sort_memory, without_jit
+
+from .models import SquareEntry
+from .selectors import AD_POSITIONS, AD_SLOT_CODES, SquareFilters, creators_scored, holds
+
+# django-celery-beat crontab fields (minute, hour), Asia/Shanghai: on the hour, every hour.
+REFRESH_CRON = ("0", "*")
+REFRESH_TASK = "square.tasks.listing_refresh_due"
+REFRESH_ENTRY = "square listing"
+# The scoring sorts a million creators' keys twice (ad slots, then the listing): in memory, not on disk.
+WORK_MEM_MB = 64
+_COLUMNS = ("level", "posts_30d", "held", "rotation", "order_key", "ad")
+
+
+@transaction.atomic
+def listing_refresh(*, at: datetime) -> dict:
+    """Score every creator at ``at`` and replace the listing with their places, in one transaction:
+    readers see the previous listing until it commits (a ``DELETE``, not a ``TRUNCATE``, which would
+    block them). One ``INSERT … SELECT``: the scores never leave the database. Returns
+    ``{"day": …, "listed": N}``."""
+    lock_for_transaction("square.listing_refresh")  # one refresh at a time
+    sort_memory(WORK_MEM_MB)
+    without_jit()  # the scoring's correlated subqueries ran twice as long with PostgreSQL's JIT
+    scored = creators_scored(filters=SquareFilters(), at=at).annotate(ad=holds(*AD_SLOT_CODES))
+    sub_sql, params = scored.order_by().values("pk", *_COLUMNS).query.sql_with_params()
+    qn = connection.ops.quote_name
+    columns = ", ".join(qn(c) for c in ("creator_id", "day", *_COLUMNS, "position"))
+    picked = ", ".join(f"t.{qn(c)}" for c in _COLUMNS)
+    # The ad slots come first: the AD_POSITIONS holders with the highest rotation (the ads query of
+    # ``square_page`` reads the same ones back); then everyone else by order key, then the lower id.
+    sql = (
+        f"INSERT INTO {qn(SquareEntry._meta.db_table)} ({columns}) "
+        f"SELECT t.{qn('pk')}, %s, {picked}, ROW_NUMBER() OVER (ORDER BY t.slot, "
+        f"CASE WHEN t.slot = 0 THEN -t.{qn('rotation')} ELSE 0 END, t.{qn('order_key')} DESC, t.{qn('pk')}) "
+        f"FROM (SELECT s.*, CASE WHEN s.{qn('ad')} AND ROW_NUMBER() OVER (PARTITION BY s.{qn('ad')} "
+        f"ORDER BY s.{qn('rotation')} DESC, s.{qn('pk')}) <= %s THEN 0 ELSE 1 END AS slot FROM ({sub_sql}) s) t"
+    )
+    SquareEntry.objects.all().delete()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [local_date(at), AD_POSITIONS, *params])
+        listed = cursor.rowcount
+    return {"day": local_date(at).isoformat(), "listed": listed}
+
+
+def listing_day() -> date | None:
+    """The local day the listing was scored on (None before the first refresh). One query."""
+    return SquareEntry.objects.values_list("day", flat=True).first()
+
+
+def listing_refresh_due(*, now: datetime) -> dict | None:
+    """Refresh the listing unless it is already of ``now``'s local day (beat's hourly entry point).
+    Returns what ``listing_refresh`` returns, or None when there was nothing to do."""
+    if listing_day() == local_date(now):
+        return None
+    return listing_refresh(at=now)

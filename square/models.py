@@ -1,0 +1,44 @@
+"""The square's listing of the day (docs/program.md §5): each creator's score, rotation and place, written
+once a day by ``square.listing.listing_refresh`` so that a page reads a few indexed rows at any
+population instead of scoring every creator per request."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from creators.models import Creator
+
+
+class SquareEntry(models.Model):
+    """One creator's place on the square as evaluated at the listing's refresh (``day``: its local day).
+
+    ``position`` is the creator's place in the whole unfiltered listing, the ad slots first (1, 2, 3),
+    then by ``order_key`` (score × ROTATION_PRIME + rotation) highest first, then the lower id: a page
+    walks this index; a filtered page walks it too, skipping those the filters leave out. ``level``,
+    ``posts_30d`` and ``held`` (the bits of the shown benefits) are what the card shows, as scored."""
+
+    # No database-level foreign key: the whole listing is rewritten at once every day (like the index's
+    # rows); deleting a creator through the ORM still deletes theirs (``on_delete``).
+    creator = models.OneToOneField(
+        Creator, on_delete=models.CASCADE, primary_key=True, related_name="square_entry", db_constraint=False
+    )
+    day = models.DateField(_("日期"))
+    level = models.PositiveSmallIntegerField(_("等级"))
+    posts_30d = models.PositiveIntegerField(_("近30天发布"))
+    held = models.PositiveIntegerField()
+    order_key = models.BigIntegerField()
+    rotation = models.PositiveIntegerField()
+    ad = models.BooleanField()  # holds an ad-slot benefit (``AD_SLOT_CODES``)
+    position = models.PositiveIntegerField(unique=True)
+
+    class Meta:
+        verbose_name = _("广场排序")
+        verbose_name_plural = _("广场排序")
+        indexes = [
+            # The ad slots: holders by rotation, highest first.
+            models.Index(fields=["-rotation"], condition=models.Q(ad=True), name="square_entry_ad_rotation"),
+            # The level filter keeps the order: a level's creators in listing order.
+            models.Index(fields=["level", "position"], name="square_entry_level_position"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.creator_id} {self.day} #{self.position}"

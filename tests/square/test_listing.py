@@ -1,0 +1,127 @@
+"""The square's listing of the day (``square.listing``): every creator scored once, their places written in
+the order ``creators_scored`` gives (ad slots first), read by the pages until the next day's refresh."""
+
+import io
+import json
+from datetime import timedelta
+
+import pytest
+from django.core.management import CommandError, call_command
+from django_celery_beat.models import PeriodicTask
+
+from levels.models import CreatorLevel
+from lib.periods import local_date
+from square.listing import REFRESH_ENTRY, REFRESH_TASK, listing_day, listing_refresh, listing_refresh_due
+from square.models import SquareEntry
+from square.selectors import AD_POSITIONS, SquareFilters, creators_scored, square_page
+from tests.square.conftest import NOW, make_creator, refresh
+
+pytestmark = pytest.mark.django_db
+
+ANY = SquareFilters()
+
+
+def places() -> list[int]:
+    return list(SquareEntry.objects.order_by("position").values_list("creator_id", flat=True))
+
+
+def test_the_listing_is_the_ad_slots_then_the_score_order():
+    holders = [make_creator(level=1, codes=("square_ad_slot",)).pk for _ in range(5)]
+    for n in range(12):
+        make_creator(level=n % 5, posts=n % 4)
+    assert listing_refresh(at=NOW) == {"day": local_date(NOW).isoformat(), "listed": 17}
+    scored = list(creators_scored(filters=ANY, at=NOW))
+    ads = sorted((c for c in scored if c.pk in holders), key=lambda c: (-c.rotation, c.pk))[:AD_POSITIONS]
+    rest = [c.pk for c in scored if c not in ads]
+    assert places() == [c.pk for c in ads] + rest
+    assert list(SquareEntry.objects.order_by("position").values_list("position", flat=True)) == list(range(1, 18))
+    page = square_page(filters=ANY, page=1, me=None)
+    assert [c.pk for c in page.ads] == [c.pk for c in ads] and [c.pk for c in page.page] == rest
+    assert page.total == 17 and page.day == local_date(NOW)
+
+
+def test_the_entry_keeps_what_the_card_shows_as_scored():
+    creator = make_creator(level=3, posts=25, codes=("identity_tag", "diamond_slot"))
+    refresh()
+    entry = SquareEntry.objects.get(creator=creator)
+    scored = creators_scored(filters=ANY, at=NOW).get(pk=creator.pk)
+    assert (entry.level, entry.posts_30d, entry.held, entry.order_key, entry.rotation, entry.ad) == (
+        3, 25, scored.held, scored.order_key, scored.rotation, False
+    )  # fmt: skip
+
+
+def test_pages_read_the_listing_until_the_next_refresh():
+    """A level won after the refresh, or a creator new since, shows from the next refresh on."""
+    first = make_creator(level=2)
+    second = make_creator(level=1)
+    refresh()
+    CreatorLevel.objects.filter(creator=second).update(level=4)
+    newcomer = make_creator(level=4)
+    page = square_page(filters=ANY, page=1, me=newcomer.pk)
+    assert [c.pk for c in page.page] == [first.pk, second.pk] and page.rank is None and page.total == 2
+    refresh(NOW + timedelta(hours=1))
+    assert [c.pk for c in square_page(filters=ANY, page=1, me=None).page][:2] == [newcomer.pk, second.pk]
+
+
+def test_a_refresh_replaces_the_listing():
+    make_creator(level=1)
+    gone = make_creator(level=2)
+    refresh()
+    gone.delete()
+    refresh()
+    assert SquareEntry.objects.count() == 1 and listing_refresh(at=NOW)["listed"] == 1
+
+
+def test_the_hourly_refresh_scores_once_a_local_day():
+    make_creator(level=1)
+    assert listing_day() is None
+    assert listing_refresh_due(now=NOW)["listed"] == 1
+    assert listing_day() == local_date(NOW)
+    make_creator(level=2)
+    assert listing_refresh_due(now=NOW + timedelta(hours=8)) is None  # 23:00 the same day: nothing to do
+    midnight = NOW.replace(hour=0, minute=0) + timedelta(days=1)
+    assert listing_refresh_due(now=midnight) == {"day": local_date(midnight).isoformat(), "listed": 2}
+
+
+def test_the_rotation_changes_with_the_days_refresh():
+    for _ in range(8):
+        make_creator(level=2, posts=3)
+    refresh()
+    today = places()
+    refresh(NOW + timedelta(days=1))
+    assert places() != today and sorted(places()) == sorted(today)
+
+
+def test_an_empty_listing_shows_nobody():
+    make_creator(level=4)
+    page = square_page(filters=ANY, page=1, me=None)
+    assert page.ads == [] and list(page.page) == [] and page.total == 0 and page.day is None
+
+
+def test_the_filtered_count_and_the_unfiltered_one_agree():
+    for n in range(30):
+        make_creator(level=n % 3, codes=("square_ad_slot",) if n % 4 == 0 else (), region="北京" if n % 2 else "上海")
+    refresh()
+    unfiltered = square_page(filters=ANY, page=1, me=None)
+    both = [square_page(filters=SquareFilters(region=r), page=1, me=None).total for r in ("北京", "上海")]
+    assert unfiltered.total == 30 == sum(both)
+    assert unfiltered.page.paginator.count == 30 - AD_POSITIONS
+
+
+def test_the_command_refreshes_at_an_instant():
+    make_creator(level=1)
+    out = io.StringIO()
+    call_command("refresh_square", "--at", "2026-12-10T00:05:00", stdout=out)
+    assert json.loads(out.getvalue()) == {"day": "2026-12-10", "listed": 1}
+    with pytest.raises(CommandError, match="ISO 8601"):
+        call_command("refresh_square", "--at", "yesterday")
+
+
+def test_beat_runs_the_refresh_every_hour(settings):
+    task = PeriodicTask.objects.get(name=REFRESH_ENTRY)
+    assert task.task == REFRESH_TASK and task.enabled
+    assert (task.crontab.minute, task.crontab.hour, str(task.crontab.timezone)) == ("0", "*", "Asia/Shanghai")
+    from config.celery_app import app
+
+    app.loader.import_default_modules()
+    assert REFRESH_TASK in app.tasks
