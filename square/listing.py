@@ -6,9 +6,10 @@ creator's posts of the last 30 days, level and benefits. Computed per request it
 square's first page at 100,000 creators on PostgreSQL (3M content rows), and grows with the population;
 read from the listing, a page is a walk of the first rows of an index (``SquareEntry.position``).
 
-When: beat calls ``listing_refresh_due`` every hour (``REFRESH_CRON``); it refreshes the listing when its
+When: beat calls ``refresh_due`` every ten minutes (``REFRESH_CRON``); it refreshes the listing when its
 day is not today's local day, so the first run after midnight (Asia/Shanghai) draws the new day's rotation
-and a missed hour is caught up by the next. ``manage.py refresh_square`` refreshes on demand.
+and a missed run is caught up by the next; and it re-ranks the leaderboards (``square.boards``) with a new
+listing or a new index day (the 05:00 index run). ``manage.py refresh_square`` refreshes both on demand.
 """
 
 from datetime import date, datetime
@@ -18,13 +19,15 @@ from django.db import connection, transaction
 from lib.periods import local_date
 from lib.sql import lock_for_transaction, sort_memory, without_jit
 
+from .boards import boards_index_day, boards_refresh, latest_index_day
 from .models import SquareEntry
 from .selectors import AD_POSITIONS, AD_SLOT_CODES, SquareFilters, creators_scored, holds
 
-# django-celery-beat crontab fields (minute, hour), Asia/Shanghai: on the hour, every hour.
-REFRESH_CRON = ("0", "*")
-REFRESH_TASK = "square.tasks.listing_refresh_due"
-REFRESH_ENTRY = "square listing"
+# django-celery-beat crontab fields (minute, hour), Asia/Shanghai: every ten minutes (a check of two
+# indexed rows when there is nothing to do).
+REFRESH_CRON = ("*/10", "*")
+REFRESH_TASK = "square.tasks.refresh_due"
+REFRESH_ENTRY = "square listing and leaderboards"
 # The scoring sorts a million creators' keys twice (ad slots, then the listing): in memory, not on disk.
 WORK_MEM_MB = 64
 _COLUMNS = ("level", "posts_30d", "held", "rotation", "order_key", "ad")
@@ -65,9 +68,13 @@ def listing_day() -> date | None:
     return SquareEntry.objects.values_list("day", flat=True).first()
 
 
-def listing_refresh_due(*, now: datetime) -> dict | None:
-    """Refresh the listing unless it is already of ``now``'s local day (beat's hourly entry point).
-    Returns what ``listing_refresh`` returns, or None when there was nothing to do."""
-    if listing_day() == local_date(now):
-        return None
-    return listing_refresh(at=now)
+def refresh_due(*, now: datetime) -> dict:
+    """Beat's entry point: refresh the listing unless it is already of ``now``'s local day, then re-rank the
+    leaderboards if the listing was refreshed or the latest index day is not the one they were ranked on.
+    Returns what was done: ``{"listing": …, "boards": …}``, empty when nothing was due."""
+    done = {}
+    if listing_day() != local_date(now):
+        done["listing"] = listing_refresh(at=now)
+    if done or boards_index_day() != latest_index_day(at=now):
+        done["boards"] = boards_refresh(at=now)
+    return done

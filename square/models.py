@@ -42,3 +42,28 @@ class SquareEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.creator_id} {self.day} #{self.position}"
+
+
+class BoardEntry(models.Model):
+    """One row of a leaderboard as ``square.boards.boards_refresh`` ranked it (docs/program.md §5): the
+    boards read the day's index rows of every creator, so they are ranked when a new index day or a new
+    listing comes, not per page view. ``day`` is the day the board names (the index day of 商业影响力榜单,
+    the day of the growth of 每日热榜); ``index_day`` the latest index day when it was ranked."""
+
+    board = models.CharField(max_length=10)  # a ``square.boards.Board`` value
+    rank = models.PositiveSmallIntegerField()
+    creator = models.ForeignKey(Creator, on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    day = models.DateField()
+    index_day = models.DateField()
+    figure = models.FloatField()  # the composite index, or the plays growth
+    priority = models.BooleanField()  # holds leaderboard_priority
+    posts_30d = models.PositiveIntegerField()
+    level = models.PositiveSmallIntegerField()
+
+    class Meta:
+        verbose_name = _("榜单")
+        verbose_name_plural = _("榜单")
+        constraints = [models.UniqueConstraint(fields=["board", "rank"], name="board_entry_unique_rank")]
+
+    def __str__(self) -> str:
+        return f"{self.board} #{self.rank} {self.creator_id}"

@@ -56,8 +56,8 @@ def leaderboards(request: SquareRequest) -> HttpResponse:
     if board not in Board.values:
         messages.error(request, _("没有这个榜单，已为你显示商业影响力榜单。"))
         board = Board.BUSINESS
-    result = board_rows(board=board, at=at)
-    rows = [board_row(i, row, board=board, me=me) for i, row in enumerate(result.rows, 1)]
+    result = board_rows(board=board)
+    rows = [board_row(row, me=me) for row in result.rows]
     views_record(viewer=viewer, method=request.method, at=at, shown=[(row.creator.pk, SURFACES[board]) for row in rows])
     mine = next((row for row in rows if row.is_me), None)
     context = {

@@ -1,5 +1,5 @@
-"""Register the square listing's hourly refresh with django-celery-beat (``square.listing.REFRESH_CRON``,
-Asia/Shanghai): the first run after midnight scores the new day."""
+"""Register the square's refresh with django-celery-beat (``square.listing.REFRESH_CRON``, Asia/Shanghai):
+the first run after midnight scores the new day's listing; a new index day re-ranks the leaderboards."""
 
 import json
 
@@ -25,7 +25,7 @@ def schedule_remove(apps, schema_editor) -> None:
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("square", "0001_listing"),
+        ("square", "0001_initial"),
         ("django_celery_beat", "0019_alter_periodictasks_options"),
     ]
 

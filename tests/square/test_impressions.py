@@ -63,6 +63,7 @@ def test_leaderboard_views_count_on_their_board(advertiser):
     index_row(a, TODAY, composite=70.0)
     index_row(b, TODAY - timedelta(days=2), plays_total=100)
     index_row(b, TODAY - timedelta(days=1), plays_total=900)
+    refresh()
     advertiser.get("/leaderboards/")
     advertiser.get("/leaderboards/?board=daily")
     advertiser.get("/leaderboards/?board=daily")

@@ -11,10 +11,11 @@ from django_celery_beat.models import PeriodicTask
 
 from levels.models import CreatorLevel
 from lib.periods import local_date
-from square.listing import REFRESH_ENTRY, REFRESH_TASK, listing_day, listing_refresh, listing_refresh_due
+from square.boards import board_rows
+from square.listing import REFRESH_ENTRY, REFRESH_TASK, listing_day, listing_refresh, refresh_due
 from square.models import SquareEntry
 from square.selectors import AD_POSITIONS, SquareFilters, creators_scored, square_page
-from tests.square.conftest import NOW, make_creator, refresh
+from tests.square.conftest import NOW, index_row, make_creator, refresh
 
 pytestmark = pytest.mark.django_db
 
@@ -72,15 +73,26 @@ def test_a_refresh_replaces_the_listing():
     assert SquareEntry.objects.count() == 1 and listing_refresh(at=NOW)["listed"] == 1
 
 
-def test_the_hourly_refresh_scores_once_a_local_day():
+def test_beats_refresh_scores_the_listing_once_a_local_day():
     make_creator(level=1)
     assert listing_day() is None
-    assert listing_refresh_due(now=NOW)["listed"] == 1
+    assert refresh_due(now=NOW)["listing"]["listed"] == 1
     assert listing_day() == local_date(NOW)
     make_creator(level=2)
-    assert listing_refresh_due(now=NOW + timedelta(hours=8)) is None  # 23:00 the same day: nothing to do
+    assert refresh_due(now=NOW + timedelta(hours=8)) == {}  # 23:00 the same day: nothing to do
     midnight = NOW.replace(hour=0, minute=0) + timedelta(days=1)
-    assert listing_refresh_due(now=midnight) == {"day": local_date(midnight).isoformat(), "listed": 2}
+    assert refresh_due(now=midnight)["listing"] == {"day": local_date(midnight).isoformat(), "listed": 2}
+
+
+def test_a_new_index_day_re_ranks_the_boards_and_leaves_the_listing():
+    creator = make_creator(level=1)
+    index_row(creator, local_date(NOW) - timedelta(days=1), composite=50.0)
+    assert set(refresh_due(now=NOW)) == {"listing", "boards"}
+    assert board_rows(board="business").day == local_date(NOW) - timedelta(days=1)
+    assert refresh_due(now=NOW + timedelta(minutes=10)) == {}
+    index_row(creator, local_date(NOW), composite=60.0)  # the 05:00 index run of the day
+    assert refresh_due(now=NOW + timedelta(minutes=20)) == {"boards": {"business": 1, "daily": 0}}
+    assert [(r.day, r.figure) for r in board_rows(board="business").rows] == [(local_date(NOW), 60.0)]
 
 
 def test_the_rotation_changes_with_the_days_refresh():
@@ -112,15 +124,18 @@ def test_the_command_refreshes_at_an_instant():
     make_creator(level=1)
     out = io.StringIO()
     call_command("refresh_square", "--at", "2026-12-10T00:05:00", stdout=out)
-    assert json.loads(out.getvalue()) == {"day": "2026-12-10", "listed": 1}
+    assert json.loads(out.getvalue()) == {
+        "listing": {"day": "2026-12-10", "listed": 1},
+        "boards": {"business": 0, "daily": 0},
+    }
     with pytest.raises(CommandError, match="ISO 8601"):
         call_command("refresh_square", "--at", "yesterday")
 
 
-def test_beat_runs_the_refresh_every_hour(settings):
+def test_beat_checks_every_ten_minutes():
     task = PeriodicTask.objects.get(name=REFRESH_ENTRY)
     assert task.task == REFRESH_TASK and task.enabled
-    assert (task.crontab.minute, task.crontab.hour, str(task.crontab.timezone)) == ("0", "*", "Asia/Shanghai")
+    assert (task.crontab.minute, task.crontab.hour, str(task.crontab.timezone)) == ("*/10", "*", "Asia/Shanghai")
     from config.celery_app import app
 
     app.loader.import_default_modules()

@@ -1,5 +1,5 @@
-"""``manage.py refresh_square [--at INSTANT]``: score every creator and replace the square's listing now
-(beat does it every day after midnight; see ``square.listing``). Prints the day and the creators listed."""
+"""``manage.py refresh_square [--at INSTANT]``: score every creator and replace the square's listing now, then
+re-rank the leaderboards (beat does both when due; see ``square.listing``). Prints what was done."""
 
 import json
 
@@ -7,11 +7,12 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from lib.periods import parse_instant
+from square.boards import boards_refresh
 from square.listing import listing_refresh
 
 
 class Command(BaseCommand):
-    help = "Score every creator and replace the creator square's listing (达人广场排序)."
+    help = "Score every creator into the creator square's listing (达人广场排序) and re-rank the leaderboards."
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--at", help="the instant to score at (ISO 8601; default now, Asia/Shanghai if no offset)")
@@ -21,4 +22,5 @@ class Command(BaseCommand):
             instant = parse_instant(at) if at else timezone.now()
         except ValueError as error:
             raise CommandError(str(error)) from None
-        self.stdout.write(json.dumps(listing_refresh(at=instant)))
+        listing = listing_refresh(at=instant)
+        self.stdout.write(json.dumps({"listing": listing, "boards": boards_refresh(at=instant)}))
