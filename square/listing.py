@@ -30,7 +30,7 @@ REFRESH_TASK = "square.tasks.refresh_due"
 REFRESH_ENTRY = "square listing and leaderboards"
 # The scoring sorts a million creators' keys twice (ad slots, then the listing): in memory, not on disk.
 WORK_MEM_MB = 64
-_COLUMNS = ("level", "posts_30d", "held", "rotation", "order_key", "ad")
+_COLUMNS = ("level", "posts_30d", "held", "rotation", "order_key", "ad", "region")
 
 
 @transaction.atomic

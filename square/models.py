@@ -14,7 +14,8 @@ class SquareEntry(models.Model):
     ``position`` is the creator's place in the whole unfiltered listing, the ad slots first (1, 2, 3),
     then by ``order_key`` (score × ROTATION_PRIME + rotation) highest first, then the lower id: a page
     walks this index; a filtered page walks it too, skipping those the filters leave out. ``level``,
-    ``posts_30d`` and ``held`` (the bits of the shown benefits) are what the card shows, as scored."""
+    ``posts_30d`` and ``held`` (the bits of the shown benefits) are what the card shows, as scored;
+    ``region`` the profile's region then, which the region filter and its choices read."""
 
     # No database-level foreign key: the whole listing is rewritten at once every day (like the index's
     # rows); deleting a creator through the ORM still deletes theirs (``on_delete``).
@@ -29,6 +30,7 @@ class SquareEntry(models.Model):
     rotation = models.PositiveIntegerField()
     ad = models.BooleanField()  # holds an ad-slot benefit (``AD_SLOT_CODES``)
     position = models.PositiveIntegerField(unique=True)
+    region = models.CharField(_("所在地域"), max_length=50, blank=True)
 
     class Meta:
         verbose_name = _("广场排序")
@@ -38,6 +40,8 @@ class SquareEntry(models.Model):
             models.Index(fields=["-rotation"], condition=models.Q(ad=True), name="square_entry_ad_rotation"),
             # The level filter keeps the order: a level's creators in listing order.
             models.Index(fields=["level", "position"], name="square_entry_level_position"),
+            # The region filter in listing order, and its choices (one index seek per region).
+            models.Index(fields=["region", "position"], name="square_entry_region_position"),
         ]
 
     def __str__(self) -> str:

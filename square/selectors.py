@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.core.paginator import Page, Paginator
+from django.db import connection
 from django.db.models import (
     Case,
     Count,
@@ -170,9 +171,9 @@ def listed(*, filters: SquareFilters) -> QuerySet[Creator]:
     """The creators of the day's listing (``SquareEntry``, written by ``square.listing.listing_refresh``)
     matching ``filters``, in listing order, annotated from their entry as ``creators_scored`` annotates
     them (``level``, ``posts_30d``, ``held``, ``rotation``, ``order_key``) plus ``ad``, ``position`` and
-    ``listed_on`` (the day scored). Industry, region and followers filter the live profile; the level
-    filter, like the card, reads the level scored."""
-    creators = creators_search(region=filters.region, industry=filters.industry).filter(square_entry__isnull=False)
+    ``listed_on`` (the day scored). Industry and followers filter the live profile; the level and region
+    filters read the listing (the level scored, as the card shows it; the region then)."""
+    creators = creators_search(industry=filters.industry).filter(square_entry__isnull=False)
     creators = creators.annotate(
         **{name: F(f"square_entry__{name}") for name in ("level", "posts_30d", "held", "rotation", "order_key")},
         ad=F("square_entry__ad"),
@@ -181,12 +182,30 @@ def listed(*, filters: SquareFilters) -> QuerySet[Creator]:
     )
     if filters.level is not None:
         creators = creators.filter(square_entry__level=filters.level)
+    if filters.region:
+        creators = creators.filter(square_entry__region=filters.region)
     if filters.fans:
         fans = FANS_RANGES[filters.fans]
         creators = creators.filter(fans__gte=fans.low)
         if fans.high is not None:
             creators = creators.filter(fans__lt=fans.high)
     return creators.order_by("position")
+
+
+def listed_regions() -> list[str]:
+    """The regions of the listing's creators, for the region filter's choices, in order. One query that
+    seeks each next region in the listing's region index (a loose index scan, written as a recursive CTE
+    since neither database skips through an index by itself): a few dozen seeks, where ``SELECT
+    DISTINCT`` read every creator (22 ms a page view at 100,000 creators)."""
+    table, qn = SquareEntry._meta.db_table, connection.ops.quote_name
+    sql = (
+        f"WITH RECURSIVE r (region) AS (SELECT MIN(region) FROM {qn(table)} WHERE region > '' UNION ALL "
+        f"SELECT (SELECT MIN(e.region) FROM {qn(table)} e WHERE e.region > r.region) FROM r "
+        f"WHERE r.region IS NOT NULL) SELECT region FROM r WHERE region IS NOT NULL"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return [region for (region,) in cursor.fetchall()]
 
 
 class _CountedPaginator(Paginator):

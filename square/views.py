@@ -7,7 +7,6 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from creators.selectors import regions
 from insights.models import Surface
 
 from . import clock
@@ -16,7 +15,7 @@ from .boards import BOARD_SIZE, SURFACES, Board, board_rows
 from .exposure import views_record
 from .forms import SquareFilterForm
 from .presenters import IDENTITY_TAG, board_row, creator_card
-from .selectors import square_page
+from .selectors import listed_regions, square_page
 
 
 @square_required
@@ -26,7 +25,7 @@ def square(request: SquareRequest) -> HttpResponse:
     at = clock.now()
     viewer = request.viewer
     me = viewer.creator.pk if viewer.creator else None
-    form = SquareFilterForm(request.GET, regions=regions())
+    form = SquareFilterForm(request.GET, regions=listed_regions())
     result = square_page(filters=form.filters(), page=request.GET.get("page"), me=me)
     ads = [creator_card(c, me=me, in_ad_slot=True) for c in result.ads]
     cards = [creator_card(c, me=me) for c in result.page]

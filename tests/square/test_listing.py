@@ -14,7 +14,7 @@ from lib.periods import local_date
 from square.boards import board_rows
 from square.listing import REFRESH_ENTRY, REFRESH_TASK, listing_day, listing_refresh, refresh_due
 from square.models import SquareEntry
-from square.selectors import AD_POSITIONS, SquareFilters, creators_scored, square_page
+from square.selectors import AD_POSITIONS, SquareFilters, creators_scored, listed_regions, square_page
 from tests.square.conftest import NOW, index_row, make_creator, refresh
 
 pytestmark = pytest.mark.django_db
@@ -140,3 +140,24 @@ def test_beat_checks_every_ten_minutes():
 
     app.loader.import_default_modules()
     assert REFRESH_TASK in app.tasks
+
+
+def test_the_region_choices_are_the_listings_regions_in_one_query(django_assert_num_queries):
+    for region in ("北京", "上海", "上海", "成都", ""):
+        make_creator(region=region)
+    refresh()
+    make_creator(region="拉萨")  # listed from the next refresh on
+    distinct = list(
+        SquareEntry.objects.exclude(region="").order_by("region").values_list("region", flat=True).distinct()
+    )
+    with django_assert_num_queries(1):
+        regions = listed_regions()
+    assert regions == distinct and len(distinct) == 3
+
+
+def test_the_region_filter_reads_the_listing():
+    moved = make_creator(region="北京")
+    refresh()
+    moved.region = "上海"
+    moved.save()
+    assert [c.pk for c in square_page(filters=SquareFilters(region="北京"), page=1, me=None).page] == [moved.pk]
