@@ -3,13 +3,14 @@ database, and locust putting load on one page at a time, the framework's floor (
 among them, once per database-connection mode.
 
 Builds N creators with bench/assess.py's builder (unless ``--reuse``), spreads their profiles, levels,
-square benefits and two days of index rows (``spread``), scores the square's listing of the day (timed,
-``listing_s``), and opens one signed-in session per role: a creator (bound to an LV3 creator in the middle
-of the population) for the portal, an operator for the console, a client for the square and the
-leaderboards. Then, for each mode (``--modes``), it starts gunicorn, warms each page, runs
-``locust --headless`` on each page for ``--run-time`` seconds with ``--users`` users that never pause,
-stops gunicorn, and prints one JSON line: p50/p95/p99 (ms), requests/s and failures per page and mode,
-and each page's p95 over the floor's in the same mode.
+square benefits and two days of index rows (``spread``), scores the square's listing of the day and ranks
+the leaderboards as beat's refresh does (timed: ``listing_s``, ``boards_s``), and opens one signed-in
+session per role: a creator (bound to an LV3 creator in the middle of the population) for the portal, an
+operator for the console, a client for the square and the leaderboards. Then, page by page and for each
+page each mode (``--modes``) in turn, it starts gunicorn, warms the page, runs ``locust --headless`` on it
+for ``--run-time`` seconds with ``--users`` users that never pause, and stops gunicorn; and prints one JSON
+line: p50/p95/p99 (ms), requests/s and failures per page and mode, and each page's p95 over the floor's in
+the same mode. ``--explain`` instead serves each page once in-process and times its queries.
 
 Usage (creates/overwrites the database named in DATABASE_URL):
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/xt_bench_load \\
@@ -49,6 +50,7 @@ from load_urls import FLOOR_PATH  # noqa: E402
 
 from creators.models import Creator  # noqa: E402
 from lib.periods import local_date  # noqa: E402
+from square.boards import boards_refresh  # noqa: E402
 from square.listing import listing_refresh  # noqa: E402
 
 WORKERS = 2
@@ -231,20 +233,26 @@ def main() -> None:
     started = time.perf_counter()
     listed = listing_refresh(at=now)["listed"]
     listing_s = time.perf_counter() - started
+    started = time.perf_counter()
+    boards_refresh(at=now)
+    boards_s = time.perf_counter() - started
     keys = sessions()
     if args.explain:
-        print(json.dumps({"listing_s": round(listing_s, 1), "explain": explain(pages, keys)}, ensure_ascii=False))
+        found = {"listing_s": round(listing_s, 1), "boards_s": round(boards_s, 1), "explain": explain(pages, keys)}
+        print(json.dumps(found, ensure_ascii=False))
         return
     results = {}
-    for mode in modes:
-        process = server(args.port, mode)
-        try:
-            for path in pages:
+    # Page by page, each mode in turn on a fresh server: whatever else the machine does drifts over the run,
+    # and taking the modes in turn gives it to each mode alike.
+    for path in pages:
+        for mode in modes:
+            process = server(args.port, mode)
+            try:
                 warm(args.port, path, keys[PAGES[path]])
                 results.setdefault(path, {})[mode] = load(args.port, path, keys[PAGES[path]], args.users, args.run_time)
-        finally:
-            process.terminate()
-            process.wait(timeout=30)
+            finally:
+                process.terminate()
+                process.wait(timeout=30)
     for by_mode in results.values():
         for mode, figures in by_mode.items():
             figures["p95_vs_floor"] = round(figures["p95_ms"] / results[FLOOR_PATH][mode]["p95_ms"], 1)
@@ -254,6 +262,7 @@ def main() -> None:
                 "creators": Creator.objects.count(),
                 "listed": listed,
                 "listing_s": round(listing_s, 1),
+                "boards_s": round(boards_s, 1),
                 "workers": WORKERS,
                 "users": args.users,
                 "run_time_s": args.run_time,
