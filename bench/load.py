@@ -28,6 +28,7 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import quote
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
@@ -63,6 +64,8 @@ PAGES = {
     "/console/creators/": "operator",
     "/console/runs/": "operator",
     "/square/": "client",
+    # A filtered first page (one creator in twenty matches): the page counts the matches.
+    quote("/square/?industry=美妆&region=北京", safe="/?=&"): "client",
     "/leaderboards/": "client",
 }
 # How the server holds its database connections: a pool per worker (DB_POOL_MAX), Django's persistent
