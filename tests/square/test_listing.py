@@ -57,7 +57,7 @@ def test_pages_read_the_listing_until_the_next_refresh():
     second = make_creator(level=1)
     refresh()
     CreatorLevel.objects.filter(creator=second).update(level=4)
-    newcomer = make_creator(level=4)
+    newcomer = make_creator(level=4, posts=1)
     page = square_page(filters=ANY, page=1, me=newcomer.pk)
     assert [c.pk for c in page.page] == [first.pk, second.pk] and page.rank is None and page.total == 2
     refresh(NOW + timedelta(hours=1))
