@@ -68,10 +68,13 @@ def listing_day() -> date | None:
     return SquareEntry.objects.values_list("day", flat=True).first()
 
 
+@transaction.atomic
 def refresh_due(*, now: datetime) -> dict:
     """Beat's entry point: refresh the listing unless it is already of ``now``'s local day, then re-rank the
     leaderboards if the listing was refreshed or the latest index day is not the one they were ranked on.
-    Returns what was done: ``{"listing": …, "boards": …}``, empty when nothing was due."""
+    Returns what was done: ``{"listing": …, "boards": …}``, empty when nothing was due. Checked under a
+    lock, so a check that waited for a long refresh (minutes at a million creators) finds it done."""
+    lock_for_transaction("square.refresh_due")
     done = {}
     if listing_day() != local_date(now):
         done["listing"] = listing_refresh(at=now)
