@@ -12,16 +12,19 @@ and a missed run is caught up by the next; and it re-ranks the leaderboards (``s
 listing or a new index day (the 05:00 index run). ``manage.py refresh_square`` refreshes both on demand.
 """
 
+from collections import Counter
 from datetime import date, datetime
+from itertools import product
 
 from django.db import connection, transaction
+from django.db.models import Case, Count, Q, Value, When
 
 from lib.periods import local_date
 from lib.sql import lock_for_transaction, sort_memory, without_jit
 
 from .boards import boards_index_day, boards_refresh, latest_index_day
-from .models import SquareEntry
-from .selectors import AD_POSITIONS, AD_SLOT_CODES, SquareFilters, creators_scored, holds
+from .models import SquareCount, SquareEntry
+from .selectors import AD_POSITIONS, AD_SLOT_CODES, FANS_RANGES, SquareFilters, creators_scored, holds
 
 # django-celery-beat crontab fields (minute, hour), Asia/Shanghai: every ten minutes (a check of two
 # indexed rows when there is nothing to do).
@@ -30,7 +33,7 @@ REFRESH_TASK = "square.tasks.refresh_due"
 REFRESH_ENTRY = "square listing and leaderboards"
 # The scoring sorts a million creators' keys twice (ad slots, then the listing): in memory, not on disk.
 WORK_MEM_MB = 64
-_COLUMNS = ("level", "posts_30d", "held", "rotation", "order_key", "ad", "region")
+_COLUMNS = ("level", "posts_30d", "held", "rotation", "order_key", "ad", "region", "industries", "fans")
 
 
 @transaction.atomic
@@ -60,7 +63,39 @@ def listing_refresh(*, at: datetime) -> dict:
     with connection.cursor() as cursor:
         cursor.execute(sql, [local_date(at), AD_POSITIONS, *params])
         listed = cursor.rowcount
+    _counts_write()
     return {"day": local_date(at).isoformat(), "listed": listed}
+
+
+def _counts_write() -> None:
+    """Replace ``SquareCount`` with the listing's counts for every combination of filters: one ``GROUP BY``
+    over the listing (its distinct profiles: a few thousand rows, whatever the population), each group then
+    added to the 16 combinations of applied and unapplied filters it falls in, once per industry it names."""
+    fans_key = Case(
+        *(When(Q(fans__gte=r.low) & (Q(fans__lt=r.high) if r.high is not None else Q()), then=Value(key))
+          for key, r in FANS_RANGES.items()),
+        default=Value(""),
+    )  # fmt: skip
+    groups = (
+        SquareEntry.objects.annotate(fans_key=fans_key)
+        .values("industries", "region", "level", "fans_key")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    totals = Counter()
+    for group in groups:
+        for key in product(
+            {"", *(group["industries"] or [])},
+            {"", group["region"]},
+            {SquareCount.ANY_LEVEL, group["level"]},
+            {"", group["fans_key"]},
+        ):
+            totals[key] += group["n"]
+    SquareCount.objects.all().delete()
+    SquareCount.objects.bulk_create(
+        (SquareCount(industry=i, region=r, level=lv, fans=f, count=n) for (i, r, lv, f), n in totals.items()),
+        batch_size=2000,
+    )
 
 
 def listing_day() -> date | None:

@@ -15,7 +15,8 @@ class SquareEntry(models.Model):
     then by ``order_key`` (score × ROTATION_PRIME + rotation) highest first, then the lower id: a page
     walks this index; a filtered page walks it too, skipping those the filters leave out. ``level``,
     ``posts_30d`` and ``held`` (the bits of the shown benefits) are what the card shows, as scored;
-    ``region`` the profile's region then, which the region filter and its choices read."""
+    ``region``, ``industries`` and ``fans`` the profile's then, which the filters read (so that the day's
+    counts, ``SquareCount``, are the counts of what the filters list)."""
 
     # No database-level foreign key: the whole listing is rewritten at once every day (like the index's
     # rows); deleting a creator through the ORM still deletes theirs (``on_delete``).
@@ -31,6 +32,8 @@ class SquareEntry(models.Model):
     ad = models.BooleanField()  # holds an ad-slot benefit (``AD_SLOT_CODES``)
     position = models.PositiveIntegerField(unique=True)
     region = models.CharField(_("所在地域"), max_length=50, blank=True)
+    industries = models.JSONField(_("擅长行业"), default=list, blank=True)
+    fans = models.PositiveBigIntegerField(_("粉丝数"))
 
     class Meta:
         verbose_name = _("广场排序")
@@ -46,6 +49,31 @@ class SquareEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.creator_id} {self.day} #{self.position}"
+
+
+class SquareCount(models.Model):
+    """How many creators of the day's listing each combination of filters lists (written with the listing):
+    a page reads its count here, one indexed row, instead of counting its matches. ``""`` (and
+    ``ANY_LEVEL`` for the level) stands for a filter not applied; ``fans`` is a key of
+    ``square.selectors.FANS_RANGES``."""
+
+    ANY_LEVEL = -1
+
+    industry = models.CharField(max_length=Creator.INDUSTRY_MAX_LENGTH, blank=True)
+    region = models.CharField(max_length=Creator._meta.get_field("region").max_length, blank=True)
+    level = models.SmallIntegerField()
+    fans = models.CharField(max_length=10, blank=True)
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("广场筛选计数")
+        verbose_name_plural = _("广场筛选计数")
+        constraints = [
+            models.UniqueConstraint(fields=["industry", "region", "level", "fans"], name="square_count_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.industry}/{self.region}/{self.level}/{self.fans}: {self.count}"
 
 
 class BoardEntry(models.Model):

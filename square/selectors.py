@@ -25,12 +25,13 @@ from datetime import date, datetime
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import (
+    BooleanField,
     Case,
     Count,
     Exists,
+    ExpressionWrapper,
     F,
     IntegerField,
-    Max,
     OuterRef,
     Q,
     QuerySet,
@@ -39,6 +40,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Least
 
 from benefits.models import BenefitCode, Entitlement, EntitlementStatus
@@ -47,7 +49,7 @@ from creators.selectors import creators_search
 from levels.selectors import held_level
 from lib.periods import local_date, window
 
-from .models import SquareEntry
+from .models import SquareCount, SquareEntry
 
 RECENT_DAYS = 30  # recent activity: posts published in [at − 30 days, at)
 ACTIVITY_CAP = 20  # posts counted towards the score at most (one point each)
@@ -171,25 +173,38 @@ def listed(*, filters: SquareFilters) -> QuerySet[Creator]:
     """The creators of the day's listing (``SquareEntry``, written by ``square.listing.listing_refresh``)
     matching ``filters``, in listing order, annotated from their entry as ``creators_scored`` annotates
     them (``level``, ``posts_30d``, ``held``, ``rotation``, ``order_key``) plus ``ad``, ``position`` and
-    ``listed_on`` (the day scored). Industry and followers filter the live profile; the level and region
-    filters read the listing (the level scored, as the card shows it; the region then)."""
-    creators = creators_search(industry=filters.industry).filter(square_entry__isnull=False)
+    ``listed_on`` (the day scored). The filters read the listing (the level scored, as the card shows it;
+    the profile's industries, region and followers when it was scored), so that ``SquareCount`` counts
+    what they list."""
+    creators = Creator.objects.filter(square_entry__isnull=False)
     creators = creators.annotate(
         **{name: F(f"square_entry__{name}") for name in ("level", "posts_30d", "held", "rotation", "order_key")},
         ad=F("square_entry__ad"),
         position=F("square_entry__position"),
         listed_on=F("square_entry__day"),
     )
-    if filters.level is not None:
-        creators = creators.filter(square_entry__level=filters.level)
+    if filters.industry:
+        creators = creators.filter(_names_industry(filters.industry))
     if filters.region:
         creators = creators.filter(square_entry__region=filters.region)
+    if filters.level is not None:
+        creators = creators.filter(square_entry__level=filters.level)
     if filters.fans:
         fans = FANS_RANGES[filters.fans]
-        creators = creators.filter(fans__gte=fans.low)
+        creators = creators.filter(square_entry__fans__gte=fans.low)
         if fans.high is not None:
-            creators = creators.filter(fans__lt=fans.high)
+            creators = creators.filter(square_entry__fans__lt=fans.high)
     return creators.order_by("position")
+
+
+def _names_industry(industry: str) -> Q:
+    """The listing's entry names ``industry`` among its industries (a JSON list): containment on PostgreSQL;
+    SQLite has no containment lookup, so there the list's elements are read with ``json_each``."""
+    if connection.vendor == "postgresql":
+        return Q(square_entry__industries__contains=[industry])
+    column = f"{connection.ops.quote_name(SquareEntry._meta.db_table)}.{connection.ops.quote_name('industries')}"
+    exists = RawSQL(f"EXISTS (SELECT 1 FROM json_each({column}) WHERE json_each.value = %s)", [industry])
+    return Q(ExpressionWrapper(exists, output_field=BooleanField()))
 
 
 def listed_regions() -> list[str]:
@@ -233,18 +248,20 @@ def square_page(*, filters: SquareFilters, page: int | str | None, me: int | Non
     """A page of the day's listing: the ad slots (drawn on every page so that they are not repeated below,
     shown on page 1), then ``PAGE_SIZE`` creators of the rest. With ``me`` (a creator id): that creator's
     rank in the whole listing, and ``page == "me"`` opens the page that shows their card. Four queries
-    whatever the population, each reading a few rows of an index when no filter applies: the ad slots,
-    the count (the listing's last place; with filters, a count of the matches), the rank (with ``me``)
-    and the page."""
+    whatever the population: the ad slots, the count (one row of ``SquareCount``), the rank (with ``me``)
+    and the page, each walking the listing's position index (with filters, until enough match)."""
     scored = listed(filters=filters)
     ads = list(scored.filter(square_entry__ad=True).order_by("-rotation", "pk")[:AD_POSITIONS])
     ad_ids = [c.pk for c in ads]
     rest = scored.exclude(pk__in=ad_ids)
-    if filters == SquareFilters():
-        # Unfiltered, the listing's last place is its size (``position`` numbers every entry, ads first).
-        count = (SquareEntry.objects.aggregate(last=Max("position"))["last"] or 0) - len(ad_ids)
-    else:
-        count = rest.count()
+    # The day's count of what the filters list (ads included), read, not counted.
+    counted = SquareCount.objects.filter(
+        industry=filters.industry,
+        region=filters.region,
+        level=SquareCount.ANY_LEVEL if filters.level is None else filters.level,
+        fans=filters.fans,
+    )
+    count = (counted.values_list("count", flat=True).first() or 0) - len(ad_ids)
     rank = None
     if me is not None:
         rank = ad_ids.index(me) + 1 if me in ad_ids else _rank_below_ads(rest, me=me, ads=len(ad_ids))

@@ -4,17 +4,19 @@ the order ``creators_scored`` gives (ad slots first), read by the pages until th
 import io
 import json
 from datetime import timedelta
+from itertools import product
 
 import pytest
 from django.core.management import CommandError, call_command
 from django_celery_beat.models import PeriodicTask
 
+from creators.models import Creator
 from levels.models import CreatorLevel
 from lib.periods import local_date
 from square.boards import board_rows
 from square.listing import REFRESH_ENTRY, REFRESH_TASK, listing_day, listing_refresh, refresh_due
 from square.models import SquareEntry
-from square.selectors import AD_POSITIONS, SquareFilters, creators_scored, listed_regions, square_page
+from square.selectors import AD_POSITIONS, FANS_RANGES, SquareFilters, creators_scored, listed_regions, square_page
 from tests.square.conftest import NOW, index_row, make_creator, refresh
 
 pytestmark = pytest.mark.django_db
@@ -161,3 +163,40 @@ def test_the_region_filter_reads_the_listing():
     moved.region = "上海"
     moved.save()
     assert [c.pk for c in square_page(filters=SquareFilters(region="北京"), page=1, me=None).page] == [moved.pk]
+
+
+def test_the_days_counts_are_the_counts_of_what_each_filter_lists():
+    """Every combination of filters, counted by listing the whole of it, matches the count kept for it."""
+    for n in range(24):
+        make_creator(
+            level=n % 3,
+            codes=("square_ad_slot",) if n % 5 == 0 else (),
+            region=("北京", "上海", "")[n % 3 if n % 4 else 2],
+            industries=(("美食",), ("美妆", "美食"), ())[n % 3],
+            fans=(5_000, 50_000, 500_000, 5_000_000)[n % 4],
+        )
+    refresh()
+    for industry, region, level, fans in product(("", "美食", "美妆"), ("", "北京", "上海"), (None, 0, 2), FANS_RANGES):
+        filters = SquareFilters(industry=industry, region=region, level=level, fans=fans)
+        assert square_page(filters=filters, page=1, me=None).total == len(listing_of(filters)), filters
+    assert square_page(filters=ANY, page=1, me=None).total == 24
+
+
+def listing_of(filters: SquareFilters) -> list[int]:
+    ids, number = [], 1
+    while True:
+        page = square_page(filters=filters, page=number, me=None)
+        ids += [c.pk for c in page.ads] + [c.pk for c in page.page]
+        if not page.page.has_next():
+            return ids
+        number += 1
+
+
+def test_the_filters_read_the_listing_as_scored():
+    creator = make_creator(fans=5_000, industries=("美食",))
+    refresh()
+    Creator.objects.filter(pk=creator.pk).update(fans=5_000_000, industries=["数码"])
+    listed = square_page(filters=SquareFilters(industry="美食", fans="lt1w"), page=1, me=None)
+    assert [c.pk for c in listed.page] == [creator.pk] and listed.total == 1
+    refresh()
+    assert square_page(filters=SquareFilters(industry="美食"), page=1, me=None).total == 0
