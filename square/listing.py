@@ -64,6 +64,11 @@ def listing_refresh(*, at: datetime) -> dict:
         cursor.execute(sql, [local_date(at), AD_POSITIONS, *params])
         listed = cursor.rowcount
     _counts_write()
+    if connection.vendor == "postgresql":
+        # Fresh statistics with the fresh rows: planned with none, a filtered page at a million creators
+        # walked the wrong index (720 ms of queries instead of 0.5 ms) until autovacuum came by.
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {qn(SquareEntry._meta.db_table)}, {qn(SquareCount._meta.db_table)}")
     return {"day": local_date(at).isoformat(), "listed": listed}
 
 
