@@ -39,6 +39,7 @@ run: venv
 	$(PY) -c 'from config.settings import VAR_DIR; VAR_DIR.mkdir(parents=True, exist_ok=True)'
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo --if-empty
+	$(PY) manage.py refresh_square
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	exec $(PY) scripts/devserver.py --host $(HOST) --port $(PORT)
 

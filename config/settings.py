@@ -10,6 +10,7 @@ the start-up instead of running with a guessable key.
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -109,7 +110,27 @@ DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+# A connection pool per process (psycopg's, PostgreSQL only) when DB_POOL_MAX is set: a request borrows a
+# connection open already and hands it back when it ends. Django then needs CONN_MAX_AGE = 0 (the pool,
+# not the request, keeps connections), so that is its default with a pool, and any other value is
+# refused. Measured with bench/load.py (bench/README.md "Pages under load").
+DB_POOL_MIN = env.int("DB_POOL_MIN", default=1)
+DB_POOL_MAX = env.int("DB_POOL_MAX", default=0)  # 0: no pool
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0 if DB_POOL_MAX else 60)
+if DB_POOL_MAX:
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DB_POOL_MAX needs PostgreSQL (DATABASE_URL=postgres://…); unset it for SQLite.")
+    if DATABASES["default"]["CONN_MAX_AGE"]:
+        raise ImproperlyConfigured("CONN_MAX_AGE must be 0 with DB_POOL_MAX: the pool keeps the connections.")
+    if not 0 <= DB_POOL_MIN <= DB_POOL_MAX:
+        raise ImproperlyConfigured(f"DB_POOL_MIN must be between 0 and DB_POOL_MAX ({DB_POOL_MAX}), got {DB_POOL_MIN}.")
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": DB_POOL_MIN,
+        "max_size": DB_POOL_MAX,
+        "timeout": env.float("DB_POOL_TIMEOUT", default=10.0),  # seconds a request waits for a connection
+    }
+elif env.str("DB_POOL_MIN", default=""):
+    raise ImproperlyConfigured("DB_POOL_MIN has no effect without DB_POOL_MAX.")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The default run serves pages while Celery writes: WAL and a busy timeout keep readers and the
     # single writer from failing with "database is locked".

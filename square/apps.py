@@ -3,7 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class SquareConfig(AppConfig):
-    """The client-facing pages: the creator square (达人广场) and the leaderboards (no models)."""
+    """The client-facing pages: the creator square (达人广场) and the leaderboards; the square's listing of the
+    day (``SquareEntry``)."""
 
     default_auto_field = "django.db.models.BigAutoField"
     name = "square"

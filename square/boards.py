@@ -1,5 +1,8 @@
-"""The leaderboards (docs/program.md §5, FAQ Q12), read from the daily Xingtu index rows
-(``insights.models.DailyIndex``). Each board is one query and lists at most ``BOARD_SIZE`` creators:
+"""The leaderboards (docs/program.md §5, FAQ Q12), ranked from the daily Xingtu index rows
+(``insights.models.DailyIndex``) and kept (``BoardEntry``): ranking reads every creator's row of the day
+(their activity and benefits too), 4–5 s a board at 100,000 creators, so ``boards_refresh`` ranks both
+boards when a new index day or a new day's listing comes (``square.listing.refresh_due``), and a page reads
+the kept rows (``board_rows``, one query). Each board lists at most ``BOARD_SIZE`` creators:
 
 - 商业影响力榜单 (``business``): the creators with a composite index on the latest index day (up to today).
 - 每日热榜 (``daily``): a day's growth of effective plays, plays_total(L) − plays_total(L − 1) on the latest
@@ -14,6 +17,7 @@ then the lower creator id.
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from django.db import transaction
 from django.db.models import F, OuterRef, QuerySet, Subquery, TextChoices
 from django.utils.translation import gettext_lazy as _
 
@@ -21,7 +25,9 @@ from benefits.models import BenefitCode
 from insights.models import DailyIndex, Surface
 from levels.selectors import held_level
 from lib.periods import local_date
+from lib.sql import lock_for_transaction, without_jit
 
+from .models import BoardEntry
 from .selectors import holds, posts_recent
 
 BOARD_SIZE = 50
@@ -36,11 +42,16 @@ class Board(TextChoices):
 SURFACES = {Board.BUSINESS: Surface.BUSINESS_BOARD, Board.DAILY: Surface.DAILY_BOARD}
 
 
+# The index figure each board ranks by.
+FIGURES = {Board.BUSINESS: "composite", Board.DAILY: "plays_growth"}
+
+
 @dataclass(frozen=True)
 class BoardRows:
     board: str
     day: date | None  # the index day the board reads (business) or the day of the growth (daily)
-    rows: list[DailyIndex]  # annotated ``priority``, ``posts_30d``, ``level`` (and ``plays_growth`` on daily)
+    rows: list  # ranked: ``DailyIndex`` rows annotated ``priority``, ``posts_30d``, ``level`` (and
+    # ``plays_growth`` on daily); or, read back, the board's ``BoardEntry`` rows
 
 
 def _ranked(rows: QuerySet[DailyIndex], figure: str, at: datetime) -> list[DailyIndex]:
@@ -85,5 +96,38 @@ def daily_board(*, at: datetime) -> BoardRows:
     return BoardRows(board=Board.DAILY, day=ranked[0].date - timedelta(days=1) if ranked else None, rows=ranked)
 
 
-def board_rows(*, board: str, at: datetime) -> BoardRows:
-    return daily_board(at=at) if board == Board.DAILY else business_board(at=at)
+def latest_index_day(*, at: datetime) -> date | None:
+    """The latest day with index rows, up to the local day of ``at``. One query."""
+    return DailyIndex.objects.filter(date__lte=local_date(at)).order_by("-date").values_list("date", flat=True).first()
+
+
+def boards_index_day() -> date | None:
+    """The latest index day when the kept boards were ranked (None: never, or nothing to rank then)."""
+    return BoardEntry.objects.values_list("index_day", flat=True).first()
+
+
+@transaction.atomic
+def boards_refresh(*, at: datetime) -> dict:
+    """Rank both boards at ``at`` and replace the kept rows, in one transaction (readers see the previous
+    boards until it commits). Returns the rows kept per board."""
+    lock_for_transaction("square.boards_refresh")
+    without_jit()  # the ranking's correlated subqueries ran twice as long with PostgreSQL's JIT
+    index_day = latest_index_day(at=at)
+    BoardEntry.objects.all().delete()
+    kept, counts = [], {}
+    for board, ranked in ((Board.BUSINESS, business_board(at=at)), (Board.DAILY, daily_board(at=at))):
+        kept += [
+            BoardEntry(board=board, rank=rank, creator_id=row.creator_id, day=ranked.day, index_day=index_day,
+                       figure=getattr(row, FIGURES[board]), priority=row.priority, posts_30d=row.posts_30d,
+                       level=row.level)
+            for rank, row in enumerate(ranked.rows, 1)
+        ]  # fmt: skip
+        counts[board] = len(ranked.rows)
+    BoardEntry.objects.bulk_create(kept)
+    return counts
+
+
+def board_rows(*, board: str) -> BoardRows:
+    """A board as last ranked (``boards_refresh``): its rows in rank order, with their creators. One query."""
+    rows = list(BoardEntry.objects.filter(board=board).select_related("creator").order_by("rank"))
+    return BoardRows(board=board, day=rows[0].day if rows else None, rows=rows)

@@ -9,10 +9,10 @@ from django.utils.translation import gettext_lazy as _
 from benefits.models import BenefitCode
 from creators.models import Creator
 from creators.vocabulary import industry_names
-from insights.models import DailyIndex
 from lib.format import exact, figure
 
 from .boards import Board
+from .models import BoardEntry
 from .selectors import held_codes
 
 # The badge a card shows for each slot benefit the creator holds (the benefit's full name is its title).
@@ -78,13 +78,15 @@ class BoardRow:
     is_me: bool
 
 
-def board_row(rank: int, row: DailyIndex, *, board: str, me: int | None) -> BoardRow:
-    if board == Board.DAILY:
-        label, text, title = gettext("昨日播放"), f"+{figure(row.plays_growth)}", exact(row.plays_growth)
+def board_row(row: BoardEntry, *, me: int | None) -> BoardRow:
+    """A kept board row (``square.boards.board_rows``) as the page shows it."""
+    if row.board == Board.DAILY:
+        growth = int(row.figure)
+        label, text, title = gettext("昨日播放"), f"+{figure(growth)}", exact(growth)
     else:
-        label, text, title = gettext("综合指数"), f"{row.composite:.1f}", f"{row.composite:.2f}"
+        label, text, title = gettext("综合指数"), f"{row.figure:.1f}", f"{row.figure:.2f}"
     return BoardRow(
-        rank=rank,
+        rank=row.rank,
         creator=row.creator,
         level=row.level,
         priority=row.priority,

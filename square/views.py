@@ -7,7 +7,6 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from creators.selectors import regions
 from insights.models import Surface
 
 from . import clock
@@ -16,7 +15,7 @@ from .boards import BOARD_SIZE, SURFACES, Board, board_rows
 from .exposure import views_record
 from .forms import SquareFilterForm
 from .presenters import IDENTITY_TAG, board_row, creator_card
-from .selectors import square_page
+from .selectors import listed_regions, square_page
 
 
 @square_required
@@ -26,8 +25,8 @@ def square(request: SquareRequest) -> HttpResponse:
     at = clock.now()
     viewer = request.viewer
     me = viewer.creator.pk if viewer.creator else None
-    form = SquareFilterForm(request.GET, regions=regions())
-    result = square_page(filters=form.filters(), at=at, page=request.GET.get("page"), me=me)
+    form = SquareFilterForm(request.GET, regions=listed_regions())
+    result = square_page(filters=form.filters(), page=request.GET.get("page"), me=me)
     ads = [creator_card(c, me=me, in_ad_slot=True) for c in result.ads]
     cards = [creator_card(c, me=me) for c in result.page]
     shown = [(c.creator.pk, Surface.SQUARE_SLOT) for c in ads] + [(c.creator.pk, Surface.SQUARE) for c in cards]
@@ -56,8 +55,8 @@ def leaderboards(request: SquareRequest) -> HttpResponse:
     if board not in Board.values:
         messages.error(request, _("没有这个榜单，已为你显示商业影响力榜单。"))
         board = Board.BUSINESS
-    result = board_rows(board=board, at=at)
-    rows = [board_row(i, row, board=board, me=me) for i, row in enumerate(result.rows, 1)]
+    result = board_rows(board=board)
+    rows = [board_row(row, me=me) for row in result.rows]
     views_record(viewer=viewer, method=request.method, at=at, shown=[(row.creator.pk, SURFACES[board]) for row in rows])
     mine = next((row for row in rows if row.is_me), None)
     context = {

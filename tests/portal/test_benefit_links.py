@@ -6,8 +6,10 @@ import re
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from benefits.models import BenefitCode, EntitlementStatus
+from square.listing import listing_refresh
 from tests.portal.support import assess, entitlement, now  # noqa: F401
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("now")]
@@ -32,6 +34,7 @@ def test_lv3_exposure_benefits_link_to_where_they_show(creator_client: Client, c
 
 def test_the_link_opens_the_creators_own_card(creator_client: Client, creator) -> None:
     assess()
+    listing_refresh(at=timezone.now())  # the square's daily listing, with the creator at their new level
     response = creator_client.get("/square/?page=me")
     assert response.status_code == 200 and 'id="me"' in response.content.decode()
 

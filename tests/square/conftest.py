@@ -13,6 +13,8 @@ from creators.models import Content, Creator
 from insights.models import DailyIndex
 from levels.models import CreatorLevel
 from lib.periods import TZ
+from square.boards import boards_refresh
+from square.listing import listing_refresh
 
 NOW = datetime(2026, 12, 10, 15, 0, tzinfo=TZ)
 _ids = count(1)
@@ -54,6 +56,12 @@ def make_creator(
         for i in range(posts)
     )
     return creator
+
+
+def refresh(at: datetime = NOW) -> None:
+    """Score everyone into the square's listing at ``at`` and rank the leaderboards, as beat's refresh does."""
+    listing_refresh(at=at)
+    boards_refresh(at=at)
 
 
 def index_row(creator: Creator, day, **figures) -> DailyIndex:

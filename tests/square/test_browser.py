@@ -36,7 +36,7 @@ def frozen_now():
 @pytest.fixture
 def demo(live_server) -> None:
     """The demo data (its logins included), its index rows of the last three days replaced by ones with
-    well-spread figures, as the daily index job could write them."""
+    well-spread figures, as the daily index job could write them, and the square's listing of the day."""
     call_command("seed_demo", "--creators", "60", "--demo-logins", stdout=io.StringIO())
     today = local_date(timezone.now())
     DailyIndex.objects.filter(date__gte=today - timedelta(days=2)).delete()
@@ -49,6 +49,7 @@ def demo(live_server) -> None:
             rows.append(DailyIndex(creator=creator, date=today - timedelta(days=back), plays_total=plays,
                                    composite=round(composite + rng.uniform(-2, 2), 1)))  # fmt: skip
     DailyIndex.objects.bulk_create(rows)
+    call_command("refresh_square", stdout=io.StringIO())  # the square's listing of the day, as beat writes it
 
 
 def sign_in(page: Page, live_server, username: str) -> None:

@@ -13,7 +13,7 @@ from insights.impressions import impressions_add
 from insights.models import Impression, Surface
 from lib.periods import local_date
 from square.selectors import AD_POSITIONS, PAGE_SIZE
-from tests.square.conftest import NOW, index_row, make_creator
+from tests.square.conftest import NOW, index_row, make_creator, refresh
 
 pytestmark = pytest.mark.django_db
 
@@ -27,6 +27,7 @@ def counts() -> dict[tuple[int, str], int]:
 def test_a_client_view_counts_each_card_on_its_surface(advertiser):
     holders = [make_creator(level=2, codes=("square_ad_slot",)) for _ in range(AD_POSITIONS + 1)]
     plain = make_creator(level=1)
+    refresh()
     advertiser.get("/square/")
     shown = counts()
     slots = [pk for (pk, surface) in shown if surface == Surface.SQUARE_SLOT]
@@ -41,6 +42,7 @@ def test_a_client_view_counts_each_card_on_its_surface(advertiser):
 
 def test_only_the_cards_of_the_page_viewed_count(advertiser):
     creators = [make_creator(level=1) for _ in range(PAGE_SIZE + 4)]
+    refresh()
     advertiser.get("/square/?page=2")
     assert len(counts()) == 4 and {pk for pk, _s in counts()} <= {c.pk for c in creators}
 
@@ -48,6 +50,7 @@ def test_only_the_cards_of_the_page_viewed_count(advertiser):
 def test_one_statement_writes_a_page_views_impressions(advertiser):
     for _ in range(12):
         make_creator(level=2, codes=("square_ad_slot",))
+    refresh()
     with CaptureQueriesContext(connection) as queries:
         advertiser.get("/square/")
     writes = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("INSERT")]
@@ -60,6 +63,7 @@ def test_leaderboard_views_count_on_their_board(advertiser):
     index_row(a, TODAY, composite=70.0)
     index_row(b, TODAY - timedelta(days=2), plays_total=100)
     index_row(b, TODAY - timedelta(days=1), plays_total=900)
+    refresh()
     advertiser.get("/leaderboards/")
     advertiser.get("/leaderboards/?board=daily")
     advertiser.get("/leaderboards/?board=daily")
@@ -73,6 +77,7 @@ def test_operators_and_creators_views_do_not_count(request, who):
     creator = make_creator(level=2, codes=("square_ad_slot",))
     index_row(creator, TODAY, composite=70.0)
     viewer = request.getfixturevalue(who)
+    refresh()
     assert viewer.get("/square/").status_code == 200
     assert viewer.get("/leaderboards/").status_code == 200
     assert not Impression.objects.exists()
@@ -80,6 +85,7 @@ def test_operators_and_creators_views_do_not_count(request, who):
 
 def test_a_head_request_shows_nothing_and_counts_nothing(advertiser):
     index_row(make_creator(), TODAY, composite=70.0)
+    refresh()
     assert advertiser.head("/square/").status_code == 200
     assert advertiser.head("/leaderboards/").status_code == 200
     assert not Impression.objects.exists()
@@ -89,6 +95,7 @@ def test_a_view_is_counted_on_the_local_day(advertiser, monkeypatch):
     creator = make_creator()
     late = NOW.replace(hour=23, minute=59)
     monkeypatch.setattr("square.clock.now", lambda: late)
+    refresh()
     advertiser.get("/square/")
     monkeypatch.setattr("square.clock.now", lambda: late + timedelta(minutes=2))
     advertiser.get("/square/")
@@ -123,6 +130,7 @@ def test_nothing_to_write_writes_nothing(django_assert_num_queries):
 def test_simultaneous_views_all_count(client_user):
     """Each view's statement adds in the database, so views at the same moment lose nothing."""
     creator = make_creator()
+    refresh()
     views, barrier = 6, threading.Barrier(6)
 
     def view() -> None:

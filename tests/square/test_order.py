@@ -14,7 +14,7 @@ from square.selectors import (
     creators_scored,
     square_page,
 )
-from tests.square.conftest import NOW, make_creator
+from tests.square.conftest import NOW, make_creator, refresh
 
 pytestmark = pytest.mark.django_db
 
@@ -134,7 +134,8 @@ def test_page_one_opens_with_ad_slots_of_holders_taken_by_rotation():
     them is possible), and are not repeated below."""
     holders = [make_creator(level=1, codes=("square_diamond_fixed",)) for _ in range(5)]
     others = [make_creator(level=4, posts=20) for _ in range(3)]
-    page = square_page(filters=ANY, at=NOW, page=1, me=None)
+    refresh()
+    page = square_page(filters=ANY, page=1, me=None)
     ads = [c.pk for c in page.ads]
     assert len(ads) == AD_POSITIONS and set(ads) <= {h.pk for h in holders}
     rest = [c.pk for c in page.page]
@@ -145,8 +146,10 @@ def test_page_one_opens_with_ad_slots_of_holders_taken_by_rotation():
 
 def test_the_ad_slots_rotate_daily():
     holders = {make_creator(level=2, codes=("square_ad_slot",)).pk for _ in range(20)}
-    days = [[c.pk for c in square_page(filters=ANY, at=NOW + timedelta(days=n), page=1, me=None).ads]
-            for n in range(7)]  # fmt: skip
+    days = []
+    for n in range(7):
+        refresh(NOW + timedelta(days=n))
+        days.append([c.pk for c in square_page(filters=ANY, page=1, me=None).ads])
     assert len({tuple(d) for d in days}) >= 6  # (a repeat of the same three in order is possible, not likely)
     shown = {pk for d in days for pk in d}
     assert shown <= holders and len(shown) >= 6  # turns go round
@@ -154,15 +157,17 @@ def test_the_ad_slots_rotate_daily():
 
 def test_without_holders_there_are_no_ad_slots():
     make_creator(level=0, posts=2)
-    page = square_page(filters=ANY, at=NOW, page=1, me=None)
+    refresh()
+    page = square_page(filters=ANY, page=1, me=None)
     assert page.ads == [] and len(page.page) == 1
 
 
 def test_later_pages_show_no_ad_slots():
     for _ in range(AD_POSITIONS + PAGE_SIZE + 2):
         make_creator(level=1, codes=("square_diamond_fixed",))
-    first = square_page(filters=ANY, at=NOW, page=1, me=None)
-    second = square_page(filters=ANY, at=NOW, page=2, me=None)
+    refresh()
+    first = square_page(filters=ANY, page=1, me=None)
+    second = square_page(filters=ANY, page=2, me=None)
     assert len(first.ads) == AD_POSITIONS and len(first.page) == PAGE_SIZE
     assert second.ads == [] and len(second.page) == 2
     everyone = [c.pk for c in first.ads] + [c.pk for c in first.page] + [c.pk for c in second.page]
@@ -197,11 +202,11 @@ def test_fans_ranges_meet_without_a_gap():
 # --- the creator's rank --------------------------------------------------------------------------------
 
 
-def listing(filters=ANY, at=NOW) -> list[int]:
+def listing(filters=ANY) -> list[int]:
     """The whole listing as a client reads it, page after page."""
     ids, number = [], 1
     while True:
-        page = square_page(filters=filters, at=at, page=number, me=None)
+        page = square_page(filters=filters, page=number, me=None)
         ids += [c.pk for c in page.ads] + [c.pk for c in page.page]
         if not page.page.has_next():
             return ids
@@ -211,10 +216,11 @@ def listing(filters=ANY, at=NOW) -> list[int]:
 def test_a_creators_rank_is_its_place_in_the_listing():
     for n in range(30):
         make_creator(level=n % 5, posts=n % 7, codes=("square_ad_slot",) if n % 3 == 0 else ())
+    refresh()
     everyone = listing()
     for place in (1, 2, AD_POSITIONS, AD_POSITIONS + 1, 17, 30):
         me = everyone[place - 1]
-        assert square_page(filters=ANY, at=NOW, page=1, me=me).rank == place
+        assert square_page(filters=ANY, page=1, me=me).rank == place
 
 
 def test_the_rank_follows_the_filters_and_is_none_outside_them():
@@ -222,15 +228,17 @@ def test_the_rank_follows_the_filters_and_is_none_outside_them():
     for _ in range(4):
         make_creator(level=3, region="北京")
     make_creator(level=1, region="上海")
-    assert square_page(filters=ANY, at=NOW, page=1, me=me.pk).rank == 5
-    assert square_page(filters=SquareFilters(region="上海"), at=NOW, page=1, me=me.pk).rank == 1
-    assert square_page(filters=SquareFilters(region="北京"), at=NOW, page=1, me=me.pk).rank is None
+    refresh()
+    assert square_page(filters=ANY, page=1, me=me.pk).rank == 5
+    assert square_page(filters=SquareFilters(region="上海"), page=1, me=me.pk).rank == 1
+    assert square_page(filters=SquareFilters(region="北京"), page=1, me=me.pk).rank is None
 
 
 def test_page_me_opens_the_page_with_the_creators_card():
     for _ in range(PAGE_SIZE + 5):
         make_creator(level=3, posts=5)
     me = make_creator(level=0)
-    page = square_page(filters=ANY, at=NOW, page="me", me=me.pk)
+    refresh()
+    page = square_page(filters=ANY, page="me", me=me.pk)
     assert page.page.number == 2 and me.pk in [c.pk for c in page.page]
     assert page.rank == PAGE_SIZE + 6

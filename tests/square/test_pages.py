@@ -12,7 +12,7 @@ from benefits.models import Entitlement, EntitlementStatus
 from creators.models import Quote
 from lib.periods import local_date
 from square.selectors import AD_POSITIONS, PAGE_SIZE, SquareFilters, square_page
-from tests.square.conftest import NOW, index_row, make_creator
+from tests.square.conftest import NOW, index_row, make_creator, refresh
 
 pytestmark = pytest.mark.django_db
 
@@ -31,6 +31,7 @@ def test_a_card_shows_what_clients_choose_by(advertiser):
         intro="成都美食探店，每周三更。\n合作请私信，报价另议。",
     )  # fmt: skip
     Quote.objects.create(creator=creator, kind="video_1_20s", amount=8_888)
+    refresh()
     card = card_of(advertiser.get("/square/").content.decode(), "桃桃")
     assert "LV3" in card and "星图认证达人" in card
     assert "固定广告位" in card and "钻展位" in card
@@ -44,6 +45,7 @@ def test_a_card_shows_what_clients_choose_by(advertiser):
 
 def test_a_card_without_benefits_shows_no_badges(advertiser):
     make_creator(level=0, nickname="新人")
+    refresh()
     card = card_of(advertiser.get("/square/").content.decode(), "新人")
     assert "暂无等级" in card and "cc-tags" not in card
 
@@ -51,6 +53,7 @@ def test_a_card_without_benefits_shows_no_badges(advertiser):
 def test_english_readers_read_industries_and_labels_in_english(advertiser):
     make_creator(level=2, industries=("美食", "宠物"), nickname="Momo", codes=("square_ad_slot",))
     advertiser.cookies["django_language"] = "en"
+    refresh()
     body = advertiser.get("/square/").content.decode()
     assert "Food, Pets" in body and "Ad slot" in body and "Creator Square" in body
 
@@ -58,6 +61,7 @@ def test_english_readers_read_industries_and_labels_in_english(advertiser):
 def test_ad_slot_cards_are_marked_and_come_first(advertiser):
     make_creator(level=1, codes=("square_diamond_fixed",), nickname="广告达人")
     make_creator(level=4, posts=20, nickname="顶级达人")
+    refresh()
     body = advertiser.get("/square/").content.decode()
     assert body.index("广告达人") < body.index("顶级达人")
     assert card_of(body, "广告达人").startswith('<li class="cc card lv-1 is-ad"')
@@ -67,6 +71,7 @@ def test_ad_slot_cards_are_marked_and_come_first(advertiser):
 def test_filters_apply_and_keep_their_values(advertiser):
     make_creator(level=2, industries=("美妆",), region="杭州", nickname="美妆姐")
     make_creator(level=2, industries=("数码",), region="深圳", nickname="数码哥")
+    refresh()
     body = advertiser.get("/square/?industry=美妆&region=杭州&level=2&fans=1w-10w").content.decode()
     assert "美妆姐" in body and "数码哥" not in body
     assert '<option value="美妆" selected>' in body and '<option value="杭州" selected>' in body
@@ -76,6 +81,7 @@ def test_filters_apply_and_keep_their_values(advertiser):
 def test_a_bad_filter_is_named_and_the_others_still_apply(advertiser):
     make_creator(level=2, industries=("美妆",), nickname="美妆姐")
     make_creator(level=3, industries=("数码",), nickname="数码哥")
+    refresh()
     response = advertiser.get("/square/?industry=美妆&level=9&fans=lots&region=火星")
     body = response.content.decode()
     assert response.status_code == 200
@@ -88,6 +94,7 @@ def test_a_bad_filter_is_named_and_the_others_still_apply(advertiser):
 
 def test_no_match_says_so(advertiser):
     make_creator(industries=("美食",))
+    refresh()
     body = advertiser.get("/square/?industry=汽车").content.decode()
     assert "没有符合条件的达人" in body
 
@@ -95,6 +102,7 @@ def test_no_match_says_so(advertiser):
 def test_htmx_filtering_returns_only_the_results(advertiser):
     make_creator(level=2, industries=("美妆",), nickname="美妆姐")
     make_creator(level=2, industries=("数码",), nickname="数码哥")
+    refresh()
     response = advertiser.get("/square/?industry=数码", headers={"HX-Request": "true", "HX-Target": "square-results"})
     body = response.content.decode()
     assert response.status_code == 200
@@ -105,6 +113,7 @@ def test_htmx_filtering_returns_only_the_results(advertiser):
 def test_pages_keep_the_filters(advertiser):
     for _ in range(PAGE_SIZE + 1):
         make_creator(industries=("美食",))
+    refresh()
     body = advertiser.get("/square/?industry=美食").content.decode()
     assert 'href="?industry=%E7%BE%8E%E9%A3%9F&amp;page=2"' in body
 
@@ -112,6 +121,7 @@ def test_pages_keep_the_filters(advertiser):
 def test_a_creator_sees_their_card_marked_and_their_rank(creator_client, me):
     for _ in range(4):
         make_creator(level=3, posts=9)
+    refresh()
     body = creator_client.get("/square/").content.decode()
     assert "你的排名：第" in body
     card = card_of(body, "我自己")
@@ -121,6 +131,7 @@ def test_a_creator_sees_their_card_marked_and_their_rank(creator_client, me):
 def test_the_rank_line_names_the_place(creator_client, me):
     for _ in range(AD_POSITIONS + 2):
         make_creator(level=4, posts=20)  # no slot benefits: the only ad slot holder is ``me``
+    refresh()
     assert "你的排名：第 1 位" in creator_client.get("/square/").content.decode()
 
 
@@ -129,12 +140,14 @@ def test_the_rank_line_shows_the_rank_below_the_ads(creator_client, me):
     Entitlement.objects.filter(creator=me, benefit__code="square_ad_slot").update(status=EntitlementStatus.LAPSED)
     for _ in range(8):
         make_creator(level=4, posts=20, codes=("square_ad_slot_fixed",))
-    assert square_page(filters=SquareFilters(), at=NOW, page=1, me=me.pk).rank == 9
+    refresh()
+    assert square_page(filters=SquareFilters(), page=1, me=me.pk).rank == 9
     assert "你的排名：第 9 位" in creator_client.get("/square/").content.decode()
 
 
 def test_a_creator_outside_the_filters_is_told(creator_client, me):
     make_creator(region="北京")
+    refresh()
     body = creator_client.get("/square/?region=北京").content.decode()
     assert "在当前筛选条件下，你不在列表中。" in body
 
@@ -144,12 +157,14 @@ def test_page_me_opens_the_creators_page(creator_client, me):
     Entitlement.objects.filter(creator=me, benefit__code="square_ad_slot").update(status=EntitlementStatus.LAPSED)
     for _ in range(PAGE_SIZE + AD_POSITIONS + 3):
         make_creator(level=4, posts=20, codes=("square_ad_slot_fixed",))
+    refresh()
     body = creator_client.get("/square/?page=me").content.decode()
     assert 'id="me"' in body and "2 / 2" in body
 
 
 def test_clients_see_no_rank_line(advertiser):
     make_creator()
+    refresh()
     assert "你的排名" not in advertiser.get("/square/").content.decode()
 
 
@@ -161,6 +176,7 @@ def populate(n: int) -> None:
     for i in range(n):
         creator = make_creator(level=1 + i % 4, posts=i % 3, codes=("square_ad_slot", "identity_tag") if i % 2 else ())
         index_row(creator, local_date(NOW), composite=float(i), plays_total=i * 100)
+    refresh()
 
 
 def count_queries(client, path: str) -> int:

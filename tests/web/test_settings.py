@@ -11,6 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 # Variables that would change what the settings decide; each test sets the ones it means.
 DROPPED = {"DATABASE_URL", "REDIS_URL", "VAR_DIR", "READ_DOT_ENV", "DJANGO_SETTINGS_MODULE", "SECRET_KEY"}
@@ -67,3 +69,37 @@ def test_the_celery_app_creates_the_filesystem_broker_folders_when_configured(tm
     )
 
     assert sorted(p.name for p in (var_dir / "celery").iterdir()) == ["control", "processed", "queue"]
+
+
+POOL_CODE = (
+    "import json, django; django.setup(); from django.conf import settings; "
+    "d = settings.DATABASES['default']; print(json.dumps([d['CONN_MAX_AGE'], d.get('OPTIONS', {}).get('pool')]))"
+)
+POSTGRES = "postgres://postgres@127.0.0.1:5432/xingtu"  # never connected to: the settings only read it
+
+
+def test_without_db_pool_max_there_is_no_pool() -> None:
+    assert json.loads(python(POOL_CODE, DATABASE_URL=POSTGRES, DJANGO_SETTINGS_MODULE="config.settings")) == [60, None]
+
+
+def test_db_pool_max_turns_the_pool_on_and_persistent_connections_off() -> None:
+    env = {"DATABASE_URL": POSTGRES, "DJANGO_SETTINGS_MODULE": "config.settings", "DB_POOL_MAX": "8"}
+    assert json.loads(python(POOL_CODE, **env, DB_POOL_MIN="2")) == [
+        0,
+        {"min_size": 2, "max_size": 8, "timeout": 10.0},
+    ]
+
+
+@pytest.mark.parametrize(
+    ("env", "error"),
+    [
+        ({"DB_POOL_MAX": "8", "CONN_MAX_AGE": "60"}, "CONN_MAX_AGE must be 0 with DB_POOL_MAX"),
+        ({"DB_POOL_MAX": "2", "DB_POOL_MIN": "3"}, "DB_POOL_MIN must be between 0 and DB_POOL_MAX (2), got 3."),
+        ({"DB_POOL_MIN": "2"}, "DB_POOL_MIN has no effect without DB_POOL_MAX."),
+        ({"DB_POOL_MAX": "8", "DATABASE_URL": "sqlite:////tmp/x.sqlite3"}, "DB_POOL_MAX needs PostgreSQL"),
+    ],
+)
+def test_a_pool_setting_that_cannot_work_stops_the_start_up(env: dict, error: str) -> None:
+    with pytest.raises(subprocess.CalledProcessError) as failed:
+        python(POOL_CODE, **{"DATABASE_URL": POSTGRES, "DJANGO_SETTINGS_MODULE": "config.settings", **env})
+    assert error in failed.value.stderr
