@@ -83,6 +83,13 @@ FANS_RANGES = {
 }
 
 
+def in_fans_range(key: str, field: str) -> Q:
+    """``field`` (a followers count) in the fans range ``key`` of ``FANS_RANGES``: [low, high)."""
+    fans = FANS_RANGES[key]
+    within = Q(**{f"{field}__gte": fans.low})
+    return within if fans.high is None else within & Q(**{f"{field}__lt": fans.high})
+
+
 @dataclass(frozen=True)
 class SquareFilters:
     industry: str = ""
@@ -160,10 +167,7 @@ def creators_scored(*, filters: SquareFilters, at: datetime) -> QuerySet[Creator
     if filters.level is not None:
         creators = creators.filter(level=filters.level)
     if filters.fans:
-        fans = FANS_RANGES[filters.fans]
-        creators = creators.filter(fans__gte=fans.low)
-        if fans.high is not None:
-            creators = creators.filter(fans__lt=fans.high)
+        creators = creators.filter(in_fans_range(filters.fans, "fans"))
     score = F("level") * LEVEL_POINTS + _sum_held(SLOT_POINTS) + Least(F("posts_30d"), Value(ACTIVITY_CAP))
     creators = creators.annotate(rotation=rotation(local_date(at).toordinal()))
     return creators.annotate(order_key=score * ROTATION_PRIME + F("rotation")).order_by("-order_key", "pk")
@@ -190,10 +194,7 @@ def listed(*, filters: SquareFilters) -> QuerySet[Creator]:
     if filters.level is not None:
         creators = creators.filter(square_entry__level=filters.level)
     if filters.fans:
-        fans = FANS_RANGES[filters.fans]
-        creators = creators.filter(square_entry__fans__gte=fans.low)
-        if fans.high is not None:
-            creators = creators.filter(square_entry__fans__lt=fans.high)
+        creators = creators.filter(in_fans_range(filters.fans, "square_entry__fans"))
     return creators.order_by("position")
 
 
