@@ -45,7 +45,7 @@ class WriteBehind:
     def merge(
         self,
         table: str,
-        columns: Sequence[str],
+        types: Sequence[str],
         rows: Iterable[Sequence[Any]],
         *,
         statement: str,
@@ -53,15 +53,15 @@ class WriteBehind:
     ) -> None:
         """Stage ``rows`` for ``table`` and queue ``statement``, which reads them from ``{source}``.
 
-        ``columns`` are the rows' database types, in order; the staging table names them ``c0``, ``c1``,
-        …. A staging table still holding rows from earlier in the batch is first merged (a wait).
+        ``types`` are the rows' database types, in order; the staging table names its columns ``c0``,
+        ``c1``, …. A staging table still holding rows from earlier in the batch is first merged (a wait).
         """
-        staging = self._staging_table(table, columns)
+        staging = self._staging_table(table, types)
         if staging in self._holding:
             self.send()
             self.wait()
         self.wait()  # COPY is not allowed while a pipeline is open
-        copy_rows(staging, [f"c{index}" for index in range(len(columns))], rows, types=[copy_type(t) for t in columns])
+        copy_rows(staging, [f"c{index}" for index in range(len(types))], rows, types=[copy_type(t) for t in types])
         self._holding.add(staging)
         quoted = connection.ops.quote_name(staging)
         self._queued.append((statement.format(source=quoted), list(params)))
@@ -102,7 +102,7 @@ class WriteBehind:
             running, self._running = self._running, None
             running.__exit__(exc_type, exc, traceback)
 
-    def _staging_table(self, table: str, columns: Sequence[str]) -> str:
+    def _staging_table(self, table: str, types: Sequence[str]) -> str:
         """The session's staging table for these columns of ``table``, created on first use in the
         transaction (``ON COMMIT DROP``: nothing outlives the ingest's transaction).
 
@@ -112,13 +112,13 @@ class WriteBehind:
         The checks are the same, and their order is safe: a batch writes the rows it refers to first
         (creators, tasks, courses at once; content before the submissions that look it up).
         """
-        digest = hashlib.blake2b(repr((table, tuple(columns))).encode(), digest_size=4).hexdigest()
+        digest = hashlib.blake2b(repr((table, tuple(types))).encode(), digest_size=4).hexdigest()
         name = f"ingest_{table}_{digest}"
         if name in self._created:
             return name
         self.wait()
         quote = connection.ops.quote_name
-        definition = ", ".join(f"c{index} {db_type}" for index, db_type in enumerate(columns))
+        definition = ", ".join(f"c{index} {db_type}" for index, db_type in enumerate(types))
         statements = [f"CREATE TEMPORARY TABLE IF NOT EXISTS {quote(name)} ({definition}) ON COMMIT DROP"]
         with connection.cursor() as cursor:
             if table not in self._immediate:
