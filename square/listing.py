@@ -40,8 +40,8 @@ _COLUMNS = ("level", "posts_30d", "held", "rotation", "order_key", "ad", "region
 def listing_refresh(*, at: datetime) -> dict:
     """Score every creator at ``at`` and replace the listing with their places, in one transaction:
     readers see the previous listing until it commits (a ``DELETE``, not a ``TRUNCATE``, which would
-    block them). One ``INSERT … SELECT``: the scores never leave the database. Returns
-    ``{"day": …, "listed": N}``."""
+    block them). One ``INSERT … SELECT``: the scores never leave the database; then the day's counts of
+    every combination of filters (``SquareCount``). Returns ``{"day": …, "listed": N}``."""
     lock_for_transaction("square.listing_refresh")  # one refresh at a time
     sort_memory(WORK_MEM_MB)
     without_jit()  # the scoring's correlated subqueries ran twice as long with PostgreSQL's JIT

@@ -262,7 +262,7 @@ def square_page(*, filters: SquareFilters, page: int | str | None, me: int | Non
         level=SquareCount.ANY_LEVEL if filters.level is None else filters.level,
         fans=filters.fans,
     )
-    count = (counted.values_list("count", flat=True).first() or 0) - len(ad_ids)
+    count = max((counted.values_list("count", flat=True).first() or 0) - len(ad_ids), 0)
     rank = None
     if me is not None:
         rank = ad_ids.index(me) + 1 if me in ad_ids else _rank_below_ads(rest, me=me, ads=len(ad_ids))
