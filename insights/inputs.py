@@ -153,14 +153,3 @@ def figures_sql(*, first_id: int, last_id: int, at: datetime, only: set[int] | N
         f"LEFT JOIN ({o_sql}) o ON o.creator_id = c.id_"
     )
     return sql, [*c_params, *t_params, *o_params]
-
-
-def measure_index_chunk(
-    *, first_id: int, last_id: int, at: datetime, only: set[int] | None = None
-) -> dict[int, Inputs]:
-    """The raw figures of every creator with ``first_id <= pk <= last_id`` (and in ``only``, if given) on
-    the local day of ``at``, measured at ``at``: what a chunk stages, read back into Python."""
-    sql, params = figures_sql(first_id=first_id, last_id=last_id, at=at, only=only)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return {pk: Inputs(*figures) for pk, *figures in cursor.fetchall()}

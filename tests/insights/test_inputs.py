@@ -7,9 +7,10 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 
 from creators.models import Content, Creator, CreditDaily, FansDaily, Order
-from insights.inputs import Inputs, measure_index_chunk
+from insights.inputs import Inputs, figures_sql
 from lib.periods import TZ
 
 from .support import creator
@@ -22,7 +23,13 @@ SECOND = timedelta(seconds=1)
 
 
 def measure(who: Creator, at: datetime = T) -> Inputs:
-    return measure_index_chunk(first_id=who.pk, last_id=who.pk, at=at)[who.pk]
+    """The figures a chunk stages for ``who``, read back (the chunk's own statement)."""
+    sql, params = figures_sql(first_id=who.pk, last_id=who.pk, at=at)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        (pk, *figures), *others = cursor.fetchall()
+    assert (pk, others) == (who.pk, [])
+    return Inputs(*figures)
 
 
 def post(who: Creator, published_at: datetime, plays: int, **counters) -> Content:
