@@ -15,6 +15,7 @@ from levels.models import CreatorLevel
 from lib.periods import TZ
 from square.boards import boards_refresh
 from square.listing import listing_refresh
+from square.selectors import SquareFilters, square_page
 
 NOW = datetime(2026, 12, 10, 15, 0, tzinfo=TZ)
 _ids = count(1)
@@ -118,3 +119,14 @@ def me(db) -> Creator:
 def creator_client(client, me):
     client.force_login(me.user)
     return client
+
+
+def listing(filters: SquareFilters | None = None) -> list[int]:
+    """The whole listing as a client reads it (``filters``, or none), page after page."""
+    ids, number = [], 1
+    while True:
+        page = square_page(filters=filters or SquareFilters(), page=number, me=None)
+        ids += [c.pk for c in page.ads] + [c.pk for c in page.page]
+        if not page.page.has_next():
+            return ids
+        number += 1

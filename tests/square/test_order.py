@@ -14,7 +14,7 @@ from square.selectors import (
     creators_scored,
     square_page,
 )
-from tests.square.conftest import NOW, make_creator, refresh
+from tests.square.conftest import NOW, listing, make_creator, refresh
 
 pytestmark = pytest.mark.django_db
 
@@ -200,17 +200,6 @@ def test_fans_ranges_meet_without_a_gap():
 
 
 # --- the creator's rank --------------------------------------------------------------------------------
-
-
-def listing(filters=ANY) -> list[int]:
-    """The whole listing as a client reads it, page after page."""
-    ids, number = [], 1
-    while True:
-        page = square_page(filters=filters, page=number, me=None)
-        ids += [c.pk for c in page.ads] + [c.pk for c in page.page]
-        if not page.page.has_next():
-            return ids
-        number += 1
 
 
 def test_a_creators_rank_is_its_place_in_the_listing():
