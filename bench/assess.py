@@ -62,7 +62,7 @@ TABLES = [
     "creators_quote", "creators_creator",
 ]  # fmt: skip
 OUTPUTS, INPUTS = TABLES[:9], TABLES[9:]  # what an assessment writes (emptied before each run), what it reads
-# The tables the run writes its rows to (its own chunk and run rows aside: one row per 2,000 creators).
+# The tables the run writes its rows to (its own chunk and run rows aside: one row per chunk of creators).
 WRITTEN = ["levels_assessment", "levels_levelchange", "levels_creatorlevel", "benefits_entitlement",
            "benefits_guaranteecard", "creators_assistantmessage"]  # fmt: skip
 

@@ -225,7 +225,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 DJANGO_CELERY_BEAT_TZ_AWARE = True
 
 # --- Jobs ---------------------------------------------------------------------------------------
-ASSESS_CHUNK_SIZE = env.int("ASSESS_CHUNK_SIZE", default=2000)  # creators per chunk task
+ASSESS_CHUNK_SIZE = env.int("ASSESS_CHUNK_SIZE", default=5000)  # creators per chunk task
 JOB_CHUNK_MAX_ATTEMPTS = env.int("JOB_CHUNK_MAX_ATTEMPTS", default=3)  # then the chunk and its run fail
 JOB_STALE_MINUTES = env.int("JOB_STALE_MINUTES", default=30)  # a running run this quiet is resumed
 RECONCILE_HORIZON_HOURS = env.int("RECONCILE_HORIZON_HOURS", default=48)  # how far back missed runs are caught up
