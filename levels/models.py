@@ -204,8 +204,16 @@ class Assessment(models.Model):
     """One creator's result in one run: every measured value, and the requirement codes that failed
     per level, so a level (or a reward) can always be explained later with the run's rule snapshot."""
 
-    run = models.ForeignKey(JobRun, on_delete=models.CASCADE, related_name="assessments")
-    creator = models.ForeignKey(Creator, on_delete=models.CASCADE, related_name="assessments")
+    # The most written table (a row per creator and run, every day): no database-level foreign keys — their
+    # checks at commit cost more than a second per 100,000 rows — and no single-column indexes, which the two
+    # composite ones below already serve. A run writes its rows in the transaction that holds its chunk and
+    # reads the creators it writes for; deleting a run or a creator through the ORM still deletes them.
+    run = models.ForeignKey(
+        JobRun, on_delete=models.CASCADE, related_name="assessments", db_index=False, db_constraint=False
+    )
+    creator = models.ForeignKey(
+        Creator, on_delete=models.CASCADE, related_name="assessments", db_index=False, db_constraint=False
+    )
     previous_level = models.PositiveSmallIntegerField()
     level = models.PositiveSmallIntegerField()
     qualified_level = models.PositiveSmallIntegerField(null=True, blank=True)
