@@ -46,11 +46,11 @@ from django.db import connection, connections, transaction  # noqa: E402
 
 from creators.models import Creator  # noqa: E402
 from levels import jobs  # noqa: E402
+from levels.decisions import chunk_preview  # noqa: E402
 from levels.evaluation import evaluate_level  # noqa: E402
 from levels.metrics import level_metrics, measure_creator  # noqa: E402
 from levels.models import JobRun  # noqa: E402
 from levels.rules import load_rules  # noqa: E402
-from levels.services import evaluate_levels_chunk  # noqa: E402
 from lib.periods import parse_instant  # noqa: E402
 
 AT = parse_instant("2026-12-01T02:00:00+08:00")
@@ -257,7 +257,8 @@ def write_floor() -> tuple[float, dict[str, int]]:
 
 
 def _evaluate_range(bounds: tuple[int, int]) -> None:
-    evaluate_levels_chunk(first_id=bounds[0], last_id=bounds[1], at=AT, rules=load_rules(), upgrade_only=False)
+    chunk_preview(first_id=bounds[0], last_id=bounds[1], at=AT, rules=load_rules(), upward_only=False,
+                  with_failed=False)  # fmt: skip
 
 
 def evaluate_only(workers: int) -> float:

@@ -54,7 +54,7 @@ def evaluate_reward(facts: CycleFacts, level: int, rules: Rules) -> RewardEvalua
     return RewardEvaluation(level=level, passed=not failed, failed=failed, metrics=metrics, met=met)
 
 
-MEAN_DECIMALS = 2  # a stored mean's decimals; the daily check's SQL (``levels.upgrades``) rounds alike
+MEAN_DECIMALS = 2  # a stored mean's decimals; the runs' SQL (``levels.decisions``) rounds alike
 
 
 def to_json(metrics: dict) -> dict:

@@ -148,7 +148,7 @@ def profile_complete() -> ExpressionWrapper:
 class ChunkSources:
     """What a chunk reads, one queryset per kind of row, each yielding ``creator_id`` and named values:
     the one definition of which rows count, fetched by ``measure_chunk`` and joined in SQL by
-    ``levels.upgrades``. ``counts`` maps a ``Facts`` attribute to a queryset of ``creator_id, n``."""
+    ``levels.decisions``. ``counts`` maps a ``Facts`` attribute to a queryset of ``creator_id, n``."""
 
     creators: QuerySet  # fans, fans_at, credit_score, credit_at, douyin_bound, profile_complete, submission_…, spread_…
     quotes: QuerySet  # n

@@ -23,7 +23,7 @@ LEVELS = (1, 2, 3, 4)
 
 @dataclass(frozen=True)
 class Operator:
-    """How a comparison is decided, in Python (``compare``) and in SQL (the daily check, ``levels.upgrades``)."""
+    """How a comparison is decided, in Python (``compare``) and in SQL (the level runs, ``levels.decisions``)."""
 
     python: Callable[[int, int], bool]
     sql: str

@@ -18,15 +18,15 @@ from lib.bulk import append_rows
 from lib.periods import Cycle, Month, local_date
 from lib.sql import insert_select
 
+from .decisions import chunk_decide
 from .evaluation import LevelEvaluation, RewardEvaluation, evaluate_level, evaluate_reward, to_json
 from .metrics import CycleFacts, level_metrics, measure_chunk, measure_cycle_chunk
 from .models import Assessment, CreatorLevel, JobRun, LevelChange, LevelOverride
 from .risk import explain_failures, risk_of
-from .rules import Rules
+from .rules import LEVELS, Rules
 from .selectors import OVERRIDE_EXPIRED, overrides_in_force
-from .upgrades import upgrade_check_chunk
 
-LEVELS = Link("levels")  # where level messages lead: the creator's 等级中心
+LEVEL_CENTRE = Link("levels")  # where level messages lead: the creator's 等级中心
 ASSESSMENT_FIELDS = [
     "run_id",
     "creator_id",
@@ -73,7 +73,7 @@ def evaluate_levels_chunk(
     """Measure and decide, without writing anything (also the monthly ``--dry-run`` path). A creator whose
     manual override is in force for ``override_month`` (default: the month of ``at``, the run's benefit
     period) keeps the level held; the outcome still says what the rules decided. ``upgrade_only`` states
-    the daily check's rule in Python; the check itself decides in SQL (``levels.upgrades``), and the tests
+    the daily check's rule in Python; the runs themselves decide in SQL (``levels.decisions``), and the tests
     hold the two equal."""
     facts = measure_chunk(first_id, last_id, at, rules, only)
     held = held_levels(first_id, last_id)
@@ -102,25 +102,9 @@ def level_assess_chunk(
     results, level changes with history and messages, lapses, and the period's grants. The monthly run
     also closes the overrides that ended before its period: from now on the rules judge those creators."""
     upgrade_only = run.job == JobRun.Job.ASSESS_UPGRADE
-    if upgrade_only:  # decided and stored in SQL; only the creators who move up come back
-        assessed, movers = upgrade_check_chunk(run=run, first_id=first_id, last_id=last_id, rules=rules, only=only)
-        changed = [LevelOutcome(m.creator_id, m.previous_level, m.level, m.level, m.evaluation) for m in movers]
-    else:
-        outcomes = evaluate_levels_chunk(
-            first_id=first_id, last_id=last_id, at=run.at, rules=rules, upgrade_only=False, only=only
-        )
-        # A chunk is processed once under its row lock, so its results are always new rows. ``failed`` is
-        # what the rules said (above the level they decide), also for a creator an override holds.
-        append_rows(
-            Assessment,
-            ASSESSMENT_FIELDS,
-            (
-                (run.pk, o.creator_id, o.previous_level, o.level, o.evaluation.qualified_level, None,
-                 to_json(o.evaluation.metrics), o.evaluation.failed_above(o.ruled))
-                for o in outcomes
-            ),
-        )  # fmt: skip
-        assessed, changed = len(outcomes), [o for o in outcomes if o.level != o.previous_level]
+    # Decided and stored in SQL (``levels.decisions``); only the creators who move come back.
+    assessed, movers = chunk_decide(run=run, first_id=first_id, last_id=last_id, rules=rules, only=only)
+    changed = [LevelOutcome(m.creator_id, m.previous_level, m.level, m.level, m.evaluation) for m in movers]
     moves = [
         Move(o.creator_id, o.previous_level, o.level, o.evaluation.failed.get(o.previous_level, [])) for o in changed
     ]
@@ -137,15 +121,14 @@ def level_assess_chunk(
             recipients = recipients.filter(creator_id__in=only)
             ended = ended.filter(creator_id__in=only)
         ended.update(ended_at=run.at, end_reason=OVERRIDE_EXPIRED)
-        levels = sorted({o.level for o in outcomes if o.level > 0})
-        if levels:
-            grants.entitlements_grant_levels(
-                by_level={level: recipients.filter(level=level).values("creator_id") for level in levels},
-                creators=recipients.filter(level__gt=0).values("creator_id"),
-                month=month,
-                at=run.at,
-                catalogue=catalogue,
-            )
+        # Every level, held or not in this chunk: a fixed number of statements, none of them per creator.
+        grants.entitlements_grant_levels(
+            by_level={level: recipients.filter(level=level).values("creator_id") for level in LEVELS},
+            creators=recipients.filter(level__gt=0).values("creator_id"),
+            month=month,
+            at=run.at,
+            catalogue=catalogue,
+        )
     up = sum(o.level > o.previous_level for o in changed)
     return {"assessed": assessed, "up": up, "down": len(changed) - up, "same": assessed - len(changed)}
 
@@ -228,7 +211,7 @@ def _send_level_messages(
     for level in sorted({o.level for o in changed if o.level > o.previous_level}):
         messages_send_for_each(
             creators=ups.filter(to_level=level).values("creator_id"), text="level_up", params={"level": level},
-            link=LEVELS, at=run.at, dedupe_key=dedupe_key,
+            link=LEVEL_CENTRE, at=run.at, dedupe_key=dedupe_key,
         )  # fmt: skip
     by_text: dict[str, list] = {}
     for o in changed:
@@ -237,8 +220,9 @@ def _send_level_messages(
             by_text.setdefault(text, []).append((o.creator_id, params))
     for text, each in by_text.items():  # at most two: down, cancelled
         messages_send_for_each(
-            creators=changes.values("creator_id"), text=text, each=each, link=LEVELS, at=run.at, dedupe_key=dedupe_key
-        )
+            creators=changes.values("creator_id"), text=text, each=each, link=LEVEL_CENTRE, at=run.at,
+            dedupe_key=dedupe_key,
+        )  # fmt: skip
 
 
 def _fall_message(*, outcome: LevelOutcome, rules: Rules) -> tuple[str, dict]:
@@ -324,7 +308,7 @@ def warn_at_risk_chunk(*, run: JobRun, first_id: int, last_id: int, rules: Rules
         creators=CreatorLevel.objects.filter(creator_id__in=[c for c, _ in each]).values("creator_id"),
         text="at_risk",
         each=each,
-        link=LEVELS,
+        link=LEVEL_CENTRE,
         at=run.at,
         dedupe_key=f"at_risk:{{id}}:{local_date(run.at).isoformat()}",
     )

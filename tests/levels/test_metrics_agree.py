@@ -1,7 +1,8 @@
 """Property: the set-based path (SQL aggregates per chunk) and the single-creator path (Python over one
-creator's rows) measure the same facts, so the jobs and the portal never disagree on a level; and the daily
-upgrade check, decided wholly in SQL (``levels.upgrades``), stores and moves exactly what the single-creator
-path's evaluation says, under rules whose thresholds and comparisons are drawn at the data's own values."""
+creator's rows) measure the same facts, so the jobs and the portal never disagree on a level; and the level
+runs — the monthly assessment and the daily upgrade check — decided wholly in SQL (``levels.decisions``),
+store and move exactly what the single-creator path's evaluation says, under rules whose thresholds and
+comparisons are drawn at the data's own values."""
 
 import math
 from datetime import timedelta
@@ -23,6 +24,7 @@ from creators.models import (
     SubmissionEntry,
     SubmissionTask,
 )
+from levels.decisions import chunk_decide, chunk_preview
 from levels.evaluation import evaluate_level, to_json
 from levels.metrics import (
     CycleFacts,
@@ -35,7 +37,6 @@ from levels.metrics import (
 from levels.models import Assessment, Comparison, CreatorLevel, JobRun, LevelOverride
 from levels.rules import Requirement, Rules, load_rules
 from levels.selectors import level_of, override_in_force, override_open
-from levels.upgrades import upgrade_check_chunk, upgrade_check_preview
 from lib.periods import Cycle, Month
 from tests.builders import AT
 
@@ -177,7 +178,7 @@ def _draw_rules(data, facts: list) -> Rules:
     return Rules(base.rule_set_id, base.window_days, base.tasks_min_fans, base.large_creator_fans, tuple(requirements))
 
 
-class UpgradeCheckAgrees(TestCase):
+class LevelRunsAgree(TestCase):
     @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(st.lists(st.tuples(creator, standing), min_size=1, max_size=4), st.data())
     def test_the_sql_decision_is_the_single_creator_paths(self, shapes, data):
@@ -201,25 +202,28 @@ class UpgradeCheckAgrees(TestCase):
             created.append(c)
         window = load_rules()
         rules = _draw_rules(data, [measure_creator(c, AT, window) for c in created])
+        upward_only = data.draw(st.booleans())  # the daily check; else the monthly assessment
         first, last = min(c.pk for c in created), max(c.pk for c in created)
 
         expected, preview = {}, {}
         for c in created:  # the single-creator path and the rule of docs/program.md §1, stated plainly
             evaluation = evaluate_level(level_metrics(measure_creator(c, AT, rules), rules), rules)
             held, qualified = level_of(creator=c), evaluation.qualified_level
-            ruled = max(held, qualified)
+            ruled = max(held, qualified) if upward_only else qualified
             level = held if override_in_force(override_open(creator=c), Month.of(AT)) else ruled
             expected[c.pk] = (held, level, qualified, to_json(evaluation.metrics), evaluation.failed_above(ruled))
             preview[c.pk] = (held, level, qualified, evaluation.failed_above(level))
 
-        previews = upgrade_check_preview(first_id=first, last_id=last, at=AT, rules=rules, with_failed=True)
+        previews = chunk_preview(
+            first_id=first, last_id=last, at=AT, rules=rules, upward_only=upward_only, with_failed=True
+        )
         assert {p.creator_id: (p.previous_level, p.level, p.qualified_level, p.failed) for p in previews} == preview
-        run = JobRun.objects.create(job=JobRun.Job.ASSESS_UPGRADE, key="prop", period="prop", at=AT,
-                                    started_at=timezone.now())  # fmt: skip
-        assessed, movers = upgrade_check_chunk(run=run, first_id=first, last_id=last, rules=rules)
+        job = JobRun.Job.ASSESS_UPGRADE if upward_only else JobRun.Job.ASSESS_MONTHLY
+        run = JobRun.objects.create(job=job, key="prop", period="prop", at=AT, started_at=timezone.now())
+        assessed, movers = chunk_decide(run=run, first_id=first, last_id=last, rules=rules)
         stored = Assessment.objects.filter(run=run).values_list(
             "creator_id", "previous_level", "level", "qualified_level", "metrics", "failed"
         )
         assert {pk: tuple(row) for pk, *row in stored} == expected
         assert assessed == len(created)
-        assert [m.creator_id for m in movers] == sorted(pk for pk, e in expected.items() if e[1] > e[0])
+        assert [m.creator_id for m in movers] == sorted(pk for pk, e in expected.items() if e[1] != e[0])

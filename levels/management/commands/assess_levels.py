@@ -3,10 +3,9 @@ from django.core.management.base import CommandParser
 
 from creators.models import Creator
 from levels import jobs
+from levels.decisions import chunk_preview
 from levels.models import Assessment, JobRun
 from levels.rules import load_rules
-from levels.services import evaluate_levels_chunk
-from levels.upgrades import upgrade_check_preview
 
 from ._jobs import JobCommand
 
@@ -55,22 +54,14 @@ class Command(JobCommand):
         only = set(creator_ids) if creator_ids is not None else None
         summary = {"assessed": 0, "up": 0, "down": 0, "same": 0}
         for first, last in jobs.chunk_ranges(jobs.creator_id_stream(creator_ids), settings.ASSESS_CHUNK_SIZE):
-            if upgrade:  # the check's own decision, in SQL (levels.upgrades)
-                lines = [
-                    (p.creator_id, p.previous_level, p.level, p.qualified_level, p.failed)
-                    for p in upgrade_check_preview(
-                        first_id=first, last_id=last, at=at, rules=rules, only=only, with_failed=as_json
-                    )
-                ]
-            else:
-                outcomes = evaluate_levels_chunk(
-                    first_id=first, last_id=last, at=at, rules=rules, upgrade_only=False, only=only
+            # The run's own decision, in SQL (levels.decisions).
+            lines = [
+                (p.creator_id, p.previous_level, p.level, p.qualified_level, p.failed)
+                for p in chunk_preview(
+                    first_id=first, last_id=last, at=at, rules=rules, only=only, upward_only=upgrade,
+                    with_failed=as_json,
                 )
-                lines = [
-                    (o.creator_id, o.previous_level, o.level, o.evaluation.qualified_level,
-                     o.evaluation.failed_above(o.level) if as_json else None)
-                    for o in outcomes
-                ]  # fmt: skip
+            ]  # fmt: skip
             names = (
                 dict(Creator.objects.filter(pk__gte=first, pk__lte=last).values_list("pk", "external_id"))
                 if as_json

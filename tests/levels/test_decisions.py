@@ -1,5 +1,6 @@
-"""The daily upgrade check decided in SQL (levels/upgrades.py): it reports exactly what the Python path
-reported (interfaces §2), stores means as ``to_json`` does, and costs a fixed number of statements a chunk.
+"""The level runs decided in SQL (levels/decisions.py), the monthly assessment and the daily upgrade check:
+they report exactly what the Python path reported (interfaces §2), store means as ``to_json`` does, and
+cost a fixed number of statements a chunk.
 The randomized comparison with the single-creator path is in test_metrics_agree.py."""
 
 import json
@@ -15,22 +16,24 @@ from django.utils import timezone
 
 from creators.models import Creator
 from levels import jobs
+from levels.decisions import chunk_decide, chunk_preview
 from levels.evaluation import to_json
 from levels.metrics import WHITESPACE, level_metrics, measure_creator
 from levels.models import Assessment, CreatorLevel, JobRun, LevelOverride
 from levels.rules import Requirement, Rules, load_rules
 from levels.services import evaluate_levels_chunk
-from levels.upgrades import upgrade_check_chunk, upgrade_check_preview
 from lib.periods import Month
 from tests.builders import AT, creator_at_level, post
 
 pytestmark = pytest.mark.django_db
 DAY = AT + timedelta(days=3, hours=2)  # the 04:00 check three days after the monthly assessment
+WHEN = {"monthly": AT, "upgrade": DAY}  # each mode's run time
+JOB = {"monthly": JobRun.Job.ASSESS_MONTHLY, "upgrade": JobRun.Job.ASSESS_UPGRADE}
 
 
-def run(*args: str) -> list[dict]:
+def run(*args: str, mode: str = "upgrade") -> list[dict]:
     out = StringIO()
-    call_command("assess_levels", "--at", DAY.isoformat(), "--mode", "upgrade", "--json", *args, stdout=out,
+    call_command("assess_levels", "--at", WHEN[mode].isoformat(), "--mode", mode, "--json", *args, stdout=out,
                  stderr=StringIO())  # fmt: skip
     return [json.loads(line) for line in out.getvalue().splitlines()]
 
@@ -39,12 +42,14 @@ def hold(creator: Creator, level: int) -> None:
     CreatorLevel.objects.update_or_create(creator=creator, defaults={"level": level, "since": AT - timedelta(days=40)})
 
 
-def python_lines(*, stored: bool) -> list[dict]:
-    """What the Python path (``evaluate_levels_chunk`` with ``upgrade_only``) reported: ``failed`` above
-    the level held after the run (``--dry-run``), or above the level the rules decide (a run's stored rows)."""
+def python_lines(*, stored: bool, mode: str) -> list[dict]:
+    """What the Python path (``evaluate_levels_chunk``) reported: ``failed`` above the level held after the
+    run (``--dry-run``), or above the level the rules decide (a run's stored rows)."""
     creators = Creator.objects.order_by("pk")
-    first, last = creators.first().pk, creators.last().pk
-    outcomes = evaluate_levels_chunk(first_id=first, last_id=last, at=DAY, rules=load_rules(DAY), upgrade_only=True)
+    first, last, at = creators.first().pk, creators.last().pk, WHEN[mode]
+    outcomes = evaluate_levels_chunk(
+        first_id=first, last_id=last, at=at, rules=load_rules(at), upgrade_only=mode == "upgrade"
+    )
     names = dict(creators.values_list("pk", "external_id"))
     lines = [
         {"creator": names[o.creator_id], "previous_level": o.previous_level, "level": o.level,
@@ -52,11 +57,13 @@ def python_lines(*, stored: bool) -> list[dict]:
          "failed": o.evaluation.failed_above(o.ruled if stored else o.level)}
         for o in outcomes
     ]  # fmt: skip
-    up = sum(o.level > o.previous_level for o in outcomes)
-    return [*lines, {"summary": {"assessed": len(outcomes), "up": up, "down": 0, "same": len(outcomes) - up}}]
+    up, down = sum(o.level > o.previous_level for o in outcomes), sum(o.level < o.previous_level for o in outcomes)
+    summary = {"assessed": len(outcomes), "up": up, "down": down, "same": len(outcomes) - up - down}
+    return [*lines, {"summary": summary}]
 
 
-def test_the_check_reports_what_the_python_path_reported():
+@pytest.mark.parametrize("mode", ["upgrade", "monthly"])
+def test_a_run_reports_what_the_python_path_reported(mode):
     for level in (0, 1, 2, 3, 4):
         creator_at_level(level, external_id=f"c-{level}")
     hold(Creator.objects.get(external_id="c-2"), 1)  # moves up
@@ -66,15 +73,17 @@ def test_the_check_reports_what_the_python_path_reported():
     hold(held, 2)
     LevelOverride.objects.create(creator=held, level=2, previous_level=3, reason="测试", until=Month.of(DAY).key,
                                  set_at=AT - timedelta(days=2))  # fmt: skip
-    dry = run("--dry-run")
-    assert dry == python_lines(stored=False)
+    dry = run("--dry-run", mode=mode)
+    assert dry == python_lines(stored=False, mode=mode)
     moved = [line["creator"] for line in dry if line.get("level", 0) > line.get("previous_level", 0)]
     assert moved == ["c-2", "c-3", "c-4"]  # c-3: no level row, so from 0
-    expected = python_lines(stored=True)
-    assert run() == expected
-    assert run() == expected  # the same run again prints its stored rows
+    expected = python_lines(stored=True, mode=mode)
+    assert run(mode=mode) == expected
+    assert run(mode=mode) == expected  # the same run again prints its stored rows
     assert CreatorLevel.objects.get(creator__external_id="c-2").level == 2
     assert CreatorLevel.objects.get(creator=held).level == 2
+    # Only the monthly assessment moves down: c-1 holds 3 and qualifies for 1.
+    assert CreatorLevel.objects.get(creator__external_id="c-1").level == {"monthly": 1, "upgrade": 3}[mode]
 
 
 def test_a_run_limited_to_some_creators_assesses_only_them():
@@ -130,8 +139,8 @@ def _rules_with(requirement: Requirement) -> Rules:
 def test_a_rule_the_sql_cannot_state_is_refused_by_name(requirement, message):
     creator = creator_at_level(1)
     with pytest.raises(ValueError, match=message.replace("[", r"\[").replace("]", r"\]")):
-        upgrade_check_preview(first_id=creator.pk, last_id=creator.pk, at=DAY, rules=_rules_with(requirement),
-                              with_failed=True)  # fmt: skip
+        chunk_preview(first_id=creator.pk, last_id=creator.pk, at=DAY, rules=_rules_with(requirement),
+                      upward_only=True, with_failed=True)  # fmt: skip
 
 
 def _movers(n: int) -> list[int]:
@@ -144,31 +153,51 @@ def _movers(n: int) -> list[int]:
     return ids
 
 
-def test_deciding_a_chunk_takes_two_statements_whatever_its_size():
+@pytest.mark.parametrize("mode", ["upgrade", "monthly"])
+def test_deciding_a_chunk_takes_two_statements_whatever_its_size(mode):
     settings_statements = 2 if connection.vendor == "postgresql" else 0  # sort memory, no JIT
-    rules = load_rules(DAY)
+    rules = load_rules(WHEN[mode])
     for n in (3, 30):
         ids = _movers(n)
-        job_run = JobRun.objects.create(job=JobRun.Job.ASSESS_UPGRADE, key=f"k{n}", period="p", at=DAY,
+        job_run = JobRun.objects.create(job=JOB[mode], key=f"k{n}", period="p", at=WHEN[mode],
                                         started_at=timezone.now())  # fmt: skip
         with CaptureQueriesContext(connection) as captured:
-            assessed, movers = upgrade_check_chunk(run=job_run, first_id=ids[0], last_id=ids[-1], rules=rules)
+            assessed, movers = chunk_decide(run=job_run, first_id=ids[0], last_id=ids[-1], rules=rules)
         assert (assessed, len(movers)) == (n, n)
         assert len(captured) == settings_statements + 2  # store every row; read the movers
         with CaptureQueriesContext(connection) as captured:
-            upgrade_check_preview(first_id=ids[0], last_id=ids[-1], at=DAY, rules=rules, with_failed=True)
+            chunk_preview(first_id=ids[0], last_id=ids[-1], at=WHEN[mode], rules=rules,
+                          upward_only=mode == "upgrade", with_failed=True)  # fmt: skip
         assert len([q for q in captured if q["sql"].startswith("SELECT")]) == 1
 
 
-def _statements_for_one_chunk(n: int) -> int:
+def _statements_for_one_chunk(n: int, mode: str) -> int:
     _movers(n)
-    job_run, _ = jobs.run_claim(job=JobRun.Job.ASSESS_UPGRADE, key=f"q{n}", period="p", at=DAY)
+    job_run, _ = jobs.run_claim(job=JOB[mode], key=f"q{n}", period="p", at=WHEN[mode])
     with CaptureQueriesContext(connection) as captured:
         jobs.chunk_process(job_run.chunks.get().pk)
     assert job_run.chunks.get().stats["up"] == n
     return len(captured)
 
 
-def test_a_check_chunk_takes_the_same_number_of_statements_for_4_or_40_movers(settings):
+@pytest.mark.parametrize("mode", ["upgrade", "monthly"])
+def test_a_chunk_takes_the_same_number_of_statements_for_4_or_40_movers(settings, mode):
     settings.ASSESS_CHUNK_SIZE = 1000
-    assert _statements_for_one_chunk(4) == _statements_for_one_chunk(40)
+    assert _statements_for_one_chunk(4, mode) == _statements_for_one_chunk(40, mode)
+
+
+def test_deleting_a_run_or_a_creator_deletes_their_result_rows():
+    """Result rows have no database-level foreign keys (``Assessment``): the ORM's cascade is what keeps them
+    from outliving their run or their creator."""
+    gone, kept = (Creator.objects.create(external_id=f"c-{n}", nickname=n) for n in ("gone", "kept"))
+    runs = [
+        JobRun.objects.create(job=JobRun.Job.ASSESS_UPGRADE, key=f"d{day}", period=f"d{day}", at=DAY,
+                              started_at=timezone.now())
+        for day in (1, 2)
+    ]  # fmt: skip
+    for job_run in runs:
+        for creator in (gone, kept):
+            Assessment.objects.create(run=job_run, creator=creator, previous_level=0, level=0)
+    gone.delete()
+    runs[0].delete()
+    assert list(Assessment.objects.values_list("run_id", "creator_id")) == [(runs[1].pk, kept.pk)]

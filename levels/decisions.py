@@ -1,15 +1,18 @@
-"""The daily upgrade check, decided in SQL (docs/program.md §1 "When levels move").
+"""Level runs decided in SQL: the monthly assessment and the daily upgrade check (docs/program.md §1
+"When levels move").
 
-A chunk of the check is one ``INSERT … SELECT``: the database counts each creator's rows (the querysets of
+A chunk of a run is one ``INSERT … SELECT``: the database counts each creator's rows (the querysets of
 ``metrics.chunk_sources``, the ones ``measure_chunk`` fetches), evaluates the run's rules on them — the
 conditions are generated from the ``Rules`` object, comparing with ``rules.OPERATORS``, the operators
-``compare`` uses — decides the level (up only; an override in force holds it) and stores every creator's
-result row (``Assessment``: the values, the qualified level, the failing codes above the level decided),
-as the Python path stores it. Only the creators who move up come back to Python, for the moves.
+``compare`` uses — decides the level (the monthly run: the qualified level, up or down; the daily check:
+up only; an override in force holds the level held) and stores every creator's result row
+(``Assessment``: the values, the qualified level, the failing codes above the level decided), as the
+Python path stores it. Only the creators who move come back to Python, for the moves and their messages.
 
-Why: the check moves about 2% of creators a day. In Python it fetched and evaluated all of them — at
-100,000 creators 7 of its 12.5 s went to 2.6 million rule comparisons, Django's per-value converters and
-JSON encoding for the 98% who stay (bench/README.md, "Daily upgrade check").
+Why: the daily check moves about 2% of creators a day. In Python it fetched and evaluated all of them —
+at 100,000 creators 7 of its 12.5 s went to 2.6 million rule comparisons, Django's per-value converters
+and JSON encoding for the 98% who stay (bench/README.md, "Daily upgrade check"). The monthly run moved
+the same per-creator work, and the encoding of every result row, from Python into the one statement.
 
 The Python path (``measure_creator`` → ``level_metrics`` → ``evaluate_level``) stays the independent
 check: tests/levels/test_metrics_agree.py asserts on random data across every boundary that both store
@@ -122,10 +125,11 @@ def _failed_json(t: str, rules: Rules, above: str) -> str:
     return "'{' || rtrim(" + " || ".join(entries) + ", ', ') || '}'"
 
 
-def _decided(*, first_id: int, last_id: int, at: datetime, rules: Rules, only) -> tuple[str, list]:
+def _decided(*, first_id: int, last_id: int, at: datetime, rules: Rules, only, upward_only: bool) -> tuple[str, list]:
     """One row per creator of the chunk: the facts, each requirement's pass (``r<i>``), the means in
     hundredths (``h_<code>``), ``held``, ``overridden`` (1/0), ``qualified``, ``ruled`` (the level the
-    rules decide: never down) and ``level`` (the one held after the run)."""
+    rules decide: the qualified level, or with ``upward_only`` never below the level held) and ``level``
+    (the one held after the run)."""
     for requirement in rules.requirements:
         if not CODE.fullmatch(requirement.code):
             raise ValueError(f"requirement code {requirement.code!r} is not a code")
@@ -172,7 +176,7 @@ def _decided(*, first_id: int, last_id: int, at: datetime, rules: Rules, only) -
     climb = " ".join(f"WHEN NOT ({holds(level)}) THEN {level - 1}" for level in LEVELS)  # "0 if LV1 fails"
     qualified = f"SELECT m.*, CASE {climb} ELSE {LEVELS[-1]} END AS qualified FROM ({measured}) m"
     # The daily check only moves up (docs/program.md §1); an override in force holds the level held.
-    ruled = "CASE WHEN d.qualified > d.held THEN d.qualified ELSE d.held END"
+    ruled = "CASE WHEN d.qualified > d.held THEN d.qualified ELSE d.held END" if upward_only else "d.qualified"
     return (
         f"SELECT d.*, {ruled} AS ruled, CASE WHEN d.overridden = 1 THEN d.held ELSE {ruled} END AS level "
         f"FROM ({qualified}) d",
@@ -192,7 +196,7 @@ def _as_json(text: str) -> str:
 
 @dataclass(frozen=True)
 class Mover:
-    """A creator the check moves up, as stored: ``failed`` holds the levels above ``qualified_level``."""
+    """A creator a run moves, as stored: ``failed`` holds the levels above the level the rules decided."""
 
     creator_id: int
     previous_level: int
@@ -208,12 +212,13 @@ class Mover:
         return LevelEvaluation(metrics=self.metrics, qualified_level=self.qualified_level, failed=failed)
 
 
-def upgrade_check_chunk(
-    *, run: JobRun, first_id: int, last_id: int, rules: Rules, only=None
-) -> tuple[int, list[Mover]]:
+def chunk_decide(*, run: JobRun, first_id: int, last_id: int, rules: Rules, only=None) -> tuple[int, list[Mover]]:
     """Decide and store one chunk of ``run`` (in the caller's transaction): every creator's ``Assessment``
-    row in one statement, then the creators who move up in a second. Returns (creators assessed, movers)."""
-    decided, params = _decided(first_id=first_id, last_id=last_id, at=run.at, rules=rules, only=only)
+    row in one statement, then the creators who move in a second. Returns (creators assessed, movers)."""
+    upward_only = run.job == JobRun.Job.ASSESS_UPGRADE
+    decided, params = _decided(
+        first_id=first_id, last_id=last_id, at=run.at, rules=rules, only=only, upward_only=upward_only
+    )
     table = connection.ops.quote_name(Assessment._meta.db_table)
     metrics, failed = _json("e", _metrics("e", rules)), _failed_json("e", rules, "e.ruled")
     _tune()
@@ -226,16 +231,18 @@ def upgrade_check_chunk(
             [run.pk, *params],
         )
         assessed = cursor.rowcount
-    movers = Assessment.objects.filter(
-        run=run, creator_id__gte=first_id, creator_id__lte=last_id, level__gt=F("previous_level")
-    ).order_by("creator_id")
+    movers = (
+        Assessment.objects.filter(run=run, creator_id__gte=first_id, creator_id__lte=last_id)
+        .exclude(level=F("previous_level"))
+        .order_by("creator_id")
+    )
     fields = ("creator_id", "previous_level", "level", "qualified_level", "metrics", "failed")
     return assessed, [Mover(*row) for row in movers.values_list(*fields)]
 
 
 @dataclass(frozen=True)
 class Preview:
-    """What the check would decide for one creator (``--dry-run``); ``failed``: the levels above ``level``."""
+    """What a run would decide for one creator (``--dry-run``); ``failed``: the levels above ``level``."""
 
     creator_id: int
     previous_level: int
@@ -244,12 +251,14 @@ class Preview:
     failed: dict[str, list[str]] | None
 
 
-def upgrade_check_preview(
-    *, first_id: int, last_id: int, at: datetime, rules: Rules, only=None, with_failed: bool
+def chunk_preview(
+    *, first_id: int, last_id: int, at: datetime, rules: Rules, only=None, upward_only: bool, with_failed: bool
 ) -> list[Preview]:
     """The decisions of one chunk without writing anything, in creator order: one statement. ``with_failed``
     also reads the failing codes (``assess_levels --json``)."""
-    decided, params = _decided(first_id=first_id, last_id=last_id, at=at, rules=rules, only=only)
+    decided, params = _decided(
+        first_id=first_id, last_id=last_id, at=at, rules=rules, only=only, upward_only=upward_only
+    )
     failed = _failed_json("e", rules, "e.level") if with_failed else "NULL"
     with transaction.atomic(), connection.cursor() as cursor:
         _tune()
