@@ -98,6 +98,10 @@ class Process:
             os.killpg(self.popen.pid, sig)
         self.popen.wait(timeout=30)
 
+    def children(self) -> list[int]:
+        out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(self.popen.pid)], capture_output=True, text=True)
+        return sorted(int(pid) for pid in out.stdout.split())
+
     def output(self) -> str:
         return self.log.read_text(errors="replace")
 

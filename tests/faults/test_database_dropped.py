@@ -7,7 +7,6 @@ same process. The view is caught mid-query for certain: the test holds a lock on
 finds the request's backend waiting on it in ``pg_locks`` and terminates that backend."""
 
 import socket
-import subprocess
 import sys
 import threading
 import urllib.error
@@ -47,11 +46,6 @@ def waiting_backend() -> int | None:
     return row[0] if row else None
 
 
-def worker_pids(master: int) -> list[int]:
-    out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(master)], capture_output=True, text=True).stdout
-    return sorted(int(pid) for pid in out.split())
-
-
 def test_a_request_whose_connection_drops_gets_the_500_page_and_the_next_one_works(start_process):
     client = Client()
     client.force_login(User.objects.create_user("reader", password="pw"))
@@ -75,7 +69,7 @@ def test_a_request_whose_connection_drops_gets_the_500_page_and_the_next_one_wor
     wait_for(up, seconds=30, what="gunicorn to answer", process=server)
     status, body = get(f"{base}/cases/", session=session)  # the worker keeps its connection (CONN_MAX_AGE)
     assert status == 200 and "精选案例" in body
-    workers = worker_pids(server.popen.pid)
+    workers = server.children()
     assert len(workers) == 1
 
     answers: list[tuple[int, str]] = []
@@ -94,4 +88,4 @@ def test_a_request_whose_connection_drops_gets_the_500_page_and_the_next_one_wor
     assert "服务暂时出错" in body and "请稍后刷新重试" in body, body[:500]
     status, body = get(f"{base}/cases/", session=session)
     assert status == 200 and "精选案例" in body
-    assert worker_pids(server.popen.pid) == workers  # the same process, on a new connection
+    assert server.children() == workers  # the same process, on a new connection
