@@ -43,14 +43,25 @@ run: venv
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	exec $(PY) scripts/devserver.py --host $(HOST) --port $(PORT)
 
-# Browser tests need Debian's Chromium; CI installs it, a newcomer may not have it yet.
+# Browser tests need Debian's Chromium; CI installs it, a newcomer may not have it yet. The fault tests
+# (tests/faults, -m faults) need PostgreSQL and Redis: without DATABASE_URL or REDIS_URL they are
+# deselected, except under CI=true, where they run and fail so that a CI without the services is noticed.
 test: venv
-	@if [ -x $(CHROMIUM) ]; then \
-		$(VENV)/bin/pytest $(PYTEST_ARGS); \
-	else \
+	@skip=""; \
+	if [ ! -x $(CHROMIUM) ]; then \
 		echo "NOTE: $(CHROMIUM) is missing, so the browser tests are deselected (-m 'not browser')."; \
 		echo "      To run them: apt-get install -y chromium fonts-noto-cjk"; \
-		$(VENV)/bin/pytest -m "not browser" $(PYTEST_ARGS); \
+		skip="browser"; \
+	fi; \
+	if [ "$${CI:-}" != "true" ] && { [ -z "$${DATABASE_URL:-}" ] || [ -z "$${REDIS_URL:-}" ]; }; then \
+		echo "NOTE: DATABASE_URL or REDIS_URL is unset, so the fault tests are deselected (-m 'not faults')."; \
+		echo "      To run them: DATABASE_URL=postgres://... REDIS_URL=redis://... make test"; \
+		skip="$${skip:+$$skip or }faults"; \
+	fi; \
+	if [ -n "$$skip" ]; then \
+		$(VENV)/bin/pytest -m "not ($$skip)" $(PYTEST_ARGS); \
+	else \
+		$(VENV)/bin/pytest $(PYTEST_ARGS); \
 	fi
 
 # The browser tests save screenshots to the ignored test-results/screenshots/; this run points them at

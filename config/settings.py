@@ -196,9 +196,19 @@ X_FRAME_OPTIONS = "DENY"
 # filesystem transport under var/celery: no broker server is needed for `make run`.
 REDIS_URL = env.str("REDIS_URL", default="")
 CELERY_DATA_DIR = VAR_DIR / "celery"
+# Tasks are acknowledged when they end (acks_late), and a task whose pool process died (SIGKILL, the
+# OOM killer) is put back at once (reject_on_worker_lost): chunks and steps are idempotent, so running
+# one again is safe. A whole worker lost (its main process too) cannot put anything back: Redis hands
+# the unacknowledged task to another worker after the visibility timeout. It must outlast the longest
+# task (the hard time limit below, 60 min) or a task still running would be run twice, and the longest
+# countdown (retries wait at most 10 min): 65 min. Until then the reconciler may take the run over
+# earlier (JOB_STALE_MINUTES of silence). tests/faults/test_worker_killed.py sets a few seconds.
+CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=65 * 60)
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # A Redis that does not answer (host down, not refusing) fails a send in 2 s instead of hanging the
+    # request that started a run; the run then waits for the broker (levels.dispatch).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT, "socket_connect_timeout": 2}
 else:
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {

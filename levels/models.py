@@ -161,6 +161,11 @@ class JobRun(models.Model):
     started_at = models.DateTimeField()
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Set when sending the run's tasks to the broker failed (``levels.dispatch``): the run is running but
+    # nothing is queued until the broker answers again and the run is sent anew.
+    awaiting_broker_since = models.DateTimeField(
+        null=True, blank=True, help_text=_("任务队列不可用、运行等待发送的起始时间")
+    )
 
     class Meta:
         verbose_name = _("任务运行")

@@ -17,6 +17,7 @@ from .models import JobRun
 Job = JobRun.Job
 JOB_TASK = "levels.tasks.job_due"  # beat calls it with the job's name; it works out the period due
 RECONCILE_TASK = "levels.tasks.reconcile"
+DISPATCH_TASK = "levels.tasks.dispatch_waiting"
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,10 @@ def instant_key(at: datetime) -> str:
 
 
 def _values(field: str, full: range) -> list[int]:
-    """A crontab field's values, highest first. Only ``*`` and comma-separated numbers are used here."""
+    """A crontab field's values, highest first. Only ``*``, ``*/step`` and comma-separated numbers are
+    used here."""
+    if field.startswith("*/"):
+        return sorted(full[:: int(field[2:])], reverse=True)
     return sorted(full if field == "*" else (int(v) for v in field.split(",")), reverse=True)
 
 
@@ -147,7 +151,9 @@ SCHEDULES = [
 SCHEDULE_BY_JOB = {s.job: s for s in SCHEDULES}
 # every hour at :30: run any due period that is missing or stuck, exactly once
 RECONCILE = BeatEntry("reconcile_jobs", RECONCILE_TASK, (), Crontab("30", "*", "*", "*"))
-BEAT = [*(s.entry for s in SCHEDULES), RECONCILE]
+# every two minutes: send anew the runs whose tasks the broker did not take (``levels.dispatch``)
+DISPATCH_WAITING = BeatEntry("dispatch_waiting_runs", DISPATCH_TASK, (), Crontab("*/2", "*", "*", "*"))
+BEAT = [*(s.entry for s in SCHEDULES), RECONCILE, DISPATCH_WAITING]
 
 
 def due_now(job: str, now: datetime) -> Due:

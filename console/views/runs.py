@@ -1,6 +1,7 @@
 """任务运行: the job runs (filterable by job and state), one run's progress, chunks and level moves with
 live polling while it runs, starting a job's run of a period (``levels.runs.run_start``, through Celery)
-and resuming a failed or stuck run (``levels.runs.run_resume``)."""
+and resuming a failed or stuck run (``levels.runs.run_resume``). Every load sends the runs waiting for
+the broker if it answers again (``levels.dispatch``)."""
 
 from django import forms
 from django.contrib import messages
@@ -20,6 +21,7 @@ from levels import jobs
 from levels import run_selectors as selectors
 from levels.models import JobRun
 from levels.runs import PERIODS, STARTABLE, run_resume, run_start
+from levels.tasks import dispatch_waiting_if_broker
 from lib.errors import ApplicationError
 
 PER_PAGE = 50
@@ -94,6 +96,7 @@ def runs(request: ConsoleRequest) -> HttpResponse:
 
 @console_required
 def _list(request: ConsoleRequest) -> HttpResponse:
+    dispatch_waiting_if_broker()  # a run waiting for the broker leaves the wait once it answers
     return render(request, "console/runs.html", _list_context(request.GET, form=StartForm()))
 
 
@@ -144,6 +147,7 @@ def _run_context(run: JobRun) -> dict:
 def run_detail(request: ConsoleRequest, run_id: int) -> HttpResponse:
     """The run's summary and chunks; ``?from=&to=`` lists the creators of one move. An HTMX poll gets
     only the progress partial (which stops polling once the run is no longer running)."""
+    dispatch_waiting_if_broker()  # as on the list, and on every poll of a running run
     run = get_object_or_404(selectors.runs_list(), pk=run_id)
     context = _run_context(run)
     if request.htmx and request.GET.get("part") == "progress":

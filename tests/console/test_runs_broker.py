@@ -10,22 +10,14 @@ from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
-from kombu import pools
 
 from config.celery_app import app
 from levels.models import JobRun
 from lib.periods import Month
 from tests.builders import creator_at_level
+from tests.celery_broker import reconnect
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def reconnect() -> None:
-    """Drop the cached connections (the app's and kombu's process-wide pools, which hand a closed pool
-    back for the same URL) so the next use reads the broker configuration afresh."""
-    pools.reset()
-    app._pool = None
-    app.amqp._producer_pool = None
 
 
 @pytest.fixture

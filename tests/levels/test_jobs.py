@@ -81,6 +81,7 @@ REGISTERED = {
     "settle_entries": ("levels.tasks.job_due", ["settle_entries"], "30 5 * *"),
     "warn_at_risk": ("levels.tasks.job_due", ["warn_at_risk"], "0 9 * *"),
     "reconcile_jobs": ("levels.tasks.reconcile", [], "30 * * *"),
+    "dispatch_waiting_runs": ("levels.tasks.dispatch_waiting", [], "*/2 * * *"),
 }
 
 
@@ -112,7 +113,11 @@ def test_beat_holds_exactly_the_schedule_in_shanghai_time():
     # Beside them, the one entry of another app: the square's refresh (square/0002, tests/square/test_listing.py).
     assert {name: row for name, row in beat_rows().items() if name != SQUARE_ENTRY} == defined
     assert {name: (task, args, " ".join(cron[:4])) for name, (task, args, cron, _, _) in defined.items()} == REGISTERED
-    assert {tasks.job_due.name, tasks.reconcile.name} == {schedule.JOB_TASK, schedule.RECONCILE_TASK}
+    assert {tasks.job_due.name, tasks.reconcile.name, tasks.dispatch_waiting.name} == {
+        schedule.JOB_TASK,
+        schedule.RECONCILE_TASK,
+        schedule.DISPATCH_TASK,
+    }
 
 
 @pytest.mark.django_db
