@@ -13,7 +13,7 @@ def remove_entry(apps, schema_editor) -> None:
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("levels", "0011_compute_index_job"),
+        ("levels", "0012_assessment_without_foreign_key_checks"),
         ("django_celery_beat", "0019_alter_periodictasks_options"),
     ]
 
