@@ -232,7 +232,14 @@ X_FRAME_OPTIONS = "DENY"
 # and IP, never the password) and kept in axes' AccessAttempt table; an operator lifts a lock in the
 # console (登录锁定, audited) or the admin. Locking by username alone would let anyone lock a creator out.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
-AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_COOLOFF_MINUTES = env.int("AXES_COOLOFF_MINUTES", default=15)
+if AXES_FAILURE_LIMIT < 1 or AXES_COOLOFF_MINUTES < 1:
+    # 0 would lock every first attempt, or lock for ever (axes' "permanent" mode, which only an operator ends).
+    raise ImproperlyConfigured(
+        f"AXES_FAILURE_LIMIT and AXES_COOLOFF_MINUTES must be at least 1, got {AXES_FAILURE_LIMIT} and "
+        f"{AXES_COOLOFF_MINUTES}."
+    )
+AXES_COOLOFF_TIME = timedelta(minutes=AXES_COOLOFF_MINUTES)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "config.views.signin_locked"

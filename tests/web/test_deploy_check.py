@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 PRODUCTION = {
@@ -82,3 +84,10 @@ def test_the_throttle_is_configured_from_the_environment() -> None:
         "1:00:00",
         "1",
     ]
+
+
+def test_a_throttle_setting_that_cannot_work_stops_the_start_up() -> None:
+    for name in ("AXES_FAILURE_LIMIT", "AXES_COOLOFF_MINUTES"):
+        with pytest.raises(subprocess.CalledProcessError) as failed:
+            settings_of({"DEBUG": "1", name: "0"}, ["AXES_FAILURE_LIMIT"])
+        assert "must be at least 1" in failed.value.stderr
