@@ -16,12 +16,15 @@ from .models import Creator
 from .services import audit_action, audit_target
 
 
-def lockouts_current(*, at: datetime) -> QuerySet[AccessAttempt]:
-    """The username+IP pairs refused at ``at``: as many failures as the limit, the last one within the
-    cool-off (axes forgets older ones). Newest first."""
-    return AccessAttempt.objects.filter(
+def lockouts_current(*, at: datetime, username: str | None = None) -> QuerySet[AccessAttempt]:
+    """The username+IP pairs refused at ``at`` (only ``username``'s, if given): as many failures as the
+    limit, the last one within the cool-off (axes forgets older ones). Newest first."""
+    locked = AccessAttempt.objects.filter(
         failures_since_start__gte=settings.AXES_FAILURE_LIMIT, attempt_time__gt=at - get_cool_off()
-    ).order_by("-attempt_time", "-pk")
+    )
+    if username is not None:
+        locked = locked.filter(username=username)
+    return locked.order_by("-attempt_time", "-pk")
 
 
 def lockout_until(attempt: AccessAttempt) -> datetime:

@@ -19,9 +19,13 @@ from lib.errors import ApplicationError
 @console_required
 @require_safe
 def lockout_list(request: ConsoleRequest) -> HttpResponse:
-    """``GET /console/lockouts/``: every pair locked now, newest first, with when it lifts by itself."""
-    rows = [(attempt, lockout_until(attempt), ActionForm()) for attempt in lockouts_current(at=timezone.now())]
-    return render(request, "console/lockouts.html", {"rows": rows, "failure_limit": settings.AXES_FAILURE_LIMIT})
+    """``GET /console/lockouts/?username=``: every pair locked now (or one account's), newest first, with
+    when it lifts by itself."""
+    username = request.GET.get("username", "").strip()[:150] or None
+    locked = lockouts_current(at=timezone.now(), username=username)
+    rows = [(attempt, lockout_until(attempt), ActionForm()) for attempt in locked]
+    context = {"rows": rows, "username": username, "failure_limit": settings.AXES_FAILURE_LIMIT}
+    return render(request, "console/lockouts.html", context)
 
 
 @permission_required(permissions.UNLOCK_SIGNIN)

@@ -133,3 +133,25 @@ def test_the_admin_delete_page_goes_through_the_service(client, superuser, locke
 
     assert response.status_code == 302
     assert AuditLog.objects.get().action == "signin.unlock"
+
+
+def test_the_list_filters_by_username(operator_client, locked):
+    AccessAttempt.objects.create(username="someone-else", ip_address="198.51.100.9", failures_since_start=10,
+                                 user_agent="x", attempt_time=timezone.now())  # fmt: skip
+
+    body = operator_client.get(URL, {"username": "creator"}).content.decode()
+
+    assert "203.0.113.7" in body and "198.51.100.9" not in body
+
+
+def test_the_creator_page_says_the_account_is_locked_and_links_to_the_locks(operator_client, locked):
+    body = operator_client.get("/console/creators/c-locked/").content.decode()
+
+    assert "登录已锁定 · 1 个 IP" in body
+    assert f'href="{URL}?username=creator"' in body
+
+
+def test_the_creator_page_says_nothing_once_the_lock_is_lifted(operator_client, locked):
+    AccessAttempt.objects.all().delete()
+
+    assert "登录已锁定" not in operator_client.get("/console/creators/c-locked/").content.decode()
