@@ -119,6 +119,15 @@ def test_the_lock_lifts_after_the_cool_off(client, creator, settings) -> None:
     assert is_signed_in(client)
 
 
+def test_another_attempt_while_locked_starts_the_cool_off_again(client, creator, settings) -> None:
+    fail(client, settings.AXES_FAILURE_LIMIT)
+    AccessAttempt.objects.update(attempt_time=timezone.now() - settings.AXES_COOLOFF_TIME + timedelta(seconds=30))
+
+    assert sign_in(client).status_code == 429
+
+    assert AccessAttempt.objects.get().attempt_time > timezone.now() - timedelta(seconds=30)
+
+
 def test_the_cool_off_comes_from_the_environment_setting(client, creator, settings) -> None:
     settings.AXES_COOLOFF_TIME = timedelta(minutes=40)
     fail(client, settings.AXES_FAILURE_LIMIT)
