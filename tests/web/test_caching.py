@@ -1,7 +1,6 @@
-"""Caching headers (config/middleware.py), checked over the whole URL conf: every answer to a signed-in
-user says ``Cache-Control: private, no-store``; every page that answers an HTMX request with a fragment
-and a plain request with the whole page says ``Vary: HX-Request`` (and HX-Target when it chose by it) on
-both answers."""
+"""Caching headers (config/middleware.py). Over the whole URL conf: every answer to a signed-in user says
+``Cache-Control: private, no-store``. Over every page that answers a GET from HTMX with a fragment and a
+plain GET with the whole page: both answers say ``Vary: HX-Request`` (and HX-Target when it chose by it)."""
 
 import re
 from datetime import timedelta
