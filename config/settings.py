@@ -7,6 +7,7 @@ Configuration table in README.md). The defaults give a bare machine a working ru
 the start-up instead of running with a guessable key.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -44,6 +45,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials.apps.SimpleAppConfig",
     "django_celery_beat",
+    "axes",
     "creators",
     "academy",
     "benefits",
@@ -65,7 +67,12 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
+    # django-htmx's request.htmx, noting which HX-* headers a view read: they go into Vary.
+    "config.middleware.HtmxVaryMiddleware",
+    # Cache-Control: private, no-store on every answer to a signed-in user.
+    "config.middleware.PrivateCacheMiddleware",
+    # Last: turns a sign-in that django-axes refused into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -149,6 +156,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# AxesStandaloneBackend first: it refuses a locked-out username+IP before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
@@ -180,16 +192,65 @@ STORAGES = {
     },
 }
 
-# --- Security -----------------------------------------------------------------------------------
+# --- Security ---------------------------------------------------------------------------------------
+# Production runs HTTPS behind a reverse proxy that sets X-Forwarded-Proto (and X-Forwarded-For, see
+# TRUSTED_PROXY_COUNT below) and overwrites any such header a client sent; Django trusts both. With DEBUG
+# off, `manage.py check --deploy --fail-level WARNING` passes once SECRET_KEY, ALLOWED_HOSTS,
+# CSRF_TRUSTED_ORIGINS, SECURE_HSTS_SECONDS and SECURE_SSL_REDIRECT are set (README.md "Production",
+# tests/web/test_deploy_check.py); everything else below follows from them. No check is silenced.
+SECURE_COOKIES = env.bool("SECURE_COOKIES", default=not DEBUG)
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_SECURE = SECURE_COOKIES
+CSRF_COOKIE_SECURE = SECURE_COOKIES
+# Secure cookies carry the __Host- prefix: browsers then take them only over HTTPS, for this exact host
+# (no Domain attribute) and path /, so a sibling subdomain can neither plant nor overwrite the session or
+# the CSRF cookie. Browsers drop a __Host- cookie that is not Secure, so the plain-HTTP DEBUG=1 run
+# (`make run`, http://127.0.0.1) and the tests keep Django's plain names. Switching a live site to
+# secure cookies renames them once: everyone signs in again.
+SESSION_COOKIE_NAME = "__Host-sessionid" if SECURE_COOKIES else "sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken" if SECURE_COOKIES else "csrftoken"
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+# A load balancer probes /healthz over plain HTTP inside the network: never redirect it.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+# Only sent once SECURE_HSTS_SECONDS > 0. Subdomains are covered (the site's cookies are host-only anyway,
+# and no subdomain of the portal's host is meant to serve plain HTTP); preload only asks for the browsers'
+# list, a submission to hstspreload.org is still a separate, deliberate step. Either may be turned off.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# --- Sign-in throttling (django-axes) ---------------------------------------------------------------------
+# A username that fails AXES_FAILURE_LIMIT times in a row from one IP address is locked for that address
+# for AXES_COOLOFF_MINUTES: even the right password is refused (429, registration/locked.html), other
+# users and the same user from another address sign in as usual. Another failure while locked starts the
+# cool-off again; a successful sign-in clears the count. Applies to /accounts/login/ and /admin/login/
+# alike (both go through django.contrib.auth.authenticate). Failures are logged (logger ``axes``, username
+# and IP, never the password) and kept in axes' AccessAttempt table; an operator lifts a lock in the
+# console (登录锁定, audited) or the admin. Locking by username alone would let anyone lock a creator out.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_MINUTES = env.int("AXES_COOLOFF_MINUTES", default=15)
+if AXES_FAILURE_LIMIT < 1 or AXES_COOLOFF_MINUTES < 1:
+    # 0 would lock every first attempt, or lock for ever (axes' "permanent" mode, which only an operator ends).
+    raise ImproperlyConfigured(
+        f"AXES_FAILURE_LIMIT and AXES_COOLOFF_MINUTES must be at least 1, got {AXES_FAILURE_LIMIT} and "
+        f"{AXES_COOLOFF_MINUTES}."
+    )
+AXES_COOLOFF_TIME = timedelta(minutes=AXES_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "config.views.signin_locked"
+AXES_CLIENT_IP_CALLABLE = "config.client_ip.client_ip"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_SENSITIVE_PARAMETERS = []  # the logs name the username and IP address; the password never appears
+AXES_DISABLE_ACCESS_LOG = True  # keep failures (AccessAttempt), not a row per successful sign-in
+# How many reverse proxies append to X-Forwarded-For in front of Django: 0 (the default, and `make run`)
+# uses the socket's address; 1 for one nginx/ingress that sets `X-Forwarded-For $proxy_add_x_forwarded_for`,
+# whose last entry is then the client. Entries further left are the client's own claims and never used.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 # --- Celery -------------------------------------------------------------------------------------
 # With REDIS_URL the broker is Redis. Without it the worker and beat still run, through kombu's

@@ -22,6 +22,8 @@ START_RUN = "levels.add_jobrun"
 OVERRIDE_LEVEL = "levels.add_leveloverride"
 CREATE_RULE_VERSION = "levels.add_ruleset"
 VIEW_AUDIT = "creators.view_auditlog"
+# Lifting a sign-in lock deletes django-axes' attempt row (creators.signin.lockout_release).
+UNLOCK_SIGNIN = "axes.delete_accessattempt"
 
 ACTIONS = {
     "fulfil_recommendation": FULFIL_RECOMMENDATION,
@@ -33,6 +35,7 @@ ACTIONS = {
     "start_run": START_RUN,
     "override_level": OVERRIDE_LEVEL,
     "create_rule_version": CREATE_RULE_VERSION,
+    "unlock_signin": UNLOCK_SIGNIN,
 }
 
 # Program data operators and viewers may read (the console, and the admin for support).
@@ -44,6 +47,7 @@ VIEWABLE_MODELS = {
                  "extradispatch", "doupluscredit", "cardissue", "featuredcase"],
     "levels": ["ruleset", "levelrequirement", "rewardrequirement", "creatorlevel", "levelchange", "assessment",
                "jobrun", "jobchunk", "leveloverride"],
+    "axes": ["accessattempt"],
 }  # fmt: skip
 
 

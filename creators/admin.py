@@ -1,3 +1,5 @@
+from axes.admin import AccessAttemptAdmin
+from axes.models import AccessAttempt
 from django.contrib import admin
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -5,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import models
 from .admin_audit import AuditedAdmin, ReadOnlyAdmin
+from .signin import lockout_release
 from .tokens import token_create, token_revoke
 
 
@@ -143,3 +146,18 @@ class IngestTokenAdmin(AuditedAdmin, admin.ModelAdmin):
         for token in live:
             token_revoke(token_id=token.pk, actor=request.user, request_id=None, at=now)
         self.message_user(request, _("已吊销 %(n)s 个令牌") % {"n": len(live)})
+
+
+# django-axes registers its attempt rows in the admin; deleting one lifts that username+IP's sign-in lock.
+# Here every such delete goes through ``lockout_release``, so it is audited like the console's 解除锁定.
+admin.site.unregister(AccessAttempt)
+
+
+@admin.register(AccessAttempt)
+class SignInLockAdmin(AccessAttemptAdmin):
+    def delete_model(self, request, obj):
+        lockout_release(attempt_id=obj.pk, actor=request.user, request_id=None)
+
+    def delete_queryset(self, request, queryset):
+        for attempt_id in queryset.values_list("pk", flat=True):
+            lockout_release(attempt_id=attempt_id, actor=request.user, request_id=None)

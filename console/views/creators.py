@@ -16,6 +16,7 @@ from benefits import selectors as benefit_selectors
 from console.access import ConsoleRequest, console_required
 from console.views.overrides import override_panel
 from creators import selectors as creator_selectors
+from creators.signin import lockouts_current
 from levels import selectors as level_selectors
 from levels.models import RequirementCode
 from levels.rules import LEVELS, load_rules
@@ -111,5 +112,8 @@ def creator_detail(request: ConsoleRequest, external_id: str) -> HttpResponse:
         "audit_total": audit.count(),
         "recent": RECENT,
         "panel": override_panel(request, creator=creator, override=progress.override),
+        "signin_locks": lockouts_current(at=timezone.now(), username=creator.user.get_username()).count()
+        if creator.user
+        else 0,
     }
     return render(request, "console/creator.html", context)

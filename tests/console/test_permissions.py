@@ -8,6 +8,7 @@ not exist: nobody outside the console learns which ids do."""
 from datetime import timedelta
 
 import pytest
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.shortcuts import resolve_url
 from django.urls import URLPattern, reverse
@@ -26,7 +27,7 @@ pytestmark = pytest.mark.django_db
 
 # Routes that only act (POST); every other route is a page (GET), and these pages also take a POST.
 ACTIONS = {"recommendation-fulfil", "card-revoke", "case-review", "token-revoke", "run-resume", "creator-override",
-           "creator-override-end", "rules-new", "rules-simulate"}  # fmt: skip
+           "creator-override-end", "rules-new", "rules-simulate", "lockout-release"}  # fmt: skip
 PAGES_THAT_POST = {"cards-issue", "dispatches", "tokens", "runs"}
 ROUTES = [p for p in urls.urlpatterns if isinstance(p, URLPattern)]
 GETS = [p.name for p in ROUTES if p.name not in ACTIONS]
@@ -34,7 +35,7 @@ POSTS = [p.name for p in ROUTES if p.name in ACTIONS | PAGES_THAT_POST]
 ROLES = ["anonymous", "creator_user", "client_user", "viewer", "operator", "superuser"]
 MISSING = {"external_id": "c-missing", "entitlement_id": 999_999, "card_id": "00000000-0000-0000-0000-000000000000",
            "case_id": 999_999, "token_id": 999_999, "run_id": 999_999, "rule_set_id": 999_999,
-           "simulation_id": 999_999}  # fmt: skip
+           "simulation_id": 999_999, "attempt_id": 999_999}  # fmt: skip
 
 
 def pattern(name: str) -> URLPattern:
@@ -60,7 +61,10 @@ def existing(db, operator) -> dict[str, object]:
     run, _ = jobs.run_claim(job="assess_monthly", key="perm", period="2026-12", at=now)
     simulation = Simulation.objects.create(base=run.rule_set, changes={"thresholds": [], "rewards": []}, at=now,
                                            created_at=now)  # fmt: skip
-    return {"external_id": creator.external_id, "entitlement_id": recommendation.pk, "card_id": card(creator).pk,
+    attempt = AccessAttempt.objects.create(username="someone", ip_address="203.0.113.7", user_agent="x",
+                                           failures_since_start=10, attempt_time=now)  # fmt: skip
+    return {"attempt_id": attempt.pk, "external_id": creator.external_id, "entitlement_id": recommendation.pk,
+            "card_id": card(creator).pk,
             "case_id": case.pk, "token_id": token.pk, "run_id": run.pk, "rule_set_id": run.rule_set_id,
             "simulation_id": simulation.pk}  # fmt: skip
 

@@ -77,3 +77,32 @@ def test_sign_out_returns_to_login(page: Page, live_server, creator_login) -> No
 
     page.wait_for_url(f"{live_server.url}/accounts/login/")
     expect(page.get_by_role("heading", name="登录达人等级")).to_be_visible()
+
+
+def test_a_locked_sign_in_says_so_even_with_the_right_password(
+    page: Page, live_server, creator_login, screenshots_dir: Path, settings
+) -> None:
+    page.set_viewport_size(PHONE)
+    username, password = creator_login
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.get_by_label("账号").fill(username)
+        page.get_by_label("密码").fill("not-the-password")
+        page.get_by_role("button", name="登录").click()
+        expect(page.get_by_role("alert")).to_contain_text("请输入一个正确的")
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("账号").fill(username)
+    page.get_by_label("密码").fill("not-the-password")
+    page.get_by_role("button", name="登录").click()
+    expect(page.get_by_role("heading", name="登录已暂时锁定")).to_be_visible()
+
+    page.get_by_role("link", name="返回登录").click()
+    page.get_by_label("账号").fill(username)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()
+
+    expect(page.get_by_role("heading", name="登录已暂时锁定")).to_be_visible()
+    expect(page.get_by_role("alert")).to_contain_text("即使密码正确也无法登录")
+    assert page.url == f"{live_server.url}/accounts/login/"
+    assert_no_sideways_scroll(page)
+    page.screenshot(path=screenshots_dir / "login-locked-phone.png")

@@ -1,6 +1,8 @@
-"""/healthz: the liveness probe (docs/interfaces.md §4)."""
+"""/healthz: the liveness probe (docs/interfaces.md §4). Anyone gets states; staff and console users
+also get the error texts (hosts, ports, driver messages) under ``detail``."""
 
 import pytest
+from django.contrib.auth.models import Group
 from django.db import OperationalError
 from django.test import Client
 
@@ -44,7 +46,8 @@ def test_healthz_reports_missing_queue_folder(client: Client, settings, tmp_path
     response = client.get("/healthz")
 
     assert response.status_code == 200
-    assert response.json()["broker"].startswith("error: ")
+    assert response.json() == {"status": "ok", "database": "ok", "broker": "down"}
+    assert "missing" not in response.content.decode()
 
 
 def test_healthz_reports_unreachable_redis_but_stays_up(client: Client, settings) -> None:
@@ -54,7 +57,39 @@ def test_healthz_reports_unreachable_redis_but_stays_up(client: Client, settings
     response = client.get("/healthz")
 
     assert response.status_code == 200
-    assert response.json()["broker"].startswith("error: ")
+    assert response.json() == {"status": "ok", "database": "ok", "broker": "down"}
+    assert "127.0.0.1" not in response.content.decode()
+
+
+@pytest.fixture
+def staff(django_user_model):
+    return django_user_model.objects.create_user("support", password="pw", is_staff=True)
+
+
+@pytest.fixture
+def console_viewer(django_user_model, settings):
+    user = django_user_model.objects.create_user("viewer1", password="pw")
+    user.groups.add(Group.objects.get(name=settings.VIEWERS_GROUP))
+    return user
+
+
+@pytest.mark.parametrize("who", ["staff", "console_viewer"])
+def test_healthz_tells_staff_and_console_users_what_went_wrong(client: Client, settings, request, who) -> None:
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"
+    client.force_login(request.getfixturevalue(who))
+
+    data = client.get("/healthz").json()
+
+    assert data["broker"] == "down"
+    assert data["detail"]["database"] == "ok"
+    assert data["detail"]["broker"].startswith("error: ") and "127.0.0.1" in data["detail"]["broker"]
+
+
+def test_healthz_tells_other_signed_in_users_only_states(client: Client, settings, django_user_model) -> None:
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"
+    client.force_login(django_user_model.objects.create_user("someone", password="pw"))
+
+    assert client.get("/healthz").json() == {"status": "ok", "database": "ok", "broker": "down"}
 
 
 class _DownConnection:
@@ -68,6 +103,15 @@ def test_healthz_answers_503_when_database_is_down(client: Client, monkeypatch) 
     response = client.get("/healthz")
 
     assert response.status_code == 503
-    data = response.json()
-    assert data["status"] == "error"
-    assert data["database"].startswith("error: ")
+    assert response.json() == {"status": "error", "database": "down", "broker": response.json()["broker"]}
+    assert "connection refused" not in response.content.decode()
+
+
+def test_healthz_gives_staff_the_database_error(client: Client, monkeypatch, staff) -> None:
+    monkeypatch.setattr("config.views.connection", _DownConnection())
+    client.force_login(staff)
+
+    response = client.get("/healthz")
+
+    assert response.status_code == 503
+    assert response.json()["detail"]["database"] == "error: OperationalError: connection refused"
