@@ -22,6 +22,8 @@ START_RUN = "levels.add_jobrun"
 OVERRIDE_LEVEL = "levels.add_leveloverride"
 CREATE_RULE_VERSION = "levels.add_ruleset"
 VIEW_AUDIT = "creators.view_auditlog"
+# Erasing a creator's personal data on request (docs/privacy.md): the row is pseudonymised, never deleted.
+ERASE_CREATOR = "creators.delete_creator"
 
 ACTIONS = {
     "fulfil_recommendation": FULFIL_RECOMMENDATION,
@@ -33,6 +35,7 @@ ACTIONS = {
     "start_run": START_RUN,
     "override_level": OVERRIDE_LEVEL,
     "create_rule_version": CREATE_RULE_VERSION,
+    "erase_creator": ERASE_CREATOR,
 }
 
 # Program data operators and viewers may read (the console, and the admin for support).
