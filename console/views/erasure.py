@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from console import permissions
-from console.access import ConsoleRequest, permission_required
+from console.access import ConsoleRequest, console_required, permission_required
 from console.forms import ActionForm, is_duplicate
 from creators import selectors as creator_selectors
 from levels.erasure import creator_erase, erasure_preview
@@ -41,30 +41,37 @@ class EraseForm(ActionForm):
         return value
 
 
-@permission_required(permissions.ERASE_CREATOR)
+@console_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def creator_erase_view(request: ConsoleRequest, external_id: str) -> HttpResponse:
-    creator = creator_selectors.creator_get(external_id=external_id)
-    form = EraseForm(request.POST or None, external_id=creator.external_id)
-    status = 200
+    """GET: what erasure would do, and the form for whoever may erase (a viewer sees the page without it).
+    POST: erase."""
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                creator_erase(
-                    creator=creator,
-                    actor=request.user,
-                    reason=form.cleaned_data["reason"],
-                    request_id=form.cleaned_data["request_id"],
-                    at=timezone.now(),
-                )
-            except ApplicationError as error:
-                if not is_duplicate(error):  # a second post of the same form: the first one erased
-                    form.add_error(None, error.message)
-                    return _page(request, creator, form, status=400)
-            messages.success(request, _("已删除该达人的个人信息，台账以匿名身份保留。"))
-            return redirect("console:creators")
-        status = 400
-    return _page(request, creator, form, status=status)
+        return _erase(request, external_id)
+    creator = creator_selectors.creator_get(external_id=external_id)
+    return _page(request, creator, EraseForm(external_id=creator.external_id), status=200)
+
+
+@permission_required(permissions.ERASE_CREATOR)
+def _erase(request: ConsoleRequest, external_id: str) -> HttpResponse:
+    creator = creator_selectors.creator_get(external_id=external_id)
+    form = EraseForm(request.POST, external_id=creator.external_id)
+    if not form.is_valid():
+        return _page(request, creator, form, status=400)
+    try:
+        creator_erase(
+            creator=creator,
+            actor=request.user,
+            reason=form.cleaned_data["reason"],
+            request_id=form.cleaned_data["request_id"],
+            at=timezone.now(),
+        )
+    except ApplicationError as error:
+        if not is_duplicate(error):  # a second post of the same form: the first one erased
+            form.add_error(None, error.message)
+            return _page(request, creator, form, status=400)
+    messages.success(request, _("已删除该达人的个人信息，台账以匿名身份保留。"))
+    return redirect("console:creators")
 
 
 def _page(request: ConsoleRequest, creator, form: EraseForm, *, status: int) -> HttpResponse:
