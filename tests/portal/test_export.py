@@ -72,6 +72,9 @@ def test_the_queries_do_not_grow_with_the_rows(creator_client, creator):
     post(creator, 300, at=AT, plays=5)
     for _ in range(30):
         ledger.message(creator)
+    for _ in range(5):
+        ledger.card(creator, expires_at=timezone.now() + timedelta(days=5))
+        ledger.dispatch(creator)
     assert queries() == few
 
 
