@@ -24,6 +24,8 @@ CREATE_RULE_VERSION = "levels.add_ruleset"
 VIEW_AUDIT = "creators.view_auditlog"
 # Lifting a sign-in lock deletes django-axes' attempt row (creators.signin.lockout_release).
 UNLOCK_SIGNIN = "axes.delete_accessattempt"
+# Erasing a creator's personal data on request (docs/privacy.md): the row is pseudonymised, never deleted.
+ERASE_CREATOR = "creators.delete_creator"
 
 ACTIONS = {
     "fulfil_recommendation": FULFIL_RECOMMENDATION,
@@ -36,6 +38,7 @@ ACTIONS = {
     "override_level": OVERRIDE_LEVEL,
     "create_rule_version": CREATE_RULE_VERSION,
     "unlock_signin": UNLOCK_SIGNIN,
+    "erase_creator": ERASE_CREATOR,
 }
 
 # Program data operators and viewers may read (the console, and the admin for support).

@@ -10,6 +10,7 @@ from django.db import models, transaction
 from django.forms import BaseFormSet, ModelForm
 
 from .models import Creator
+from .privacy import PERSONAL_FIELDS, REDACTED
 from .services import audit_record
 
 
@@ -32,7 +33,15 @@ def _creator_id(obj: models.Model) -> int | None:
 
 def _model_values(obj: models.Model) -> dict:
     """Every concrete field of ``obj`` (foreign keys as ids): what an added or deleted row held."""
-    return {f.attname: _jsonable(f.value_from_object(obj)) for f in obj._meta.concrete_fields}
+    return _personal_out(obj, {f.attname: _jsonable(f.value_from_object(obj)) for f in obj._meta.concrete_fields})
+
+
+def _personal_out(obj: models.Model, values: dict) -> dict:
+    """A creator's personal fields are named but never kept: audit rows are append-only, so what they
+    held could not be erased later (docs/privacy.md)."""
+    if not isinstance(obj, Creator):
+        return values
+    return {name: REDACTED if name in PERSONAL_FIELDS else value for name, value in values.items()}
 
 
 def _record_form(request, form: ModelForm, obj: models.Model, *, change: bool) -> None:
@@ -41,8 +50,8 @@ def _record_form(request, form: ModelForm, obj: models.Model, *, change: bool) -
         changed = [name for name in form.changed_data if name in form.initial]
         if not changed:
             return
-        before = {name: _jsonable(form.initial[name]) for name in changed}
-        after = {name: _jsonable(form.cleaned_data.get(name)) for name in changed}
+        before = _personal_out(obj, {name: _jsonable(form.initial[name]) for name in changed})
+        after = _personal_out(obj, {name: _jsonable(form.cleaned_data.get(name)) for name in changed})
         action = "admin.change"
     else:
         before, after, action = None, _model_values(obj), "admin.add"

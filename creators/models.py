@@ -1,6 +1,5 @@
-"""The ground floor: creators and everything they do (content, orders, fans, credit, portal events,
-submission tasks), plus the pieces every higher app leans on (assistant messages, audit log, ingest
-tokens). Nothing here knows about levels or benefits."""
+"""The ground floor: creators and everything they do (content, orders, fans, credit, portal events, submission
+tasks), and what every app leans on (messages, audit log, ingest tokens). Nothing here knows about levels."""
 
 import hashlib
 import secrets
@@ -14,15 +13,14 @@ from django.utils.translation import gettext_lazy as _
 
 from lib.i18n import Localized
 
+from .managers import InProgramManager
 from .messages import TEXTS, MessageKind, with_names
 from .messages import url as message_url
 
 
 class Creator(models.Model):
-    """A Douyin creator as the data platform describes them (ingest type ``creator``).
-
-    The lengths of the profile's text (``max_length`` of the fields, and the industry limits below) are
-    the one home of what the portal's profile form and the ingest accept."""
+    """A Douyin creator as the data platform describes them (ingest type ``creator``). The lengths of the
+    profile's text (``max_length``, the industry limits below) are the one home of what the form and ingest take."""
 
     INDUSTRY_MAX_LENGTH = 20  # characters of one industry name
     INDUSTRIES_MAX = 20  # industries one creator may name
@@ -48,6 +46,12 @@ class Creator(models.Model):
     joined_at = models.DateTimeField(_("入驻时间"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Erased on request (docs/privacy.md): the row stays, pseudonymised; ``erased_key`` recognises the id again.
+    erased_at = models.DateTimeField(_("注销时间"), null=True, blank=True)
+    erased_key = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
+
+    objects = InProgramManager()
+    everyone = models.Manager()  # noqa: DJ012 (a manager, which ruff takes for a field)
 
     class Meta:
         verbose_name = _("达人")
@@ -276,12 +280,10 @@ class SubmissionEntry(models.Model):
 
 
 class AssistantMessage(models.Model):
-    """A message from 星图小助手 in the creator's inbox. ``dedupe_key`` makes re-sent jobs silent.
-
-    A message sent by the program names its text (``template``, a key of ``creators.messages.TEXTS``)
-    and stores its ``params`` and a link by URL name, so it reads in the reader's language when
-    shown (``display_title``, ``display_body``, ``url``). Free-text rows (no ``template``) show their
-    stored ``title``, ``body`` and ``link``."""
+    """A message from 星图小助手 in the creator's inbox. ``dedupe_key`` makes re-sent jobs silent. A program
+    message names its text (``template``, a key of ``creators.messages.TEXTS``), its ``params`` and a link
+    by URL name, so it reads in the reader's language (``display_title``, ``display_body``, ``url``).
+    Free-text rows (no ``template``) show their stored ``title``, ``body`` and ``link``."""
 
     Kind = MessageKind
 
@@ -335,8 +337,7 @@ class AssistantMessage(models.Model):
 
 class AuditLog(models.Model):
     """Who did what to which object, for every operator action and every admin change to program data.
-    Append-only: written by ``creators.services.audit_action``/``audit_record``, never edited or
-    deleted from any page."""
+    Append-only: written by ``creators.services.audit_action``/``audit_record``, never edited or deleted."""
 
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     action = models.CharField(max_length=80)
@@ -372,8 +373,7 @@ class IngestTokenQuerySet(models.QuerySet):
 
 
 class IngestToken(models.Model):
-    """A bearer token for ``POST /api/v1/ingest``. Only its SHA-256 is stored; the raw token is shown
-    once, when an operator creates it in the admin."""
+    """A bearer token for ``POST /api/v1/ingest``. Only its SHA-256 is stored; the raw token is shown once."""
 
     name = models.CharField(_("名称"), max_length=100)
     token_hash = models.CharField(max_length=64, unique=True, editable=False)

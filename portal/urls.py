@@ -21,5 +21,6 @@ urlpatterns = [
     path("tasks/<slug:code>/", tasks.task_detail, name="task"),
     path("tasks/<slug:code>/join/", tasks.join, name="task-join"),
     path("profile/", profile.profile, name="profile"),
+    path("profile/export/", profile.export, name="profile-export"),
     path("assistant/", assistant.assistant, name="assistant"),
 ]

@@ -9,3 +9,10 @@ class SquareConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "square"
     verbose_name = _("达人广场")
+
+    def ready(self) -> None:
+        from creators.privacy import creator_erased
+
+        from .listing import creator_erased_drop
+
+        creator_erased.connect(creator_erased_drop, dispatch_uid="square.creator_erased_drop")

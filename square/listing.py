@@ -23,7 +23,7 @@ from lib.periods import local_date
 from lib.sql import lock_for_transaction, sort_memory, without_jit
 
 from .boards import boards_index_day, boards_refresh, latest_index_day
-from .models import SquareCount, SquareEntry
+from .models import BoardEntry, SquareCount, SquareEntry
 from .selectors import AD_POSITIONS, AD_SLOT_CODES, FANS_RANGES, SquareFilters, creators_scored, holds
 
 # django-celery-beat crontab fields (minute, hour), Asia/Shanghai: every ten minutes (a check of two
@@ -121,3 +121,11 @@ def refresh_due(*, now: datetime) -> dict:
     if done or boards_index_day() != latest_index_day(at=now):
         done["boards"] = boards_refresh(at=now)
     return done
+
+
+def creator_erased_drop(*, creator_id: int, **_signal) -> None:
+    """A creator was erased (``creators.privacy.creator_erased``): their card leaves the listing and the
+    boards at once, not at the next refresh, and the listing's counts are counted again without them."""
+    BoardEntry.objects.filter(creator_id=creator_id).delete()
+    if SquareEntry.objects.filter(creator_id=creator_id).delete()[0]:
+        _counts_write()

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from creators.models import Creator
+from creators.privacy import erased_ids, erased_reason
 
 from . import fields
 from .fields import LineError
@@ -236,6 +237,13 @@ class _Ingest:
         if unknown:
             found = Creator.objects.filter(external_id__in=unknown).values_list("external_id", "pk")
             self.creator_pks.update(found)
+        # The platform ids of creators erased on request are refused, whatever the line (docs/privacy.md).
+        erased = erased_ids(({line.creator for line in creator_lines} | unknown) - self.creator_pks.keys())
+        if erased:
+            for line in creator_lines:
+                if line.creator in erased:
+                    self._reject(line.line, erased_reason(line.creator), line.raw)
+            creator_lines = [line for line in creator_lines if line.creator not in erased]
         # Creators this batch brings, by the line that first defines them: a line may only use one
         # defined on an earlier line (docs/interfaces.md §1).
         first_definition: dict[str, int] = {}
@@ -252,7 +260,9 @@ class _Ingest:
             valid = []
             for line in lines:
                 defined_on = first_definition.get(line.creator)
-                if defined_on is not None and defined_on > line.line:
+                if line.creator in erased:
+                    self._reject(line.line, erased_reason(line.creator), line.raw)
+                elif defined_on is not None and defined_on > line.line:
                     self._reject(
                         line.line,
                         f'creator "{line.creator}" is defined later in this file (line {defined_on}); '

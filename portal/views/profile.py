@@ -6,15 +6,16 @@ unticked) is not made at once: the page names the requirements and asks to confi
 that confirms exactly those saves."""
 
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from creators.models import Creator, Quote
 from creators.selectors import fans_at
 from creators.services import profile_update
 from levels import selectors as level_selectors
+from levels.export import creator_export_download, export_filename
 from levels.rules import Rules, load_rules
 from portal import clock
 from portal.access import CreatorRequest, creator_required
@@ -105,3 +106,15 @@ def _save(form: ProfileForm, *, creator: Creator, at) -> None:
         quotes=form.quotes(),
         at=at,
     )
+
+
+@creator_required
+@require_GET  # not HEAD: every export is audited, and a HEAD would audit one never sent
+def export(request: CreatorRequest) -> HttpResponse:
+    """下载我的数据: the signed-in creator's own data as a JSON attachment (docs/privacy.md), streamed."""
+    now = clock.now()
+    stream = creator_export_download(creator=request.creator, actor=request.user, at=now)
+    response = StreamingHttpResponse(stream, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{export_filename(request.creator, now)}"'
+    response["Cache-Control"] = "no-store"
+    return response

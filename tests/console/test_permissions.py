@@ -28,7 +28,7 @@ pytestmark = pytest.mark.django_db
 # Routes that only act (POST); every other route is a page (GET), and these pages also take a POST.
 ACTIONS = {"recommendation-fulfil", "card-revoke", "case-review", "token-revoke", "run-resume", "creator-override",
            "creator-override-end", "rules-new", "rules-simulate", "lockout-release"}  # fmt: skip
-PAGES_THAT_POST = {"cards-issue", "dispatches", "tokens", "runs"}
+PAGES_THAT_POST = {"cards-issue", "dispatches", "tokens", "runs", "creator-erase"}
 ROUTES = [p for p in urls.urlpatterns if isinstance(p, URLPattern)]
 GETS = [p.name for p in ROUTES if p.name not in ACTIONS]
 POSTS = [p.name for p in ROUTES if p.name in ACTIONS | PAGES_THAT_POST]

@@ -138,7 +138,7 @@ def test_a_creator_change_names_the_creator(client, root):
     client.post(url(Creator, creator.pk, "change"), data)
 
     row = AuditLog.objects.get()
-    assert (row.creator_id, row.before, row.after) == (creator.pk, {"region": "上海"}, {"region": "北京"})
+    assert (row.creator_id, row.before, row.after) == (creator.pk, {"region": "<personal>"}, {"region": "<personal>"})
 
 
 @pytest.mark.parametrize("model", LEDGER, ids=lambda m: m.__name__)
@@ -179,3 +179,16 @@ def test_the_case_change_form_has_no_status_field(client, root):
     client.post(url(FeaturedCase, case.pk, "change"), {**form_data(page), "status": "approved"})
     case.refresh_from_db()
     assert case.status == "pending"
+
+
+def test_a_creator_change_names_the_personal_fields_but_keeps_no_value(client, root):
+    """Audit rows are append-only, so a personal value in one could never be erased (docs/privacy.md)."""
+    creator = creator_at_level(1, external_id="c-aud")
+    page = client.get(url(Creator, creator.pk, "change"))
+
+    response = client.post(url(Creator, creator.pk, "change"), {**form_data(page), "nickname": "新昵称", "fans": 7})
+
+    assert response.status_code == 302
+    row = AuditLog.objects.get()
+    assert row.before == {"nickname": "<personal>", "fans": creator.fans}
+    assert row.after == {"nickname": "<personal>", "fans": 7}
