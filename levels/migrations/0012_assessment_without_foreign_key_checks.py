@@ -5,21 +5,32 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('creators', '0008_full_width_labels'),
-        ('levels', '0011_compute_index_job'),
+        ("creators", "0008_full_width_labels"),
+        ("levels", "0011_compute_index_job"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='assessment',
-            name='creator',
-            field=models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='assessments', to='creators.creator'),
+            model_name="assessment",
+            name="creator",
+            field=models.ForeignKey(
+                db_constraint=False,
+                db_index=False,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="assessments",
+                to="creators.creator",
+            ),
         ),
         migrations.AlterField(
-            model_name='assessment',
-            name='run',
-            field=models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='assessments', to='levels.jobrun'),
+            model_name="assessment",
+            name="run",
+            field=models.ForeignKey(
+                db_constraint=False,
+                db_index=False,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="assessments",
+                to="levels.jobrun",
+            ),
         ),
     ]
