@@ -11,6 +11,7 @@ answer says who gets past the door, not what a valid form does. One setup for th
 in its own rolled-back transaction."""
 
 import pytest
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.db import transaction
@@ -89,6 +90,8 @@ TABLE: dict[tuple[str, str], tuple] = {
     ("console:dispatches", "GET"): (L, 403, 403, 403, 200, 200, 200),
     ("console:dispatches", "POST"): (L, 403, 403, 403, 403, 400, 400),
     ("console:audit", "GET"): (L, 403, 403, 403, 200, 200, 200),
+    ("console:lockouts", "GET"): (L, 403, 403, 403, 200, 200, 200),
+    ("console:lockout-release", "POST"): (L, 403, 403, 403, 403, 302, 302),  # back to the list
     ("console:tokens", "GET"): (L, 403, 403, 403, 200, 200, 200),
     ("console:tokens", "POST"): (L, 403, 403, 403, 403, 200, 200),
     ("console:token-revoke", "POST"): (L, 403, 403, 403, 403, 302, 302),
@@ -180,8 +183,12 @@ def world(django_db_setup, django_db_blocker):
         run, _ = jobs.run_claim(job="assess_monthly", key="matrix", period="2026-12", at=now)
         simulation = Simulation.objects.create(base=run.rule_set, changes={"thresholds": [], "rewards": []}, at=now,
                                                created_at=now)  # fmt: skip
+        attempt = AccessAttempt.objects.create(
+            username="locked", ip_address="10.0.0.1", user_agent="", http_accept="", path_info="/accounts/login/",
+            attempt_time=now, get_data="", post_data="", failures_since_start=10,
+        )  # fmt: skip
         kwargs = {
-            "external_id": a["creator"].external_id, "entitlement_id": a["recommendation"].pk,
+            "attempt_id": attempt.pk, "external_id": a["creator"].external_id, "entitlement_id": a["recommendation"].pk,
             "card_id": a["card"].pk, "case_id": case.pk, "token_id": token.pk, "run_id": run.pk,
             "rule_set_id": run.rule_set_id, "simulation_id": simulation.pk, "lesson_id": lesson.pk,
         }  # fmt: skip
