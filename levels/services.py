@@ -70,11 +70,11 @@ def evaluate_levels_chunk(
     only: set[int] | None = None,
     override_month: Month | None = None,
 ) -> list[LevelOutcome]:
-    """Measure and decide, without writing anything (also the monthly ``--dry-run`` path). A creator whose
-    manual override is in force for ``override_month`` (default: the month of ``at``, the run's benefit
-    period) keeps the level held; the outcome still says what the rules decided. ``upgrade_only`` states
-    the daily check's rule in Python; the runs themselves decide in SQL (``levels.decisions``), and the tests
-    hold the two equal."""
+    """Measure and decide in Python, without writing anything: the what-if's path, and the independent check
+    that the runs' SQL decisions (``levels.decisions``) are held to by the tests. A creator whose manual
+    override is in force for ``override_month`` (default: the month of ``at``, the run's benefit period)
+    keeps the level held; the outcome still says what the rules decided. ``upgrade_only``: the daily
+    check's rule, never down."""
     facts = measure_chunk(first_id, last_id, at, rules, only)
     held = held_levels(first_id, last_id)
     overridden = overrides_in_force(first_id=first_id, last_id=last_id, month=override_month or Month.of(at))
