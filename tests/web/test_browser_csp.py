@@ -87,7 +87,8 @@ def test_every_page_keeps_to_the_policy(page: Page, live_server, demo, role: str
 def test_htmx_interactions_keep_to_the_policy(page: Page, live_server, demo, screenshots_dir: Path) -> None:
     """On a phone: a creator claims a benefit (row swap, out-of-band toast) and follows the section tabs; an
     advertiser filters the square (hx-get on change, pushed URL); an operator opens a card's revoke form (the
-    console's script) and revokes it over HTMX; the superuser uses the admin's action form."""
+    console's script) and revokes it over HTMX; the superuser uses the admin's action form and the periodic task
+    form's crontab helper."""
     page.set_viewport_size(PHONE)
     watcher = Watcher(page)
 
@@ -137,6 +138,11 @@ def test_htmx_interactions_keep_to_the_policy(page: Page, live_server, demo, scr
     page.get_by_role("button", name="执行").click()
     expect(page.get_by_role("button", name="确认不通过")).to_be_visible()
     shot(page, screenshots_dir, "csp-admin-reject")
+    # django-celery-beat's periodic task form: its crontab helper (static/js/periodic_task_form.js) puts the
+    # chosen crontab in words under the field.
+    page.goto(f"{live_server.url}/admin/django_celery_beat/periodictask/add/")
+    page.locator("#id_crontab").select_option(index=1)
+    expect(page.locator(".field-crontab .help")).to_contain_text("Translation:")
     assert watcher.take() == []
 
 
