@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group, User
 from playwright.sync_api import Page
 
-from tests.browser import assert_no_sideways_scroll
+from tests.browser import assert_no_sideways_scroll, screenshot
 from tests.builders import creator_at_level
 
 
@@ -68,8 +68,8 @@ def shot(screenshots_dir: Path) -> Callable[[Page, str, str], None]:
         toasts float over whatever is under them, the picture is of the page."""
         assert_no_sideways_scroll(page)
         page.evaluate("window.scrollTo(0, 0)")
-        page.screenshot(
-            path=screenshots_dir / f"console-{name}-{size}.png", full_page=True, style="#toasts { display: none; }"
+        screenshot(
+            page, screenshots_dir / f"console-{name}-{size}.png", full_page=True, style="#toasts { display: none; }"
         )
 
     return take

@@ -101,7 +101,7 @@ def test_course_list_shows_completion_and_the_completed_count(creator_client: Cl
     assert "已完成 8 门课程" in body
     assert "再完成 2 门即满足 LV4" in body
     assert "投稿任务实战" in body
-    assert "--pct: 40%" in body
+    assert 'class="pct-40"' in body
     assert "学习中" in body
 
 

@@ -18,7 +18,7 @@ from playwright.sync_api import Page, expect
 from benefits.card_selectors import cards_usable
 from benefits.services.cards import card_attach, entries_settle
 from creators.models import Creator, SubmissionEntry
-from tests.browser import FULL_PAGE_STYLE, assert_no_sideways_scroll
+from tests.browser import FULL_PAGE_STYLE, assert_no_sideways_scroll, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -44,7 +44,7 @@ def shot(screenshots_dir: Path) -> Callable[[Page, str], None]:
     def take(page: Page, name: str) -> None:
         """A full-page screenshot from the top (scrolled, the sticky header would be stitched mid-page)."""
         page.evaluate("window.scrollTo(0, 0)")
-        page.screenshot(path=screenshots_dir / name, full_page=True, style=FULL_PAGE_STYLE)
+        screenshot(page, screenshots_dir / name, full_page=True, style=FULL_PAGE_STYLE)
 
     return take
 

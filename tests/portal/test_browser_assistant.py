@@ -17,7 +17,7 @@ from creators.models import Creator
 from insights.models import DailyIndex, Impression, Surface
 from levels.selectors import level_of
 from lib.periods import local_date
-from tests.browser import FULL_PAGE_STYLE, assert_no_sideways_scroll
+from tests.browser import FULL_PAGE_STYLE, assert_no_sideways_scroll, screenshot
 from tests.index_builders import holding, impression, index_days, index_row
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -71,7 +71,7 @@ def signed_in(page: Page, live_server) -> Page:
 def shot(screenshots_dir: Path) -> Callable[[Page, str], None]:
     def take(page: Page, name: str) -> None:
         page.evaluate("window.scrollTo(0, 0)")
-        page.screenshot(path=screenshots_dir / name, full_page=True, style=FULL_PAGE_STYLE)
+        screenshot(page, screenshots_dir / name, full_page=True, style=FULL_PAGE_STYLE)
 
     return take
 

@@ -20,7 +20,7 @@ from levels.models import CreatorLevel
 from lib.periods import Cycle
 from portal import clock
 from tests.activity_builders import course
-from tests.browser import FULL_PAGE_STYLE, assert_no_sideways_scroll
+from tests.browser import FULL_PAGE_STYLE, assert_no_sideways_scroll, screenshot
 from tests.builders import AT, creator_at_level
 from tests.portal.support import NOW, assess, with_login
 
@@ -62,7 +62,7 @@ def shot(screenshots_dir: Path) -> Callable[[Page, str, str], None]:
     def take(page: Page, name: str, size: str) -> None:
         assert_no_sideways_scroll(page)
         # Toasts float over whatever is under them; the picture is of the page.
-        page.screenshot(path=screenshots_dir / f"{name}-{size}.png", full_page=True, style=FULL_PAGE_STYLE)
+        screenshot(page, screenshots_dir / f"{name}-{size}.png", full_page=True, style=FULL_PAGE_STYLE)
 
     return take
 

@@ -66,7 +66,7 @@ def test_lv3_checklist_rows_show_value_threshold_state_gap_and_action(creator_cl
     assert 'href="/academy/"' in body  # courses → the academy
     assert 'href="/tasks/"' in body  # orders → the task hall
     assert "去抖音发布" in body and 'href="去抖音发布"' not in body  # posts: words, no link
-    assert "--pct: 80%" in body  # 400,000 of 500,000 fans
+    assert 'class="pct-80"' in body  # 400,000 of 500,000 fans
 
 
 def test_unmet_rows_come_first_and_met_rows_show_their_margin(creator_client: Client, creator) -> None:

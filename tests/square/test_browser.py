@@ -18,7 +18,7 @@ from playwright.sync_api import Page, expect
 from creators.models import Creator
 from insights.models import DailyIndex
 from lib.periods import local_date
-from tests.browser import FULL_PAGE_STYLE, assert_no_sideways_scroll
+from tests.browser import FULL_PAGE_STYLE, assert_no_sideways_scroll, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -63,7 +63,7 @@ def shot(page: Page, folder: Path, name: str, size: str) -> None:
     assert_no_sideways_scroll(page)
     page.evaluate("window.scrollTo(0, 0)")
     clip = {"x": 0, "y": 0, "width": 390, "height": PHONE_SHOT_HEIGHT} if size == "phone" else None
-    page.screenshot(path=folder / f"{name}-{size}.png", full_page=True, clip=clip, style=FULL_PAGE_STYLE)
+    screenshot(page, folder / f"{name}-{size}.png", full_page=True, clip=clip, style=FULL_PAGE_STYLE)
 
 
 @pytest.mark.parametrize("size", ["desktop", "phone"])
