@@ -36,7 +36,7 @@ def test_the_creator_downloads_their_own_data_as_an_attachment(creator_client, c
         f'attachment; filename="xingtu-{creator.external_id}-{timezone.localdate():%Y%m%d}.json"'
     )
     assert response["Content-Type"].startswith("application/json")
-    assert response["Cache-Control"] == "no-store"
+    assert set(response["Cache-Control"].split(", ")) == {"private", "no-store"}
     assert data["format"] == "xingtu-creator-export/1"
     assert data["profile"]["external_id"] == creator.external_id
     assert data["profile"]["nickname"] == creator.nickname
