@@ -291,6 +291,9 @@ AXES_CLIENT_IP_CALLABLE = "config.client_ip.client_ip"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_SENSITIVE_PARAMETERS = []  # the logs name the username and IP address; the password never appears
 AXES_DISABLE_ACCESS_LOG = True  # keep failures (AccessAttempt), not a row per successful sign-in
+# Not verbose: no banner on every process start (commands print JSON), and a log line names the username and
+# IP address the lock is counted by, not the user agent too.
+AXES_VERBOSE = False
 # How many reverse proxies append to X-Forwarded-For in front of Django: 0 (the default, and `make run`)
 # uses the socket's address; 1 for one nginx/ingress that sets `X-Forwarded-For $proxy_add_x_forwarded_for`,
 # whose last entry is then the client. Entries further left are the client's own claims and never used.
