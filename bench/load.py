@@ -11,7 +11,8 @@ operator for the console, a client for the square and the leaderboards. Then, pa
 page each mode (``--modes``) in turn, it starts gunicorn, warms the page, runs ``locust --headless`` on it
 for ``--run-time`` seconds with ``--users`` users that never pause, and stops gunicorn; and prints one JSON
 line: p50/p95/p99 (ms), requests/s and failures per page and mode, and each page's p95 over the floor's in
-the same mode. ``--explain`` instead serves each page once in-process and times its queries.
+the same mode. ``--explain`` instead serves each page once in-process and times its queries; ``--breakdown N``
+serves each page N times in-process and splits its time between queries, templates and the rest.
 
 Usage (creates/overwrites the database named in DATABASE_URL):
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/xt_bench_load \\
@@ -166,6 +167,58 @@ def explain(pages: list[str], keys: dict[str, str]) -> dict:
     return found
 
 
+def breakdown(pages: list[str], keys: dict[str, str], n: int) -> dict:
+    """Where each page's time goes, served ``n`` times in this process (no server, no load): per request
+    the wall time (ms), the queries, the time spent executing them (``db_ms``: the driver's call, the round
+    trip and PostgreSQL's work), rendering templates (``template_ms``, the queries they make excluded) and
+    the rest (``rest_ms``: middleware, the view's Python, building the queries' SQL)."""
+    from django.template.backends.django import Template
+
+    spent = {"db": 0.0, "queries": 0, "template": 0.0, "template_db": 0.0, "depth": 0}
+
+    def timed_query(execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            took = time.perf_counter() - started
+            spent["db"] += took
+            spent["queries"] += 1
+            spent["template_db"] += took if spent["depth"] else 0.0
+
+    render = Template.render
+
+    def timed_render(self, context=None, request=None):
+        spent["depth"] += 1
+        started = time.perf_counter()
+        try:
+            return render(self, context, request)
+        finally:
+            spent["depth"] -= 1
+            spent["template"] += 0.0 if spent["depth"] else time.perf_counter() - started
+
+    found = {}
+    Template.render = timed_render
+    try:
+        for path in pages:
+            browser = Client(SERVER_NAME="127.0.0.1")
+            browser.cookies[settings.SESSION_COOKIE_NAME] = keys[PAGES[path]]
+            for _ in range(5):  # templates loaded, connection open
+                assert browser.get(path).status_code == 200, path
+            spent.update(db=0.0, queries=0, template=0.0, template_db=0.0)
+            with connection.execute_wrapper(timed_query):
+                started = time.perf_counter()
+                for _ in range(n):
+                    browser.get(path)
+                wall = (time.perf_counter() - started) * 1000 / n
+            db, template = spent["db"] * 1000 / n, (spent["template"] - spent["template_db"]) * 1000 / n
+            found[path] = {"ms": round(wall, 1), "queries": spent["queries"] // n, "db_ms": round(db, 1),
+                           "template_ms": round(template, 1), "rest_ms": round(wall - db - template, 1)}  # fmt: skip
+    finally:
+        Template.render = render
+    return found
+
+
 def server(port: int, mode: str) -> subprocess.Popen:
     """gunicorn on the loopback with the bench settings (DEBUG off), answering once it serves the floor."""
     env = {**os.environ, "DEBUG": "false", "ALLOWED_HOSTS": "127.0.0.1", "PYTHONPATH": str(BENCH), **MODES[mode]}
@@ -223,6 +276,7 @@ def main() -> None:
     parser.add_argument("--pages", default=",".join(PAGES), help="comma-separated paths (the floor always runs)")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--explain", action="store_true", help="only explain each page's queries (no load)")
+    parser.add_argument("--breakdown", type=int, metavar="N", help="only time each page N times in-process (no load)")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("bench/load.py measures PostgreSQL: set DATABASE_URL=postgres://…")
@@ -253,6 +307,10 @@ def main() -> None:
     keys = sessions()
     if args.explain:
         found = {"listing_s": listing_s, "boards_s": boards_s, "explain": explain(pages[:-1], keys)}
+        print(json.dumps(found, ensure_ascii=False))
+        return
+    if args.breakdown:
+        found = {"load_average": os.getloadavg(), "breakdown": breakdown(pages[:-1], keys, args.breakdown)}
         print(json.dumps(found, ensure_ascii=False))
         return
     results = {}

@@ -19,7 +19,7 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     def is_operator() -> bool:
         if user is None or not user.is_authenticated:
             return False
-        return user.has_perm(console_permissions.VIEW)
+        return console_permissions.holds(user, console_permissions.VIEW)
 
     @cache
     def is_client() -> bool:

@@ -56,9 +56,8 @@ class Creator(models.Model):
     class Meta:
         verbose_name = _("达人")
         verbose_name_plural = _("达人")
-        constraints = [
-            models.CheckConstraint(condition=Q(credit_score__lte=100), name="creator_credit_0_100"),
-        ]
+        constraints = [models.CheckConstraint(condition=Q(credit_score__lte=100), name="creator_credit_0_100")]
+        indexes = [models.Index(fields=["region"], name="creator_region")]  # the console's filter and its choices
 
     def __str__(self) -> str:
         return f"{self.nickname} ({self.external_id})"

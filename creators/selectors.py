@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from lib.errors import ApplicationError
 from lib.periods import day_slices, local, local_date
+from lib.sql import distinct_values
 
 from .models import (
     AssistantMessage,
@@ -284,8 +285,9 @@ def creators_search(*, q: str = "", region: str = "", industry: str = "") -> Que
 
 
 def regions() -> list[str]:
-    """The regions creators name, for a filter's choices. One query."""
-    return list(Creator.objects.exclude(region="").order_by("region").values_list("region", flat=True).distinct())
+    """The regions creators name, in order, for a filter's choices. One query seeking each next region in
+    the region index (``lib.sql.distinct_values``), not reading every creator."""
+    return distinct_values(Creator, "region")
 
 
 def creator_get(*, external_id: str) -> Creator:

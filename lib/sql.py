@@ -1,12 +1,12 @@
 """What the ORM cannot express: set-based writes (INSERT … SELECT over a queryset of creator ids), medians,
-transaction-scoped database settings and fresh planner statistics."""
+transaction-scoped database settings, fresh planner statistics and loose index scans (``distinct_values``)."""
 
 import hashlib
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db import connection
-from django.db.models import F, QuerySet
+from django.db.models import F, Model, QuerySet
 
 
 def insert_for_each(
@@ -193,3 +193,20 @@ def analyze_stale(tables: Sequence[str]) -> list[str]:
         if stale:
             cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(t) for t in stale))
     return stale
+
+
+def distinct_values(model: type[Model], column: str) -> list[str]:
+    """The distinct non-blank values of a text ``column`` of ``model``'s table, in order, for a filter's
+    choices. One query that seeks each next value in an index on the column (a loose index scan, written
+    as a recursive CTE since neither PostgreSQL nor SQLite skips through an index by itself): one seek
+    per distinct value, where ``SELECT DISTINCT`` reads every row (175–275 ms for a million creators).
+    Without an index on the column each seek is a scan: the column must be indexed."""
+    table, col = connection.ops.quote_name(model._meta.db_table), connection.ops.quote_name(column)
+    sql = (
+        f"WITH RECURSIVE r (v) AS (SELECT MIN({col}) FROM {table} WHERE {col} > '' UNION ALL "
+        f"SELECT (SELECT MIN(t.{col}) FROM {table} t WHERE t.{col} > r.v) FROM r "
+        f"WHERE r.v IS NOT NULL) SELECT v FROM r WHERE v IS NOT NULL"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return [value for (value,) in cursor.fetchall()]

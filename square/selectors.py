@@ -48,6 +48,7 @@ from creators.models import Content, Creator
 from creators.selectors import creators_search
 from levels.selectors import held_level
 from lib.periods import local_date, window
+from lib.sql import distinct_values
 
 from .models import SquareCount, SquareEntry
 
@@ -209,19 +210,10 @@ def _names_industry(industry: str) -> Q:
 
 
 def listed_regions() -> list[str]:
-    """The regions of the listing's creators, for the region filter's choices, in order. One query that
-    seeks each next region in the listing's region index (a loose index scan, written as a recursive CTE
-    since neither database skips through an index by itself): a few dozen seeks, where ``SELECT
-    DISTINCT`` read every creator (22 ms a page view at 100,000 creators)."""
-    table, qn = SquareEntry._meta.db_table, connection.ops.quote_name
-    sql = (
-        f"WITH RECURSIVE r (region) AS (SELECT MIN(region) FROM {qn(table)} WHERE region > '' UNION ALL "
-        f"SELECT (SELECT MIN(e.region) FROM {qn(table)} e WHERE e.region > r.region) FROM r "
-        f"WHERE r.region IS NOT NULL) SELECT region FROM r WHERE region IS NOT NULL"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql)
-        return [region for (region,) in cursor.fetchall()]
+    """The regions of the listing's creators, for the region filter's choices, in order. One query seeking
+    each next region in the listing's region index (``lib.sql.distinct_values``), where ``SELECT DISTINCT``
+    read every creator (22 ms a page view at 100,000 creators)."""
+    return distinct_values(SquareEntry, "region")
 
 
 class _CountedPaginator(Paginator):

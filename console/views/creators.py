@@ -6,7 +6,6 @@ with ``portal.presenters.rows``, the one place rows are drawn. The ledger tabs a
 so they work without JavaScript; every tab is one query however long it is.
 """
 
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -22,9 +21,13 @@ from levels.models import RequirementCode
 from levels.rules import LEVELS, load_rules
 from levels.versions import level_judged_by
 from lib.format import figure
+from lib.paging import CappedPaginator
 from portal.presenters.rows import rows_for
 
 PER_PAGE = 50
+# The list counts its matches this far past the page shown (``lib.paging.CappedPaginator``): exact below,
+# "more than" above, so a view never counts every creator.
+COUNT_CAP = 10_000
 LEVEL_CHOICES = (0, *LEVELS)
 # The engine's 30-day activity metrics shown as the creator's recent figures.
 ACTIVITY = ("posts_30d", "avg_plays_30d", "likes_30d", "submissions_30d", "orders_30d")
@@ -48,7 +51,8 @@ def _level_filter(value: str) -> int | None:
 def creator_list(request: ConsoleRequest) -> HttpResponse:
     """Search by external id or nickname (``q``), filter by level held (``level``), ``region``,
     ``industry`` and ``at_risk`` (the level held is above what the creator's latest level run measured
-    them qualified for: ``levels.selectors.creators_with_standing``), 50 a page."""
+    them qualified for: ``levels.selectors.creators_with_standing``), 50 a page; the matches are counted up
+    to ``COUNT_CAP`` past the page."""
     params = request.GET
     filters = {
         "q": params.get("q", "").strip(),
@@ -65,7 +69,7 @@ def creator_list(request: ConsoleRequest) -> HttpResponse:
         creators = creators.filter(held=filters["level"])
     if filters["at_risk"]:
         creators = creators.filter(at_risk=True)
-    page = Paginator(creators, PER_PAGE).get_page(params.get("page"))
+    page = CappedPaginator(creators, PER_PAGE, cap=COUNT_CAP).get_page(params.get("page"))
     context = {
         "page": page,
         "filters": filters,

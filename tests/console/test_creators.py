@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from console.views import creators as creators_view
 from levels.models import CreatorLevel, JobRun, LevelOverride
 from levels.rules import load_rules
 from levels.selectors import creator_progress
@@ -101,6 +102,31 @@ def test_fifty_a_page(operator_client):
         ledger.creator()
     assert len(listed(operator_client)) == 50
     assert len(listed(operator_client, page="2")) == 1
+
+
+def test_the_count_is_exact_up_to_the_cap_past_the_page_then_a_lower_bound(operator_client, monkeypatch):
+    monkeypatch.setattr(creators_view, "COUNT_CAP", 60)
+    for _ in range(60):
+        ledger.creator()
+    response = operator_client.get(LIST)
+    assert response.context["page"].paginator.count == 60 and not response.context["page"].paginator.capped
+    assert "共 60 位" in response.content.decode() and "1 / 2<" in response.content.decode()
+    ledger.creator()
+    response = operator_client.get(LIST)
+    page = response.context["page"]
+    assert (page.paginator.count, page.paginator.capped) == (60, True)
+    assert "超过 60 位" in response.content.decode() and "1 / 2+<" in response.content.decode()
+    # Page 2 counts up to the cap past its own start: all 61, exact again, and its one last creator.
+    response = operator_client.get(LIST, {"page": "2"})
+    page = response.context["page"]
+    assert (page.paginator.count, page.paginator.capped, len(page.object_list)) == (61, False, 11)
+    assert "共 61 位" in response.content.decode()
+
+
+def test_the_region_choices_are_the_distinct_named_regions_in_order(operator_client):
+    for region in ("上海", "北京", "", "上海", "成都"):
+        ledger.creator(region=region)
+    assert operator_client.get(LIST).context["regions"] == sorted(["上海", "北京", "成都"])
 
 
 def test_the_list_query_count_does_not_grow(operator_client):

@@ -55,6 +55,32 @@ def test_viewers_may_look_but_do_nothing(viewer, operator):
     assert all(operator.has_perm(p) for p in permissions.ACTIONS.values())
 
 
+def test_holds_answers_as_has_perm_in_one_query(django_assert_num_queries):
+    from django.contrib.auth.models import Permission, User
+
+    view = Permission.objects.get(content_type__app_label="creators", codename="view_creator")
+    users = {
+        "nobody": User.objects.create_user("nobody"),
+        "viewer": User.objects.create_user("grouped"),
+        "direct": User.objects.create_user("direct"),
+        "inactive": User.objects.create_user("inactive", is_active=False),
+        "superuser": User.objects.create_user("root", is_superuser=True),
+        "client": User.objects.create_user("client"),
+    }
+    users["viewer"].groups.add(Group.objects.get(name=settings.VIEWERS_GROUP))
+    users["direct"].user_permissions.add(view)
+    users["inactive"].user_permissions.add(view)
+    users["client"].groups.add(Group.objects.get(name=settings.CLIENTS_GROUP))
+    held = {}
+    for name, user in users.items():
+        with django_assert_num_queries(1 if user.is_active and not user.is_superuser else 0):
+            held[name] = permissions.holds(user, permissions.VIEW)
+        assert held[name] == User.objects.get(pk=user.pk).has_perm(permissions.VIEW), name
+    assert held == {"nobody": False, "viewer": True, "direct": True, "inactive": False, "superuser": True,
+                    "client": False}  # fmt: skip
+    assert not permissions.holds(users["viewer"], permissions.START_RUN)
+
+
 def test_groups_sync_repairs_an_edited_group():
     from django.apps import apps
 
