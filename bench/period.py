@@ -227,6 +227,7 @@ def main() -> None:
     parser.add_argument("--creators", type=int, default=100_000)
     parser.add_argument("--reuse", action="store_true",
                         help="keep the built data (and the set-up state, if stored); only re-run the jobs")  # fmt: skip
+    parser.add_argument("--jobs", default=",".join(TIMED), help="the jobs to time, comma-separated (default: both)")
     parser.add_argument("--job", choices=list(COMMANDS), help=argparse.SUPPRESS)  # the child process
     args = parser.parse_args()
     if connection.vendor != "postgresql":
@@ -245,7 +246,9 @@ def main() -> None:
         restore()
     n = Creator.objects.count()
     results = {}
-    for job in TIMED:
+    for job in args.jobs.split(","):
+        if job not in TIMED:
+            sys.exit(f"--jobs takes {', '.join(TIMED)}, not {job!r}")
         result = child(job)
         result.update(floor(job))
         result["run_vs_floor"] = round(result["run_s"] / (result["floor_reads_s"] + result["floor_copy_s"]), 2)
