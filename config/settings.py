@@ -348,6 +348,13 @@ JOB_CHUNK_MAX_ATTEMPTS = env.int("JOB_CHUNK_MAX_ATTEMPTS", default=3)  # then th
 JOB_STALE_MINUTES = env.int("JOB_STALE_MINUTES", default=30)  # a running run this quiet is resumed
 RECONCILE_HORIZON_HOURS = env.int("RECONCILE_HORIZON_HOURS", default=48)  # how far back missed runs are caught up
 
+# --- Retention (docs/scaling.md, "Retention"; applied daily by ``prune_history``, ``levels.retention``) ----
+RETAIN_DAILY_CHECK_DAYS = env.int("RETAIN_DAILY_CHECK_DAYS", default=35)  # daily upgrade-check results
+RETAIN_INDEX_DAYS = env.int("RETAIN_INDEX_DAYS", default=90)  # Xingtu index rows
+RETAIN_IMPRESSION_DAYS = env.int("RETAIN_IMPRESSION_DAYS", default=90)  # square and leaderboard impressions
+RETAIN_MESSAGE_MONTHS = env.int("RETAIN_MESSAGE_MONTHS", default=13)  # assistant messages
+RETAIN_BATCH_SIZE = env.int("RETAIN_BATCH_SIZE", default=5000)  # ids per DELETE, each in its own transaction
+
 # --- Xingtu index (docs/program.md §4) ------------------------------------------------------------
 # Weight of each sub-index in the composite; they must add up to 1 (checked at start, ``insights.checks``).
 # Override with JSON, e.g. XINGTU_INDEX_WEIGHTS='{"reach": 0.3, "cooperation": 0.2, ...}'.

@@ -297,7 +297,7 @@ class AssistantMessage(models.Model):
     url_args = models.JSONField(default=list, blank=True)
     url_anchor = models.CharField(max_length=40, blank=True)
     dedupe_key = models.CharField(max_length=200, null=True, blank=True, unique=True)
-    created_at = models.DateTimeField()
+    created_at = models.DateTimeField(db_index=True)  # by which ``levels.retention`` finds what it deletes
     read_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

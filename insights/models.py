@@ -109,6 +109,8 @@ class Impression(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["creator", "date", "surface"], name="impression_unique_day_surface")
         ]
+        # The retention run finds the days it deletes by it (``levels.retention``).
+        indexes = [models.Index(fields=["date"], name="impression_date")]
 
     def __str__(self) -> str:
         return f"{self.creator_id} {self.date} {self.surface} ×{self.count}"

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
-from . import dispatch, jobs, schedule, whatif
+from . import dispatch, jobs, retention, schedule, whatif
 from .models import JobChunk, JobRun
 
 logger = logging.getLogger(__name__)
@@ -107,3 +107,9 @@ def simulation_enqueue(simulation_id: int) -> None:
 def simulation_task(simulation_id: int) -> str:
     """Run a what-if (``levels.whatif``); it records its own failure, so there is nothing to retry."""
     return whatif.simulation_run(simulation_id).status
+
+
+@shared_task(name=retention.PRUNE_TASK, acks_late=True)
+def prune_history() -> dict:
+    """Beat's daily retention run (``levels.retention``): a repeat finds nothing left to delete."""
+    return retention.history_prune(at=timezone.now())

@@ -1,7 +1,8 @@
 """Fast append of many new rows: PostgreSQL COPY, or ``bulk_create`` elsewhere (SQLite)."""
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import islice
 
 from django.db import connection
 from django.db.models import JSONField, Model
@@ -74,3 +75,10 @@ def _json_as_text(rows: Iterable[Sequence], json_at: list[int]) -> Iterable[list
         for i in json_at:
             row[i] = json.dumps(row[i], ensure_ascii=False)
         yield row
+
+
+def batched(items: Iterable, size: int) -> Iterator[tuple]:
+    """``itertools.batched`` of Python 3.12: tuples of ``size`` items in order, the last one shorter."""
+    iterator = iter(items)
+    while batch := tuple(islice(iterator, size)):
+        yield batch

@@ -62,6 +62,7 @@ MIGRATION_DATA = (
     ("benefits.migrations.0007_catalogue_english_texts", "english"),
     ("levels.schedule", "beat_schedule_sync"),  # what migration 0004 runs
     ("square.migrations.0002_listing_refresh_schedule", "schedule_add"),
+    ("levels.migrations.0014_prune_history_schedule", "schedule_add"),
 )
 
 

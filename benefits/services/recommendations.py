@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from creators.messages import Link
 from creators.services import audit_action, audit_target, messages_send_for_each
+from lib.bulk import batched
 from lib.errors import ApplicationError
 from lib.periods import Cycle, Month, local_date
 
@@ -23,53 +24,30 @@ from ..models import (
 )
 from ..selectors import Catalogue
 
+CLOSE_BATCH = 5000  # short entitlements credited (and messaged) per batch: memory and statements per batch fixed
+
 
 def period_close(*, month: Month, at: datetime, catalogue: Catalogue) -> dict:
     """Settle benefit period ``month`` (docs/program.md §3): every extra dispatch not made credits DOU+
     at the catalogue's rate per missing dispatch (FAQ Q15), and client recommendations still owed are
-    flagged overdue (they stay owed)."""
-    dispatch_offers = {o.benefit_id: o for o in catalogue.offers if o.dou_plus_per_missing}
+    flagged overdue (they stay owed). One transaction; the short entitlements are read through one
+    cursor and credited ``CLOSE_BATCH`` at a time, in a fixed number of statements a batch, so memory
+    stays one batch's whatever the number of creators."""
+    per_missing = {o.benefit_id: o.dou_plus_per_missing for o in catalogue.offers if o.dou_plus_per_missing}
     open_dispatch = Entitlement.objects.filter(
-        benefit_id__in=dispatch_offers, period=month.key, closed_at__isnull=True
+        benefit_id__in=per_missing, period=month.key, closed_at__isnull=True
     ).exclude(status=EntitlementStatus.LAPSED)
-    short = list(
-        open_dispatch.filter(delivered__lt=F("quantity")).values_list("pk", "creator_id", "benefit_id", "quantity",
-                                                                      "delivered")
-    )  # fmt: skip
-    per_missing = {pk: dispatch_offers[benefit_id].dou_plus_per_missing for pk, _, benefit_id, _, _ in short}
-    credits = [
-        DouPlusCredit(
-            creator_id=creator_id,
-            entitlement_id=pk,
-            missing=quantity - delivered,
-            amount=(quantity - delivered) * per_missing[pk],
-            created_at=at,
-        )
-        for pk, creator_id, benefit_id, quantity, delivered in short
-    ]
+    short = (
+        open_dispatch.filter(delivered__lt=F("quantity"))
+        .order_by("pk")
+        .values_list("pk", "creator_id", "benefit_id", "quantity", "delivered")
+    )
+    credits = amount = 0
     with transaction.atomic():
-        DouPlusCredit.objects.bulk_create(credits, ignore_conflicts=True, batch_size=2000)
+        for batch in batched(short.iterator(chunk_size=CLOSE_BATCH), CLOSE_BATCH):
+            amount += _credit(batch=batch, per_missing=per_missing, month=month, at=at)
+            credits += len(batch)
         closed = open_dispatch.update(closed_at=at, status=EntitlementStatus.DELIVERED)
-        messages_send_for_each(
-            creators=Entitlement.objects.filter(pk__in=per_missing).values("creator_id"),
-            text="dou_plus",
-            params={"period": month.key},
-            each=(
-                (
-                    c.creator_id,
-                    {
-                        "entitlement": c.entitlement_id,
-                        "missing": c.missing,
-                        "amount": c.amount,
-                        "per_missing": per_missing[c.entitlement_id],
-                    },
-                )
-                for c in credits
-            ),
-            link=Link("benefits"),
-            at=at,
-            dedupe_key="dou_plus:{entitlement}",
-        )
         # Owed recommendations of this month, and those of a reward cycle whose following cycle ends now.
         due = Q(period=month.key)
         cycle = Cycle.of(month.start)
@@ -81,8 +59,35 @@ def period_close(*, month: Month, at: datetime, catalogue: Catalogue) -> dict:
             status=EntitlementStatus.PENDING,
             delivered__lt=F("quantity"),
         ).update(overdue=True, closed_at=at)
-    return {"dispatch_closed": closed, "dou_plus_credits": len(credits), "dou_plus": sum(c.amount for c in credits),
+    return {"dispatch_closed": closed, "dou_plus_credits": credits, "dou_plus": amount,
             "overdue_recommendations": overdue}  # fmt: skip
+
+
+def _credit(*, batch: tuple[tuple, ...], per_missing: dict[int, int], month: Month, at: datetime) -> int:
+    """One batch of short entitlements ``(pk, creator, benefit, quantity, delivered)``: their DOU+ credits
+    (one insert) and a message each (``messages_send_for_each``). Returns the DOU+ credited."""
+    rows = [(pk, creator_id, quantity - delivered, per_missing[benefit_id]) for pk, creator_id, benefit_id,
+            quantity, delivered in batch]  # fmt: skip
+    DouPlusCredit.objects.bulk_create(
+        [
+            DouPlusCredit(creator_id=c, entitlement_id=pk, missing=m, amount=m * rate, created_at=at)
+            for pk, c, m, rate in rows
+        ],
+        ignore_conflicts=True,
+        batch_size=len(rows),
+    )
+    messages_send_for_each(
+        creators=Entitlement.objects.filter(pk__in=[pk for pk, *_ in rows]).values("creator_id"),
+        text="dou_plus",
+        params={"period": month.key},
+        each=(
+            (c, {"entitlement": pk, "missing": m, "amount": m * rate, "per_missing": rate}) for pk, c, m, rate in rows
+        ),
+        link=Link("benefits"),
+        at=at,
+        dedupe_key="dou_plus:{entitlement}",
+    )
+    return sum(m * rate for _, _, m, rate in rows)
 
 
 def recommendation_record(

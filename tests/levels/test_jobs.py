@@ -19,6 +19,7 @@ from benefits.services import grants
 from creators.models import AssistantMessage
 from levels import jobs, schedule, services, tasks
 from levels.models import Assessment, CreatorLevel, JobChunk, JobRun, LevelChange
+from levels.retention import PRUNE_ENTRY
 from lib.periods import TZ, local
 from square.listing import REFRESH_ENTRY as SQUARE_ENTRY
 from tests.builders import AT, creator_at_level
@@ -110,8 +111,9 @@ def test_beat_holds_exactly_the_schedule_in_shanghai_time():
         )
         for e in schedule.BEAT
     }
-    # Beside them, the one entry of another app: the square's refresh (square/0002, tests/square/test_listing.py).
-    assert {name: row for name, row in beat_rows().items() if name != SQUARE_ENTRY} == defined
+    # Beside them, the entries of their own migrations: the square's refresh (square/0002,
+    # tests/square/test_listing.py) and the retention run (levels/0012, tests/levels/test_retention.py).
+    assert {name: row for name, row in beat_rows().items() if name not in {SQUARE_ENTRY, PRUNE_ENTRY}} == defined
     assert {name: (task, args, " ".join(cron[:4])) for name, (task, args, cron, _, _) in defined.items()} == REGISTERED
     assert {tasks.job_due.name, tasks.reconcile.name, tasks.dispatch_waiting.name} == {
         schedule.JOB_TASK,
