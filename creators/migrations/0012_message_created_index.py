@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("creators", "0008_full_width_labels"),
+        ("creators", "0011_creator_region"),
     ]
 
     operations = [
