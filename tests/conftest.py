@@ -75,7 +75,7 @@ def _migration_data(request: pytest.FixtureRequest) -> None:
     marker = request.node.get_closest_marker("django_db")
     if (marker and marker.kwargs.get("transaction")) or "live_server" in request.fixturenames:
         request.getfixturevalue("transactional_db")
-        _seed()
+        migration_data_seed()
         return
     # pytest may order a database test after a transactional one (its fixture grouping outranks
     # pytest-django's sort), so that flush can precede it too: restore the data if it is gone.
@@ -85,9 +85,9 @@ def _migration_data(request: pytest.FixtureRequest) -> None:
         return
     with request.getfixturevalue("django_db_blocker").unblock():
         if not django_apps.get_model("levels", "RuleSet").objects.exists():
-            _seed()
+            migration_data_seed()
 
 
-def _seed() -> None:
+def migration_data_seed() -> None:
     for module, function in MIGRATION_DATA:
         getattr(importlib.import_module(module), function)(django_apps, None)

@@ -8,6 +8,7 @@ protocol, so the page's policy does not apply to it (an inline <script> of the p
 from collections.abc import Iterator
 from datetime import timedelta
 
+from axes.models import AccessAttempt
 from django.contrib import admin
 from django.contrib.auth.models import User
 from django.db.models import Model
@@ -78,7 +79,12 @@ def samples(superuser: User) -> dict[str, object]:
     simulation = Simulation.objects.first() or Simulation.objects.create(
         base=rule_set, changes={"thresholds": [], "rewards": []}, at=now, created_at=now
     )
+    attempt = AccessAttempt.objects.first() or AccessAttempt.objects.create(
+        username="locked", ip_address="10.0.0.1", user_agent="", http_accept="", path_info="/accounts/login/",
+        attempt_time=now, get_data="", post_data="", failures_since_start=10,
+    )  # fmt: skip
     return {
+        "attempt_id": attempt.pk,
         "external_id": creator.external_id,
         "entitlement_id": featured.pk,
         "card_id": (GuaranteeCard.objects.first() or card(creator)).pk,

@@ -23,9 +23,10 @@ from benefits.models import Benefit, BenefitCode, Entitlement, EntitlementStatus
 from creators.models import AssistantMessage, SubmissionEntry, SubmissionTask
 from creators.tokens import token_create
 from levels import jobs
-from levels.models import Simulation
+from levels.models import RuleSet, Simulation
 from tests.activity_builders import card
 from tests.builders import creator_at_level
+from tests.conftest import migration_data_seed
 
 ROLES = ("anonymous", "creator_a", "creator_b", "client", "ops_viewer", "operator", "superuser")
 L = "login"  # a redirect to the login page
@@ -162,6 +163,9 @@ def world(django_db_setup, django_db_blocker):
     """Two creators with a ledger each, a user per role, and one object per path parameter; written once
     for the module in a transaction rolled back at its end."""
     with django_db_blocker.unblock(), transaction.atomic():
+        # A transactional test run before this module flushed what the data migrations wrote.
+        if not RuleSet.objects.exists():
+            migration_data_seed()
         a, b = _creator("creator-a", "c-a"), _creator("creator-b", "c-b")
         users = {
             "creator_a": a["creator"].user,
