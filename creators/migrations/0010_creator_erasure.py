@@ -3,6 +3,15 @@
 from django.db import migrations, models
 
 
+def analyze(apps, schema_editor):
+    """A new column has no statistics until its table is analysed, and PostgreSQL then estimates
+    ``erased_at IS NULL`` — in every query through ``Creator.objects`` — at half a percent of the rows: a
+    job's chunk of 5,000 creators planned as one joined its aggregates by nested loops, rescanning each for
+    every creator. ANALYZE gives the column its real figure (every row) at once."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("ANALYZE creators_creator")
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("creators", "0009_audit_append_only"),
@@ -19,4 +28,5 @@ class Migration(migrations.Migration):
             name="erased_key",
             field=models.CharField(blank=True, editable=False, max_length=64, null=True, unique=True),
         ),
+        migrations.RunPython(analyze, migrations.RunPython.noop, elidable=True),
     ]

@@ -53,6 +53,7 @@ class Command(JobCommand):
         rules = load_rules(at)
         only = set(creator_ids) if creator_ids is not None else None
         summary = {"assessed": 0, "up": 0, "down": 0, "same": 0}
+        jobs.inputs_analyze()  # planned as the run would plan them
         for first, last in jobs.chunk_ranges(jobs.creator_id_stream(creator_ids), settings.ASSESS_CHUNK_SIZE):
             # The run's own decision, in SQL (levels.decisions).
             lines = [
