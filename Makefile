@@ -11,7 +11,7 @@ PORT ?= 8000
 CHROMIUM := /usr/bin/chromium
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run test screenshots lint format migrations-check clean
+.PHONY: help venv run test screenshots lint format migrations-check prod-smoke clean
 
 help:
 	@echo "make run               serve http://$(HOST):$(PORT) with a Celery worker and beat (Ctrl-C stops all)"
@@ -20,6 +20,7 @@ help:
 	@echo "make lint              ruff check and ruff format --check"
 	@echo "make format            ruff format and ruff check --fix"
 	@echo "make migrations-check  fail if a model change has no migration"
+	@echo "make prod-smoke        production settings end to end: gunicorn, worker, beat (needs DATABASE_URL, REDIS_URL)"
 	@echo "make clean             remove caches, collected static files and the local queue"
 
 venv: $(STAMP)
@@ -80,6 +81,12 @@ format: venv
 
 migrations-check: venv
 	$(PY) manage.py makemigrations --check --dry-run
+
+# Production settings on this machine (scripts/prod_smoke.py): migrate, collectstatic, gunicorn, a Celery
+# worker and beat, then health, static, sign-in and a job run through the broker. DATABASE_URL (PostgreSQL)
+# and REDIS_URL must name throw-away ones: it migrates and seeds a small demo data set.
+prod-smoke: venv
+	$(PY) scripts/prod_smoke.py $(SMOKE_ARGS)
 
 clean:
 	rm -rf .ruff_cache .pytest_cache test-results var/staticfiles var/celery
