@@ -16,6 +16,8 @@ from csp.constants import SELF as CSP_SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from config.log_settings import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 # .env first (only when asked), so every variable below, VAR_DIR included, may come from it. Variables
@@ -49,6 +51,7 @@ INSTALLED_APPS = [
     "template_partials.apps.SimpleAppConfig",
     "django_celery_beat",
     "axes",
+    "django_prometheus",
     "creators",
     "academy",
     "benefits",
@@ -61,6 +64,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First and last: django-prometheus' request metrics (count, latency, status) around everything else.
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    # The request's trace id (X-Request-ID) for every log line of the request, and on the answer.
+    "config.request_id.TraceIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "config.permissions_policy.PermissionsPolicyMiddleware",
@@ -76,8 +83,9 @@ MIDDLEWARE = [
     "config.middleware.HtmxVaryMiddleware",
     # Cache-Control: private, no-store on every answer to a signed-in user.
     "config.middleware.PrivateCacheMiddleware",
-    # Last: turns a sign-in that django-axes refused into the lockout page.
+    # Last but the metrics: turns a sign-in that django-axes refused into the lockout page.
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -373,10 +381,12 @@ INGEST_BATCH_SIZE = env.int("INGEST_BATCH_SIZE", default=5000)
 INGEST_MAX_BODY_MB = env.int("INGEST_MAX_BODY_MB", default=32)
 
 # --- Logging ------------------------------------------------------------------------------------
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-}
+# LOG_FORMAT=json: one JSON object a line (time, level, logger, message, exception, trace_id, task_id and
+# any extra field; lib/logs.py), for a log shipper. text: a line for a person. json unless DEBUG.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json")
+LOGGING = logging_config(LOG_FORMAT, env.str("LOG_LEVEL", default="INFO"))
+# The worker logs through LOGGING above, not Celery's own handler (which would drop the JSON and the ids).
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# Who may read /metrics (config/metrics.py): addresses or networks, comma-separated.
+METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=["127.0.0.1", "::1"])

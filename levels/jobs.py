@@ -13,6 +13,7 @@ due comes from ``levels.schedule``.
 """
 
 import hashlib
+import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -32,7 +33,7 @@ from insights.services import index_publish_day
 from lib.periods import Cycle, Month, local_date
 from lib.sql import analyze_stale, commit_without_waiting, sort_memory
 
-from . import schedule, services
+from . import job_metrics, schedule, services
 from .models import CreatorLevel, JobChunk, JobRun, LevelOverride
 from .rules import Rules, load_rules, rewards_month
 from .schedule import Due, instant_key
@@ -99,6 +100,7 @@ def run_claim(
                 _plan_chunks(run, creator_ids)
     except IntegrityError:
         return JobRun.objects.get(job=job, key=key), False
+    job_metrics.run_started(job)
     return run, True
 
 
@@ -163,6 +165,7 @@ def chunk_process(chunk_id: int) -> bool:
         attempts=F("attempts") + 1, started_at=timezone.now()
     ):
         return False
+    started = time.monotonic()
     try:
         with transaction.atomic():
             # Lock the chunk row only (``of``): workers on other chunks of the run must not queue on the run's row.
@@ -195,6 +198,7 @@ def chunk_process(chunk_id: int) -> bool:
     with transaction.atomic():
         commit_without_waiting()
         JobRun.objects.filter(pk=run.pk).update(heartbeat_at=timezone.now())
+    job_metrics.chunk_done(run.job, time.monotonic() - started)
     return True
 
 
@@ -202,19 +206,22 @@ def _chunk_failed(chunk_id: int, exc: Exception) -> bool:
     """Store ``exc`` on the chunk; once its attempts are used up, fail the chunk and its run (naming the
     chunk). True if the chunk is now ``failed``."""
     error = f"{type(exc).__name__}: {exc}"
-    chunk = JobChunk.objects.get(pk=chunk_id)
+    chunk = JobChunk.objects.select_related("run").get(pk=chunk_id)  # the run's job names the metrics
+    job_metrics.chunk_failed(chunk.run.job)
     if chunk.attempts < settings.JOB_CHUNK_MAX_ATTEMPTS:
         JobChunk.objects.filter(pk=chunk_id).update(error=error)
         return False
     now = timezone.now()
     with transaction.atomic():
         JobChunk.objects.filter(pk=chunk_id).update(status=JobChunk.Status.FAILED, error=error, finished_at=now)
-        JobRun.objects.filter(pk=chunk.run_id, status=JobRun.Status.RUNNING).update(
+        run_failed = JobRun.objects.filter(pk=chunk.run_id, status=JobRun.Status.RUNNING).update(
             status=JobRun.Status.FAILED,
             error=f"chunk {chunk.index} (creators {chunk.first_id}–{chunk.last_id}) failed after "
             f"{chunk.attempts} attempts: {error}",
             finished_at=now,
         )
+    if run_failed:
+        job_metrics.run_finished(chunk.run.job, JobRun.Status.FAILED)
     return True
 
 
@@ -236,6 +243,7 @@ def run_finalize(run_id: int) -> bool:
         JobRun.objects.filter(pk=run_id).update(
             status=JobRun.Status.DONE, summary=dict(totals), finished_at=timezone.now()
         )
+    job_metrics.run_finished(run.job, JobRun.Status.DONE)
     return True
 
 
@@ -257,6 +265,7 @@ def _run_single_step(run: JobRun) -> None:
         JobRun.objects.filter(pk=run.pk).update(
             status=JobRun.Status.DONE, summary=summary, finished_at=timezone.now(), heartbeat_at=timezone.now()
         )
+    job_metrics.run_finished(run.job, JobRun.Status.DONE)
 
 
 def run_execute(run: JobRun, *, enqueue: Enqueue | None) -> None:

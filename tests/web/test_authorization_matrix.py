@@ -38,6 +38,10 @@ ADMIN_SAMPLES = ("admin:index", "admin:creators_creator_changelist")
 TABLE: dict[tuple[str, str], tuple] = {
     # Accounts, language, health, the integration API
     ("healthz", "GET"): (200, 200, 200, 200, 200, 200, 200),
+    # By address, not role: the test client is 127.0.0.1, in METRICS_ALLOWED_IPS' default (config/metrics.py;
+    # a public address gets 403, tests/web/test_observability.py).
+    ("metrics", "GET"): (200, 200, 200, 200, 200, 200, 200),
+    ("metrics", "POST"): (405, 405, 405, 405, 405, 405, 405),
     ("login", "GET"): (200, 302, 302, 302, 302, 302, 302),
     ("logout", "GET"): (405, 405, 405, 405, 405, 405, 405),
     ("logout", "POST"): (302, 302, 302, 302, 302, 302, 302),

@@ -30,7 +30,7 @@ def directives(header: str) -> dict[str, str]:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("path", ["/accounts/login/", "/", "/console/", "/admin/login/", "/healthz"])
+@pytest.mark.parametrize("path", ["/accounts/login/", "/", "/console/", "/admin/login/", "/healthz", "/metrics"])
 def test_every_response_carries_the_enforced_policy(client: Client, path: str) -> None:
     client.force_login(with_login(creator_at_level(2)).user)
 

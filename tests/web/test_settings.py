@@ -35,7 +35,8 @@ def python(code: str, *, cwd: Path = ROOT, **env: str) -> str:
 def test_a_var_dir_in_dot_env_is_honoured(tmp_path: Path) -> None:
     # The settings find `.env` beside their project folder, so run a copy of them in a folder of our own.
     (tmp_path / "config").mkdir()
-    shutil.copy(ROOT / "config" / "settings.py", tmp_path / "config" / "settings.py")
+    for name in ("settings.py", "log_settings.py"):  # the settings and the module they import LOGGING from
+        shutil.copy(ROOT / "config" / name, tmp_path / "config" / name)
     (tmp_path / ".env").write_text(f"VAR_DIR={tmp_path / 'from-dot-env'}\n")
     code = (
         "import json, runpy; s = runpy.run_path('config/settings.py'); "
