@@ -26,8 +26,9 @@ from levels import jobs
 from levels.models import JobRun, RuleSet, Simulation
 from tests.activity_builders import card, course, task
 
-# Not pages: the admin's "view on site" redirects to the object's own address elsewhere.
-SKIPPED = {"admin:view_on_site"}
+# Not pages: the admin's "view on site" redirects to the object's own address elsewhere; the personal-data
+# export is a JSON download (tests/portal/test_export.py checks its headers).
+SKIPPED = {"admin:view_on_site", "profile-export"}
 
 LISTENER = """
 window.__cspViolations = [];
