@@ -20,7 +20,8 @@ def insert_for_each(
     update: Sequence[str] = (),
     update_when: str = "",
     variants: Sequence[Mapping[str, Any]] = (),
-) -> int:
+    returning: Sequence[str] = (),
+) -> int | list[tuple]:
     """``INSERT INTO table (creator_id, *columns) SELECT id, *values FROM ids ON CONFLICT DO NOTHING``.
 
     ``ids`` is a queryset yielding one column of creator ids; ``values`` are constants for the other
@@ -31,7 +32,8 @@ def insert_for_each(
     instead, only where the SQL condition ``update_when`` holds (``old.`` and ``new.`` name the rows).
     With ``variants`` each creator gets one row per variant, which gives the values of further columns
     (the same ones in every variant, none of them ``None``): one statement for several benefits.
-    Returns the rows inserted or updated.
+    Returns the number of rows inserted or updated; with ``returning`` (column names), those rows'
+    values of these columns instead, as the rows stand after the statement.
     """
     qn = connection.ops.quote_name
     sub_sql, sub_params = ids.query.sql_with_params()
@@ -57,9 +59,11 @@ def insert_for_each(
         f"SELECT s.creator_id, {', '.join(selected)} FROM {source} WHERE true "
         + _on_conflict(table, conflict, update, update_when)
     )
+    if returning:
+        sql += " RETURNING " + ", ".join(qn(c) for c in returning)
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, *source_params])
-        return cursor.rowcount
+        return cursor.fetchall() if returning else cursor.rowcount
 
 
 def insert_select(

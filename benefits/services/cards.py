@@ -23,33 +23,30 @@ from creators.messages import Link
 from creators.models import Content, Creator, SubmissionEntry, SubmissionTask
 from creators.services import audit_action, audit_target, messages_send_for_each, task_join
 from lib.errors import ApplicationError
-from lib.periods import Cycle, Month
 
 from ..models import CardStatus, Entitlement, EntitlementStatus, GuaranteeCard
 from ..selectors import Catalogue
 
+# An entitlement as a grant returns it (``insert_for_each(returning=…)``) and ``cards_issue`` takes it.
+GRANTED_FIELDS = ["id", "creator_id", "benefit_id", "delivered", "quantity"]
+Granted = tuple[int, int, int, int, int]  # id, creator_id, benefit_id, delivered, quantity
 # The columns of a card minted for an entitlement; the others take their defaults.
 CARD_FIELDS = ["id", "creator_id", "entitlement_id", "serial", "amount", "status", "issued_at", "expires_at"]
 SETTLE_BATCH = 500  # entries per UPDATE: bounded statements however many are due
 WALLET = Link("benefits", anchor="wallet")
 
 
-def cards_issue(*, creators: QuerySet, period: Month | Cycle, at: datetime, catalogue: Catalogue) -> None:
-    """Mint the guarantee cards owed by card entitlements of ``period``: serials delivered+1..quantity.
+def cards_issue(*, granted: Iterable[Granted], creators: QuerySet, at: datetime, catalogue: Catalogue) -> None:
+    """Mint the guarantee cards owed by the card entitlements among ``granted`` (the entitlements a grant
+    has just created or topped up, as it returned them): serials delivered+1..quantity, with a message to
+    each of ``creators`` who got some.
 
-    A card's amount and validity are the catalogue's; ``expires_at`` is ``issued_at`` + the validity
-    in days, to the second."""
+    Taking them from the grant, not reading them back, is what keeps a run linear: read back by
+    (benefit, period), a chunk found every card entitlement of the run so far, through statistics that
+    predate the run's own rows (bench/README.md, "A million creators"). A card's amount and validity are
+    the catalogue's; ``expires_at`` is ``issued_at`` + the validity in days, to the second."""
     card_offers = {o.benefit_id: o for o in catalogue.offers if o.unit_amount is not None and o.valid_days}
-    if not card_offers:
-        return
-    owed = list(
-        Entitlement.objects.filter(
-            creator_id__in=creators,
-            benefit_id__in=card_offers,
-            period=period.key,
-            delivered__lt=F("quantity"),
-        ).values_list("pk", "creator_id", "benefit_id", "delivered", "quantity")
-    )
+    owed = [row for row in granted if row[2] in card_offers and row[3] < row[4]]
     if not owed:
         return
     # Plain tuples in one statement, not model instances through ``bulk_create``: Django's per-value SQL

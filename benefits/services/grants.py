@@ -24,10 +24,14 @@ def _period_key(offer: Offer, period: Month | Cycle) -> str:
     return period.key if offer.per_period else ""
 
 
-def _grant(*, creators: QuerySet, level: int, offers: list[Offer], period: Month | Cycle, at: datetime) -> None:
+def _grant(
+    *, creators: QuerySet, level: int, offers: list[Offer], period: Month | Cycle, at: datetime
+) -> list[cards.Granted]:
     """Create, top up and re-activate the entitlements ``offers`` give every creator in ``creators``
     (a queryset of creator ids): one upsert for the offers of each cadence kind, none per offer or creator
-    (one per offer cost a statement per benefit and chunk: 800 at 100,000 creators)."""
+    (one per offer cost a statement per benefit and chunk: 800 at 100,000 creators). Returns the
+    entitlements it created or changed, as ``cards.cards_issue`` takes them."""
+    granted = []
     for per_period in (True, False):
         group = [o for o in offers if o.per_period == per_period]
         if not group:
@@ -39,7 +43,7 @@ def _grant(*, creators: QuerySet, level: int, offers: list[Offer], period: Month
             # A level/once benefit lapsed by an earlier downgrade comes back with the level (FAQ Q5
             # "恢复原来等级"); a claimed one stays claimed.
             update, when = ["status", "level", "lapsed_at"], f"old.status = '{EntitlementStatus.LAPSED}'"
-        insert_for_each(
+        granted += insert_for_each(
             table=Entitlement._meta.db_table,
             columns=["level", "overdue", "granted_at", "lapsed_at"],
             values=[level, False, at, None],
@@ -52,7 +56,9 @@ def _grant(*, creators: QuerySet, level: int, offers: list[Offer], period: Month
             conflict=["creator_id", "benefit_id", "period"],
             update=update,
             update_when=when,
+            returning=cards.GRANTED_FIELDS,
         )  # fmt: skip
+    return granted
 
 
 def entitlements_grant_level(
@@ -68,9 +74,10 @@ def entitlements_grant_levels(
     """Basic benefits for the benefit period ``month``: to the creators of ``by_level[L]`` (querysets of
     creator ids) those of level L. ``creators`` are all of them: the cards they are owed are minted at
     once, in the same few statements whatever the number of levels."""
+    granted = []
     for level, holders in by_level.items():
-        _grant(creators=holders, level=level, offers=catalogue.basic(level), period=month, at=at)
-    cards.cards_issue(creators=creators, period=month, at=at, catalogue=catalogue)
+        granted += _grant(creators=holders, level=level, offers=catalogue.basic(level), period=month, at=at)
+    cards.cards_issue(granted=granted, creators=creators, at=at, catalogue=catalogue)
     for level, holders in by_level.items():
         _notify(creators=holders, level=level, period=month.key, at=at, kind=BenefitKind.BASIC)
 
@@ -79,8 +86,8 @@ def entitlements_grant_reward(
     *, creators: QuerySet, level: int, cycle: Cycle, at: datetime, catalogue: Catalogue
 ) -> None:
     """Reward benefits of ``level`` for passing ``cycle``, to every creator in ``creators``."""
-    _grant(creators=creators, level=level, offers=catalogue.reward(level), period=cycle, at=at)
-    cards.cards_issue(creators=creators, period=cycle, at=at, catalogue=catalogue)
+    granted = _grant(creators=creators, level=level, offers=catalogue.reward(level), period=cycle, at=at)
+    cards.cards_issue(granted=granted, creators=creators, at=at, catalogue=catalogue)
     _notify(creators=creators, level=level, period=cycle.key, at=at, kind=BenefitKind.REWARD)
 
 

@@ -6,10 +6,13 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from benefits.models import Entitlement, GuaranteeCard
 from creators.models import Creator
-from levels.models import CreatorLevel
+from levels import jobs
+from levels.models import CreatorLevel, JobRun
 from lib.periods import TZ
 from tests.builders import order, post, uid
 
@@ -111,3 +114,26 @@ def test_failing_grants_nothing():
 def test_bad_cycle_is_a_clear_error():
     with pytest.raises(Exception, match="2026Q4"):
         call_command("assess_rewards", "--cycle", "2026-Q4", stdout=StringIO())
+
+
+def _statements_for_one_reward_chunk(passing_per_level: int) -> int:
+    for level, (orders, plays) in BARS.items():
+        for _ in range(passing_per_level):
+            creator_holding(level, orders=orders, video_plays=plays + 1)
+    run, _ = jobs.run_claim(job=JobRun.Job.ASSESS_REWARDS, key=f"q{passing_per_level}", period="2026Q4", at=JUDGED_AT)
+    with CaptureQueriesContext(connection) as captured:
+        assert jobs.chunk_process(run.chunks.get().pk)
+    judged = Creator.objects.count()  # every creator so far holds a level and passes
+    assert run.chunks.get().stats == {"assessed": judged, "passed": judged}
+    owed = Entitlement.objects.filter(period="2026Q4", benefit__code="guarantee_card")
+    assert owed.exists()
+    assert GuaranteeCard.objects.filter(entitlement__in=owed).count() == sum(owed.values_list("quantity", flat=True))
+    return len(captured)
+
+
+def test_a_reward_chunk_takes_the_same_number_of_statements_for_4_or_40_passing_creators(settings):
+    """Grants, cards and messages for every level passed: a fixed number of statements a chunk, none per
+    creator, and no read-back of the cycle's entitlements (the cards come from what the grant returned)."""
+    settings.ASSESS_CHUNK_SIZE = 1000
+    few = _statements_for_one_reward_chunk(1)
+    assert _statements_for_one_reward_chunk(10) == few

@@ -22,8 +22,8 @@ def creators(n: int, *, prefix: str = "c-sql") -> list[Creator]:
     return Creator.objects.bulk_create(Creator(external_id=f"{prefix}-{i}", nickname=f"达人{i}") for i in range(n))
 
 
-def grant(made: list[Creator], benefits: list[Benefit], quantity: int) -> None:
-    insert_for_each(
+def grant(made: list[Creator], benefits: list[Benefit], quantity: int, **returning) -> int | list[tuple]:
+    return insert_for_each(
         table=Entitlement._meta.db_table,
         columns=["kind", "level", "delivered", "status", "overdue", "granted_at", "lapsed_at"],
         values=["basic", 3, 0, "pending", False, AT, None],
@@ -32,6 +32,7 @@ def grant(made: list[Creator], benefits: list[Benefit], quantity: int) -> None:
         conflict=["creator_id", "benefit_id", "period"],
         update=["quantity"],
         update_when="old.quantity < new.quantity",
+        **returning,
     )
 
 
@@ -47,6 +48,20 @@ def test_variants_give_each_creator_one_row_per_variant_in_one_statement() -> No
     grant(made, benefits, quantity=2)  # …and not where it does not
     assert set(Entitlement.objects.values_list("quantity", flat=True)) == {4}
     assert Entitlement.objects.count() == 6
+
+
+@pytest.mark.django_db
+def test_returning_gives_the_rows_inserted_or_updated_as_they_stand_after() -> None:
+    made, benefits = creators(2), list(Benefit.objects.order_by("pk")[:1])
+    inserted = grant(made[:1], benefits, quantity=2, returning=["creator_id", "quantity"])
+    assert inserted == [(made[0].pk, 2)]
+    # made[0] topped up from 2 to 3, made[1] new; a grant that changes nothing returns nothing.
+    assert sorted(grant(made, benefits, quantity=3, returning=["creator_id", "quantity"])) == [
+        (made[0].pk, 3),
+        (made[1].pk, 3),
+    ]
+    assert grant(made, benefits, quantity=3, returning=["creator_id"]) == []
+    assert grant(made, benefits, quantity=3) == 0
 
 
 @pytest.mark.django_db
