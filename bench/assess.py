@@ -28,6 +28,7 @@ import resource
 import sys
 import tempfile
 import time
+from collections.abc import Mapping
 from contextlib import ExitStack
 from datetime import timedelta
 from pathlib import Path
@@ -226,20 +227,21 @@ def assess_monthly(workers: int) -> JobRun:
     return run
 
 
-def write_floor() -> tuple[float, dict[str, int]]:
-    """The least any run could spend writing what this one wrote: every row it wrote (all the rows of
-    ``WRITTEN``, emptied before the run), streamed out in binary beforehand (not timed), then timed as a
-    binary COPY into an empty copy of its table with the same indexes and constraints (no foreign keys),
-    committed. Returns the seconds and the rows per table."""
+def copy_floor(selects: Mapping[str, str]) -> tuple[float, dict[str, int]]:
+    """The least any job could spend writing what it wrote: for each table, the rows ``selects[table]``
+    picks (a ``SELECT`` with its parameters bound) streamed out in binary beforehand (not timed), then
+    timed as a binary COPY into an empty copy of the table with the same indexes and constraints
+    (``LIKE … INCLUDING ALL``; no foreign keys), all in one transaction, committed. Shared by the
+    benches that report a job against its floor. Returns the seconds and the rows per table."""
     rows, spooled = {}, {}
     with ExitStack() as files:
         with connection.cursor() as cursor:
-            for table in WRITTEN:
+            for table, select in selects.items():
                 spool = spooled[table] = files.enter_context(tempfile.TemporaryFile())
-                with cursor.cursor.copy(f"COPY {table} TO STDOUT (FORMAT BINARY)") as copy:
+                with cursor.cursor.copy(f"COPY ({select}) TO STDOUT (FORMAT BINARY)") as copy:
                     for block in copy:
                         spool.write(block)
-                cursor.execute(f"SELECT count(*) FROM {table}")
+                cursor.execute(f"SELECT count(*) FROM ({select}) s")
                 rows[table] = cursor.fetchone()[0]
                 cursor.execute(f"DROP TABLE IF EXISTS floor_{table}")
                 cursor.execute(f"CREATE TABLE floor_{table} (LIKE {table} INCLUDING ALL)")
@@ -251,9 +253,22 @@ def write_floor() -> tuple[float, dict[str, int]]:
                     while block := spool.read(1 << 20):
                         copy.write(block)
         seconds = time.perf_counter() - started
-    for table in WRITTEN:
+    for table in selects:
         sql(f"DROP TABLE floor_{table}")
     return seconds, rows
+
+
+def checkpoints() -> int:
+    """PostgreSQL's checkpoints so far (timed and requested): the difference around a job says how many
+    it met — a job whose WAL outgrows ``max_wal_size`` forces some, and pays full-page writes after each."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT checkpoints_timed + checkpoints_req FROM pg_stat_bgwriter")
+        return cursor.fetchone()[0]
+
+
+def write_floor() -> tuple[float, dict[str, int]]:
+    """``copy_floor`` of every row of ``WRITTEN``: the tables are emptied before the run."""
+    return copy_floor({table: f"SELECT * FROM {table}" for table in WRITTEN})
 
 
 def _evaluate_range(bounds: tuple[int, int]) -> None:

@@ -28,7 +28,7 @@ import time
 from datetime import timedelta
 from io import StringIO
 
-from assess import FLOOR, build, sql  # also sets Django up
+from assess import FLOOR, build, checkpoints, copy_floor, sql  # also sets Django up
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
@@ -110,32 +110,16 @@ def floor_reads() -> float:
 
 
 def floor_copy() -> tuple[float, dict[str, int]]:
-    """COPY exactly the rows the run wrote — every row of the tables ``reset`` emptied, and the level rows
-    it set (``since`` = the check's instant) — into empty copies of their tables, in binary; only the COPY
-    into the copies is timed. Returns (seconds, rows per table)."""
-    seconds, rows = 0.0, {}
-    for table in WRITTEN:
-        if table == "levels_leveloverride":  # the bench's own setup; a check never writes overrides
-            continue
-        where = "WHERE since = %s" if table == "levels_creatorlevel" else ""
-        with connection.cursor() as cursor:
-            select = connection.ops.compose_sql(f"SELECT * FROM {table} {where}", [AT] if where else [])
-            cursor.execute(f"SELECT count(*) FROM ({select}) s")
-            rows[table] = cursor.fetchone()[0]
-            if not rows[table]:
-                continue
-            data = bytearray()
-            with cursor.cursor.copy(f"COPY ({select}) TO STDOUT (FORMAT BINARY)") as copy:
-                for block in copy:
-                    data += block
-            cursor.execute(f"DROP TABLE IF EXISTS bench_copy_{table}")
-            cursor.execute(f"CREATE TABLE bench_copy_{table} (LIKE {table} INCLUDING ALL)")
-            started = time.perf_counter()
-            with cursor.cursor.copy(f"COPY bench_copy_{table} FROM STDIN (FORMAT BINARY)") as copy:
-                copy.write(bytes(data))
-            seconds += time.perf_counter() - started
-            cursor.execute(f"DROP TABLE bench_copy_{table}")
-    return seconds, rows
+    """``copy_floor`` of exactly the rows the run wrote: every row of the tables ``reset`` emptied, and
+    the level rows it set (``since`` = the check's instant)."""
+    since = connection.ops.compose_sql("SELECT * FROM levels_creatorlevel WHERE since = %s", [AT])
+    return copy_floor(
+        {
+            table: since if table == "levels_creatorlevel" else f"SELECT * FROM {table}"
+            for table in WRITTEN
+            if table != "levels_leveloverride"  # the bench's own setup; a check never writes overrides
+        }
+    )
 
 
 def check(*extra: str) -> tuple[float, str]:
@@ -165,11 +149,14 @@ def main() -> None:
     reset()
     n = Creator.objects.count()
 
-    reads_s = floor_reads()
     dry_run_s, dry_output = check("--dry-run")
+    before = checkpoints()
     run_s, run_output = check()
-    # The check's own peak (and the dry run's), before the floor holds the rows written in memory.
+    run_checkpoints = checkpoints() - before
+    # The check's own peak (and the dry run's), before the floor's reads (fetched whole into this process)
+    # and its COPY hold rows in memory.
     peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    reads_s = floor_reads()
     copy_s, rows = floor_copy()
     run = JobRun.objects.get(job=JobRun.Job.ASSESS_UPGRADE)
     floor_s = reads_s + copy_s
@@ -181,6 +168,7 @@ def main() -> None:
                 "build_s": round(build_s, 1) if build_s else None,
                 "held": held,
                 "run_s": round(run_s, 2),
+                "checkpoints": run_checkpoints,
                 "dry_run_s": round(dry_run_s, 2),
                 "floor_s": round(floor_s, 2),
                 "floor_reads_s": round(reads_s, 2),

@@ -42,7 +42,7 @@ import time
 from io import StringIO
 
 from assess import AT as MONTHLY_AT  # also sets Django up
-from assess import build, sql
+from assess import build, checkpoints, copy_floor, sql
 from django.core.management import call_command
 from django.db import connection
 
@@ -181,10 +181,12 @@ def run_job(job: str) -> dict:
 
 def child(job: str) -> dict:
     """``run_job`` in a fresh process: its time, creators/s and the process's own peak RSS."""
+    before = checkpoints()
     done = subprocess.run(
         [sys.executable, __file__, "--job", job], env=os.environ, capture_output=True, text=True, check=True
     )
     result = json.loads(done.stdout.strip().splitlines()[-1])
+    result["checkpoints"] = checkpoints() - before
     result["creators_per_s"] = round(Creator.objects.count() / result["run_s"])
     return result
 
@@ -202,23 +204,10 @@ def floor(job: str) -> dict:
             while cursor.fetchmany(10_000):
                 pass
     reads_s = time.perf_counter() - started
-    copy_s, rows = 0.0, {}
-    with connection.cursor() as cursor:
-        for table, where in INSERTED[job].items():
-            select = connection.ops.compose_sql(f"SELECT * FROM {table} WHERE {where}", params)
-            cursor.execute(f"SELECT count(*) FROM ({select}) s")
-            rows[table] = cursor.fetchone()[0]
-            data = bytearray()
-            with cursor.cursor.copy(f"COPY ({select}) TO STDOUT (FORMAT BINARY)") as copy:
-                for block in copy:
-                    data += block
-            cursor.execute(f"DROP TABLE IF EXISTS bench_copy_{table}")
-            cursor.execute(f"CREATE TABLE bench_copy_{table} (LIKE {table} INCLUDING ALL)")
-            started = time.perf_counter()
-            with cursor.cursor.copy(f"COPY bench_copy_{table} FROM STDIN (FORMAT BINARY)") as copy:
-                copy.write(bytes(data))
-            copy_s += time.perf_counter() - started
-            cursor.execute(f"DROP TABLE bench_copy_{table}")
+    copy_s, rows = copy_floor(
+        {table: connection.ops.compose_sql(f"SELECT * FROM {table} WHERE {where}", params)
+         for table, where in INSERTED[job].items()}
+    )  # fmt: skip
     return {"floor_reads_s": round(reads_s, 2), "floor_copy_s": round(copy_s, 2), "rows_inserted": rows}
 
 
