@@ -258,12 +258,22 @@ def copy_floor(selects: Mapping[str, str]) -> tuple[float, dict[str, int]]:
     return seconds, rows
 
 
-def checkpoints() -> int:
-    """PostgreSQL's checkpoints so far (timed and requested): the difference around a job says how many
-    it met — a job whose WAL outgrows ``max_wal_size`` forces some, and pays full-page writes after each."""
+def wal_position() -> tuple[int, int]:
+    """PostgreSQL's checkpoints so far (timed and requested) and its WAL position in bytes: the difference
+    around a job is the checkpoints it met and the WAL it wrote. A job whose WAL outgrows
+    ``max_wal_size`` forces checkpoints, and after each pays a full-page image per page it next touches."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT checkpoints_timed + checkpoints_req FROM pg_stat_bgwriter")
-        return cursor.fetchone()[0]
+        cursor.execute(
+            "SELECT checkpoints_timed + checkpoints_req, pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint"
+            " FROM pg_stat_bgwriter"
+        )
+        return cursor.fetchone()
+
+
+def wal_since(before: tuple[int, int]) -> dict:
+    """What ``wal_position`` moved by since ``before``: checkpoints, and WAL in MB."""
+    checkpoints, lsn = wal_position()
+    return {"checkpoints": checkpoints - before[0], "wal_mb": round((lsn - before[1]) / 2**20)}
 
 
 def write_floor() -> tuple[float, dict[str, int]]:

@@ -28,7 +28,7 @@ import time
 from datetime import timedelta
 from io import StringIO
 
-from assess import FLOOR, build, checkpoints, copy_floor, sql  # also sets Django up
+from assess import FLOOR, build, copy_floor, sql, wal_position, wal_since  # also sets Django up
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
@@ -150,9 +150,9 @@ def main() -> None:
     n = Creator.objects.count()
 
     dry_run_s, dry_output = check("--dry-run")
-    before = checkpoints()
+    before = wal_position()
     run_s, run_output = check()
-    run_checkpoints = checkpoints() - before
+    run_wal = wal_since(before)
     # The check's own peak (and the dry run's), before the floor's reads (fetched whole into this process)
     # and its COPY hold rows in memory.
     peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -168,7 +168,7 @@ def main() -> None:
                 "build_s": round(build_s, 1) if build_s else None,
                 "held": held,
                 "run_s": round(run_s, 2),
-                "checkpoints": run_checkpoints,
+                **run_wal,
                 "dry_run_s": round(dry_run_s, 2),
                 "floor_s": round(floor_s, 2),
                 "floor_reads_s": round(reads_s, 2),

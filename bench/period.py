@@ -42,7 +42,7 @@ import time
 from io import StringIO
 
 from assess import AT as MONTHLY_AT  # also sets Django up
-from assess import build, checkpoints, copy_floor, sql
+from assess import build, copy_floor, sql, wal_position, wal_since
 from django.core.management import call_command
 from django.db import connection
 
@@ -181,12 +181,12 @@ def run_job(job: str) -> dict:
 
 def child(job: str) -> dict:
     """``run_job`` in a fresh process: its time, creators/s and the process's own peak RSS."""
-    before = checkpoints()
+    before = wal_position()
     done = subprocess.run(
         [sys.executable, __file__, "--job", job], env=os.environ, capture_output=True, text=True, check=True
     )
     result = json.loads(done.stdout.strip().splitlines()[-1])
-    result["checkpoints"] = checkpoints() - before
+    result.update(wal_since(before))
     result["creators_per_s"] = round(Creator.objects.count() / result["run_s"])
     return result
 
