@@ -101,3 +101,10 @@ def test_no_module_is_longer_than_a_reader_holds_in_mind():
         if "migrations" not in path.parts and (n := len(path.read_text().splitlines())) > MAX_LINES
     }
     assert long == {}
+
+
+def test_every_package_of_the_project_has_its_floor():
+    """A new app is checked from its first module: here, and by the CSP's scan of the Python that can
+    write markup (tests/web/test_csp.py), which reads the same list."""
+    packages = {p.parent.name for p in ROOT.glob("*/__init__.py")} - {"tests"}
+    assert packages == set(ALLOWED)
