@@ -29,7 +29,15 @@ from insights.selectors import index_json, latest_index
 from lib.periods import Cycle, Month, local
 
 from .evaluation import LevelEvaluation, RewardEvaluation, evaluate_level, evaluate_reward
-from .metrics import Facts, level_metrics, measure_creator, measure_creator_cycle, profile_is_complete
+from .metrics import (
+    CreatorRows,
+    Facts,
+    creator_rows,
+    level_metrics,
+    measure_creator,
+    measure_creator_cycle,
+    profile_is_complete,
+)
 from .models import Assessment, CreatorLevel, JobRun, LevelChange, LevelOverride
 from .risk import Risk, month_days_left, risk_of
 from .rules import LEVELS, Requirement, RewardRule, Rules
@@ -91,6 +99,7 @@ class Progress:
     risk: Risk | None
     rules: Rules
     override: LevelOverride | None
+    rows: CreatorRows  # what was measured: the reward cycle counts from the same rows
 
     @property
     def at_risk(self) -> bool:
@@ -109,7 +118,8 @@ class Progress:
 
 def creator_progress(*, creator: Creator, at: datetime, rules: Rules) -> Progress:
     """The single-creator path: the same rules and evaluation as the jobs, measured for one creator."""
-    evaluation = evaluate_level(level_metrics(measure_creator(creator, at, rules), rules), rules)
+    rows = creator_rows(creator)
+    evaluation = evaluate_level(level_metrics(measure_creator(creator, at, rules, rows), rules), rules)
     held = level_of(creator=creator)
     override = override_open(creator=creator)
     # Next month's assessment decides the level held; an override in force for that month holds it.
@@ -121,6 +131,7 @@ def creator_progress(*, creator: Creator, at: datetime, rules: Rules) -> Progres
         risk=risk_of(evaluation=evaluation, held=held, held_by_override=held_by_override, at=at, rules=rules),
         rules=rules,
         override=override,
+        rows=rows,
     )
 
 
@@ -133,13 +144,16 @@ class CycleProgress:
     evaluation: RewardEvaluation
 
 
-def creator_cycle_progress(*, creator: Creator, at: datetime, level: int, rules: Rules) -> CycleProgress | None:
-    """The cycle containing ``at`` measured up to ``at``; None where ``level`` has no reward (level 0)."""
+def creator_cycle_progress(
+    *, creator: Creator, at: datetime, level: int, rules: Rules, rows: CreatorRows | None = None
+) -> CycleProgress | None:
+    """The cycle containing ``at`` measured up to ``at``; None where ``level`` has no reward (level 0).
+    ``rows``: the creator's rows already read (``Progress.rows``)."""
     rule = rules.rewards.get(level)
     if rule is None:
         return None
     cycle = Cycle.of(at)
-    facts = measure_creator_cycle(creator, cycle.start, at)
+    facts = measure_creator_cycle(creator, cycle.start, at, rows)
     return CycleProgress(cycle=cycle, rule=rule, evaluation=evaluate_reward(facts, level, rules))
 
 

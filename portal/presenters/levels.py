@@ -122,7 +122,7 @@ class RewardProgress:
 def reward_progress(*, creator: Creator, standing: Standing) -> RewardProgress | None:
     """The current reward cycle so far, judged at the held level (docs/program.md §2); None at level 0."""
     progress = level_selectors.creator_cycle_progress(
-        creator=creator, at=standing.at, level=standing.level, rules=standing.rules
+        creator=creator, at=standing.at, level=standing.level, rules=standing.rules, rows=standing.progress.rows
     )
     if progress is None:
         return None
