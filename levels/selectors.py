@@ -12,6 +12,7 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    FilteredRelation,
     OuterRef,
     Q,
     QuerySet,
@@ -87,6 +88,19 @@ def override_open(*, creator: Creator) -> LevelOverride | None:
     return LevelOverride.objects.filter(creator=creator, ended_at__isnull=True).select_related("set_by").first()
 
 
+def held_and_override(*, creator: Creator) -> tuple[int, LevelOverride | None]:
+    """``level_of`` and ``override_open`` in one query (a page asks both of every creator it shows)."""
+    open_override = FilteredRelation("level_overrides", condition=Q(level_overrides__ended_at__isnull=True))
+    row = (
+        Creator.everyone.filter(pk=creator.pk)
+        .annotate(open_override=open_override, held=held_level("pk"))
+        .select_related("open_override__set_by")
+        .only("pk")
+        .get()
+    )
+    return row.held, getattr(row, "open_override", None)  # unset when there is none
+
+
 @dataclass(frozen=True)
 class Progress:
     """Where one creator stands at ``at``: the portal's 权益中心 reads this. ``override``: the open
@@ -120,8 +134,7 @@ def creator_progress(*, creator: Creator, at: datetime, rules: Rules) -> Progres
     """The single-creator path: the same rules and evaluation as the jobs, measured for one creator."""
     rows = creator_rows(creator)
     evaluation = evaluate_level(level_metrics(measure_creator(creator, at, rules, rows), rules), rules)
-    held = level_of(creator=creator)
-    override = override_open(creator=creator)
+    held, override = held_and_override(creator=creator)
     # Next month's assessment decides the level held; an override in force for that month holds it.
     held_by_override = override_in_force(override, Month.of(at).next())
     return Progress(
