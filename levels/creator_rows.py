@@ -1,5 +1,6 @@
 """One creator's own rows that the rules read, in one round trip: what the single-creator path
-(``levels.metrics.measure_creator``, ``measure_creator_cycle``) counts in Python."""
+(``levels.metrics.measure_creator``, ``measure_creator_cycle``) counts in Python, and the level held
+(``levels.selectors.creator_progress`` reads it beside them)."""
 
 from collections import defaultdict
 from collections.abc import Callable
@@ -12,6 +13,8 @@ from django.db.models import BigIntegerField, DateField, DateTimeField, TextFiel
 
 from academy.models import CourseProgress
 from creators.models import Content, Creator, CreditDaily, FansDaily, Order, PortalEvent, Quote, SubmissionEntry
+
+from .models import CreatorLevel
 
 
 @dataclass(frozen=True)
@@ -27,6 +30,7 @@ class CreatorRows:
     courses: list[datetime | None]  # completed_at
     submissions: list[datetime]  # submitted_at
     orders: list[tuple[str, str, datetime | None]]  # status, kind, completed_at
+    held: int  # the level held (0 without a ``CreatorLevel`` row), as ``levels.selectors.level_of`` reads it
 
 
 # What ``creator_rows`` reads: per kind of row, its table and the columns it yields as ``t`` (a moment),
@@ -41,6 +45,7 @@ _BRANCHES = {
     "course": (CourseProgress, {"t": "completed_at"}),
     "submission": (SubmissionEntry, {"t": "submitted_at"}),
     "order": (Order, {"t": "completed_at", "s1": "status", "s2": "kind"}),
+    "level": (CreatorLevel, {"n1": "level"}),
 }
 
 
@@ -84,7 +89,7 @@ def _reader(field) -> Callable:
 
 
 def creator_rows(creator: Creator) -> CreatorRows:
-    """``CreatorRows`` in one query (a UNION ALL of the eight reads): one round trip instead of eight."""
+    """``CreatorRows`` in one query (a UNION ALL of the nine reads): one round trip instead of nine."""
     moment, day = _reader(DateTimeField()), _reader(DateField())
     found: dict[str, list[tuple]] = defaultdict(list)
     with connection.cursor() as cursor:
@@ -100,4 +105,5 @@ def creator_rows(creator: Creator) -> CreatorRows:
         courses=[t for t, *_ in found["course"]],
         submissions=[t for t, *_ in found["submission"]],
         orders=[(s1, s2, t) for t, _, _, _, s1, s2 in found["order"]],
+        held=next((n1 for _, _, n1, _, _, _ in found["level"]), 0),
     )

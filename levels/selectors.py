@@ -12,7 +12,6 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
-    FilteredRelation,
     OuterRef,
     Q,
     QuerySet,
@@ -85,20 +84,9 @@ def overridden_in(*, first_id: int, last_id: int, month: Month) -> QuerySet:
 
 def override_open(*, creator: Creator) -> LevelOverride | None:
     """The creator's open override (at most one), with who set it."""
-    return LevelOverride.objects.filter(creator=creator, ended_at__isnull=True).select_related("set_by").first()
-
-
-def held_and_override(*, creator: Creator) -> tuple[int, LevelOverride | None]:
-    """``level_of`` and ``override_open`` in one query (a page asks both of every creator it shows)."""
-    open_override = FilteredRelation("level_overrides", condition=Q(level_overrides__ended_at__isnull=True))
-    row = (
-        Creator.everyone.filter(pk=creator.pk)
-        .annotate(open_override=open_override, held=held_level("pk"))
-        .select_related("open_override__set_by")
-        .only("pk")
-        .get()
-    )
-    return row.held, getattr(row, "open_override", None)  # unset when there is none
+    # At most one (a unique constraint): no ORDER BY and LIMIT to build and run.
+    found = list(LevelOverride.objects.filter(creator_id=creator.pk, ended_at__isnull=True).select_related("set_by"))
+    return found[0] if found else None
 
 
 @dataclass(frozen=True)
@@ -132,9 +120,9 @@ class Progress:
 
 def creator_progress(*, creator: Creator, at: datetime, rules: Rules) -> Progress:
     """The single-creator path: the same rules and evaluation as the jobs, measured for one creator."""
-    rows = creator_rows(creator)
+    rows = creator_rows(creator)  # the level held too
     evaluation = evaluate_level(level_metrics(measure_creator(creator, at, rules, rows), rules), rules)
-    held, override = held_and_override(creator=creator)
+    held, override = rows.held, override_open(creator=creator)
     # Next month's assessment decides the level held; an override in force for that month holds it.
     held_by_override = override_in_force(override, Month.of(at).next())
     return Progress(

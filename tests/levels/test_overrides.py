@@ -16,7 +16,7 @@ from benefits.services import grants
 from creators.models import AssistantMessage, AuditLog
 from levels.models import Assessment, CreatorLevel, LevelChange, LevelOverride
 from levels.overrides import override_end, override_set
-from levels.selectors import creator_report, held_and_override, level_of, override_open
+from levels.selectors import creator_report
 from lib.errors import ApplicationError
 from lib.periods import Month
 from portal import clock
@@ -256,20 +256,3 @@ def test_two_operators_setting_one_creator_at_once_set_it_once(django_user_model
     assert sorted(results) == ["ok", "override_open"]
     assert LevelOverride.objects.count() == LevelChange.objects.count() == AuditLog.objects.count() == 1
     assert level(creator) == LevelOverride.objects.get().level
-
-
-def test_the_level_held_and_the_open_override_are_read_together_as_apart(ops, django_assert_num_queries):
-    creator = creator_at_level(2)
-    for step in ("none", "held", "overridden", "ended"):
-        if step == "held":
-            hold(creator, 2)
-        elif step == "overridden":
-            set_(creator, ops, level=4)
-        elif step == "ended":
-            override_end(creator=creator, reason="提前结束", actor=ops, request_id="r2", at=AT)
-        with django_assert_num_queries(1):
-            held, override = held_and_override(creator=creator)
-        assert (held, override) == (level_of(creator=creator), override_open(creator=creator)), step
-        assert (override is not None) == (step == "overridden")
-        if override is not None:
-            assert (held, override.level, override.set_by) == (4, 4, ops)
