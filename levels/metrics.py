@@ -258,7 +258,7 @@ def measure_cycle_chunk(first_id: int, last_id: int, start: datetime, end: datet
 
 def measure_creator(creator: Creator, at: datetime, rules: Rules, rows: CreatorRows | None = None) -> Facts:
     """Facts for one creator, counted in Python from that creator's own rows (``rows``: already read)."""
-    rows = rows or creator_rows(creator)
+    rows = creator_rows(creator) if rows is None else rows
     start, end = window(at, rules.window_days)
     day = local_date(at)
 
@@ -296,7 +296,7 @@ def measure_creator(creator: Creator, at: datetime, rules: Rules, rows: CreatorR
 def measure_creator_cycle(
     creator: Creator, start: datetime, end: datetime, rows: CreatorRows | None = None
 ) -> CycleFacts:
-    rows = rows or creator_rows(creator)
+    rows = creator_rows(creator) if rows is None else rows
     facts = CycleFacts()
     for status, kind, done in rows.orders:
         if status == OrderStatus.COMPLETED and kind not in (OrderKind.MASS, OrderKind.MINIGAME):

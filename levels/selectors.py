@@ -28,16 +28,9 @@ from creators.models import Creator
 from insights.selectors import index_json, latest_index
 from lib.periods import Cycle, Month, local
 
+from .creator_rows import CreatorRows, creator_rows
 from .evaluation import LevelEvaluation, RewardEvaluation, evaluate_level, evaluate_reward
-from .metrics import (
-    CreatorRows,
-    Facts,
-    creator_rows,
-    level_metrics,
-    measure_creator,
-    measure_creator_cycle,
-    profile_is_complete,
-)
+from .metrics import Facts, level_metrics, measure_creator, measure_creator_cycle, profile_is_complete
 from .models import Assessment, CreatorLevel, JobRun, LevelChange, LevelOverride
 from .risk import Risk, month_days_left, risk_of
 from .rules import LEVELS, Requirement, RewardRule, Rules
