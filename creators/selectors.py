@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.db import connection
-from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Sum
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Sum, Window
 from django.db.models.expressions import RawSQL
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -182,9 +182,12 @@ def stats_window(*, creator: Creator, at: datetime, days: int, spans: int = 5) -
 # --- 星图小助手 messages ---------------------------------------------------------------------------------
 
 
-def latest_unread(*, creator: Creator, n: int = 3) -> list[AssistantMessage]:
+def latest_unread(*, creator: Creator, n: int = 3) -> tuple[list[AssistantMessage], int]:
+    """The ``n`` latest unread messages and how many are unread, in one query (the count a window over
+    every unread row, taken before the limit)."""
     unread = AssistantMessage.objects.filter(creator=creator, read_at__isnull=True)
-    return messages_named(unread.order_by("-created_at", "-id")[:n])
+    rows = messages_named(unread.annotate(unread_total=Window(Count("pk"))).order_by("-created_at", "-id")[:n])
+    return rows, rows[0].unread_total if rows else 0
 
 
 def messages_named(messages: Iterable[AssistantMessage]) -> list[AssistantMessage]:

@@ -48,6 +48,7 @@ from creators.models import (
 )
 from lib.periods import local_date, window
 
+from .creator_rows import CreatorRows, creator_rows
 from .rules import Rules
 
 
@@ -255,39 +256,35 @@ def measure_cycle_chunk(first_id: int, last_id: int, start: datetime, end: datet
 # --- one creator -----------------------------------------------------------------------------------
 
 
-def measure_creator(creator: Creator, at: datetime, rules: Rules) -> Facts:
-    """Facts for one creator, counted in Python from that creator's own rows."""
+def measure_creator(creator: Creator, at: datetime, rules: Rules, rows: CreatorRows | None = None) -> Facts:
+    """Facts for one creator, counted in Python from that creator's own rows (``rows``: already read)."""
+    rows = creator_rows(creator) if rows is None else rows
     start, end = window(at, rules.window_days)
     day = local_date(at)
 
-    def latest(rows: list[tuple], default: int) -> int:
-        dated = [(d, v) for d, v in rows if d <= day]
+    def latest(dated_rows: list[tuple], default: int) -> int:
+        dated = [(d, v) for d, v in dated_rows if d <= day]
         return max(dated)[1] if dated else default
 
-    events = list(creator.events.values_list("name", "at"))
-    content = [(p, plays, likes) for p, plays, likes in creator.contents.values_list(
-        "published_at", "effective_plays", "likes") if start <= p < end]  # fmt: skip
-    orders = creator.orders.values_list("status", "kind", "completed_at")
+    content = [(p, plays, likes) for _, p, plays, likes in rows.contents if start <= p < end]
     return Facts(
-        fans=latest(list(creator.fans_daily.values_list("date", "fans")), creator.fans),
-        credit_score=latest(list(creator.credit_daily.values_list("date", "score")), creator.credit_score),
+        fans=latest(rows.fans, creator.fans),
+        credit_score=latest(rows.credit, creator.credit_score),
         douyin_bound=creator.douyin_bound,
         profile_complete=profile_is_complete(creator.intro, creator.region, creator.industries),
         submission_enabled=creator.submission_enabled,
         spread_enabled=creator.spread_enabled,
-        has_quote=creator.quotes.exists(),
-        task_hall_viewed=any(n == PortalEvent.Name.TASK_HALL_VIEWED and t < at for n, t in events),
-        assistant_viewed=any(n == PortalEvent.Name.ASSISTANT_VIEWED and t < at for n, t in events),
-        courses_completed=sum(
-            1 for done in creator.course_progress.values_list("completed_at", flat=True) if done and done < at
-        ),
+        has_quote=rows.has_quote,
+        task_hall_viewed=any(n == PortalEvent.Name.TASK_HALL_VIEWED and t < at for n, t in rows.events),
+        assistant_viewed=any(n == PortalEvent.Name.ASSISTANT_VIEWED and t < at for n, t in rows.events),
+        courses_completed=sum(1 for done in rows.courses if done and done < at),
         posts=len(content),
         plays=sum(plays for _, plays, _ in content),
         likes=sum(likes for _, _, likes in content),
-        submissions=sum(1 for t in creator.submissions.values_list("submitted_at", flat=True) if start <= t < end),
+        submissions=sum(1 for t in rows.submissions if start <= t < end),
         orders=sum(
             1
-            for status, kind, done in orders
+            for status, kind, done in rows.orders
             if status == OrderStatus.COMPLETED
             and kind not in (OrderKind.MASS, OrderKind.MINIGAME)
             and done is not None
@@ -296,12 +293,15 @@ def measure_creator(creator: Creator, at: datetime, rules: Rules) -> Facts:
     )
 
 
-def measure_creator_cycle(creator: Creator, start: datetime, end: datetime) -> CycleFacts:
+def measure_creator_cycle(
+    creator: Creator, start: datetime, end: datetime, rows: CreatorRows | None = None
+) -> CycleFacts:
+    rows = creator_rows(creator) if rows is None else rows
     facts = CycleFacts()
-    for status, kind, done in creator.orders.values_list("status", "kind", "completed_at"):
+    for status, kind, done in rows.orders:
         if status == OrderStatus.COMPLETED and kind not in (OrderKind.MASS, OrderKind.MINIGAME):
             facts.orders += done is not None and start <= done < end
-    for kind, published, plays in creator.contents.values_list("kind", "published_at", "effective_plays"):
+    for kind, published, plays, _ in rows.contents:
         if start <= published < end:
             if kind == ContentKind.VIDEO:
                 facts.videos += 1

@@ -163,6 +163,12 @@ def rewards_month(cycle: Cycle) -> Month:
     return Month(cycle.year, 3 * cycle.quarter)
 
 
+def been_in_force(rule_set: RuleSet, *, now: datetime) -> bool:
+    """The version's effective month has come (≤ ``now``'s month): from then on it is read-only
+    (``levels.versions.rule_set_locked``), its requirement rows never change again. Drafts never are."""
+    return rule_set.effective_month is not None and rule_set.effective_month <= Month.of(now).key
+
+
 def version_in_force(when: datetime | Month | None = None) -> RuleSet:
     """The version in force for ``when``'s month (Asia/Shanghai; default now): the greatest effective
     month ≤ it. Drafts (no effective month) are never in force."""
@@ -170,15 +176,36 @@ def version_in_force(when: datetime | Month | None = None) -> RuleSet:
     return RuleSet.objects.filter(effective_month__lte=month.key).latest("effective_month")
 
 
+# Rules of versions that have been in force, per process: their requirement rows can no longer change, so
+# the key — the version's row as read now — finds them again for as long as that row is the same. A new
+# version is a new row (read by ``version_in_force`` on every call), so it is never served from here.
+_READ_ONLY: dict[tuple, Rules] = {}
+
+
+def forget_read_only_rules() -> None:
+    """Empty this process's rules of read-only versions (tests start each from a cold process)."""
+    _READ_ONLY.clear()
+
+
 def load_rules(when: datetime | Month | None = None, *, rule_set: RuleSet | None = None) -> Rules:
-    """The given rule set, or the version in force for ``when``'s month (default: now)."""
+    """The given rule set, or the version in force for ``when``'s month (default: now). One query (the
+    version in force) once a read-only version's requirements have been read by this process."""
     if rule_set is None:
         rule_set = version_in_force(when)
-    return rules_from(
+    key = None
+    if rule_set.pk is not None and been_in_force(rule_set, now=timezone.now()):
+        key = (rule_set.pk, rule_set.created_at, rule_set.effective_month, rule_set.window_days,
+               rule_set.tasks_min_fans, rule_set.large_creator_fans)  # fmt: skip
+        if (rules := _READ_ONLY.get(key)) is not None:
+            return rules
+    rules = rules_from(
         rule_set,
         requirements=LevelRequirement.objects.filter(rule_set=rule_set).order_by("level", "position"),
         rewards=RewardRequirement.objects.filter(rule_set=rule_set),
     )
+    if key is not None:
+        _READ_ONLY[key] = rules
+    return rules
 
 
 def rules_from(rule_set: RuleSet, *, requirements, rewards) -> Rules:

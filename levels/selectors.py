@@ -28,6 +28,7 @@ from creators.models import Creator
 from insights.selectors import index_json, latest_index
 from lib.periods import Cycle, Month, local
 
+from .creator_rows import CreatorRows, creator_rows
 from .evaluation import LevelEvaluation, RewardEvaluation, evaluate_level, evaluate_reward
 from .metrics import Facts, level_metrics, measure_creator, measure_creator_cycle, profile_is_complete
 from .models import Assessment, CreatorLevel, JobRun, LevelChange, LevelOverride
@@ -76,7 +77,9 @@ def overridden_in(*, first_id: int, last_id: int, month: Month) -> QuerySet:
 
 def override_open(*, creator: Creator) -> LevelOverride | None:
     """The creator's open override (at most one), with who set it."""
-    return LevelOverride.objects.filter(creator=creator, ended_at__isnull=True).select_related("set_by").first()
+    # At most one (a unique constraint): no ORDER BY and LIMIT to build and run.
+    found = list(LevelOverride.objects.filter(creator_id=creator.pk, ended_at__isnull=True).select_related("set_by"))
+    return found[0] if found else None
 
 
 @dataclass(frozen=True)
@@ -91,6 +94,7 @@ class Progress:
     risk: Risk | None
     rules: Rules
     override: LevelOverride | None
+    rows: CreatorRows  # what was measured: the reward cycle counts from the same rows
 
     @property
     def at_risk(self) -> bool:
@@ -109,9 +113,9 @@ class Progress:
 
 def creator_progress(*, creator: Creator, at: datetime, rules: Rules) -> Progress:
     """The single-creator path: the same rules and evaluation as the jobs, measured for one creator."""
-    evaluation = evaluate_level(level_metrics(measure_creator(creator, at, rules), rules), rules)
-    held = level_of(creator=creator)
-    override = override_open(creator=creator)
+    rows = creator_rows(creator)  # the level held too
+    evaluation = evaluate_level(level_metrics(measure_creator(creator, at, rules, rows), rules), rules)
+    held, override = rows.held, override_open(creator=creator)
     # Next month's assessment decides the level held; an override in force for that month holds it.
     held_by_override = override_in_force(override, Month.of(at).next())
     return Progress(
@@ -121,6 +125,7 @@ def creator_progress(*, creator: Creator, at: datetime, rules: Rules) -> Progres
         risk=risk_of(evaluation=evaluation, held=held, held_by_override=held_by_override, at=at, rules=rules),
         rules=rules,
         override=override,
+        rows=rows,
     )
 
 
@@ -133,13 +138,16 @@ class CycleProgress:
     evaluation: RewardEvaluation
 
 
-def creator_cycle_progress(*, creator: Creator, at: datetime, level: int, rules: Rules) -> CycleProgress | None:
-    """The cycle containing ``at`` measured up to ``at``; None where ``level`` has no reward (level 0)."""
+def creator_cycle_progress(
+    *, creator: Creator, at: datetime, level: int, rules: Rules, rows: CreatorRows | None = None
+) -> CycleProgress | None:
+    """The cycle containing ``at`` measured up to ``at``; None where ``level`` has no reward (level 0).
+    ``rows``: the creator's rows already read (``Progress.rows``)."""
     rule = rules.rewards.get(level)
     if rule is None:
         return None
     cycle = Cycle.of(at)
-    facts = measure_creator_cycle(creator, cycle.start, at)
+    facts = measure_creator_cycle(creator, cycle.start, at, rows)
     return CycleProgress(cycle=cycle, rule=rule, evaluation=evaluate_reward(facts, level, rules))
 
 

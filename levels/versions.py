@@ -20,7 +20,7 @@ from lib.errors import ApplicationError
 from lib.periods import Month
 
 from .models import Assessment, Comparison, JobRun, LevelRequirement, RewardRequirement, RuleSet
-from .rules import version_in_force
+from .rules import been_in_force, version_in_force
 from .selectors import LEVEL_RUNS
 
 NAME_MAX = RuleSet._meta.get_field("name").max_length
@@ -59,7 +59,7 @@ def rule_set_locked(rule_set: RuleSet, *, now: datetime, assessed: str | None = 
     if month is None:
         return False
     assessed = assessed if assessed is not None else assessed_through()
-    return month <= Month.of(now).key or (assessed is not None and month <= assessed)
+    return been_in_force(rule_set, now=now) or (assessed is not None and month <= assessed)
 
 
 def rule_set_versions() -> QuerySet[RuleSet]:

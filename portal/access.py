@@ -24,8 +24,9 @@ def creator_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
     @login_required
     @wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        creator = Creator.objects.filter(user=request.user).first()
-        if creator is None:
+        try:  # one creator per user (a one-to-one link); by the id the session already gave
+            creator = Creator.objects.get(user_id=request.user.pk)
+        except Creator.DoesNotExist:
             return render(request, "portal/not_a_creator.html", status=403)
         request.creator = creator
         return view(request, *args, **kwargs)

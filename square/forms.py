@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from creators.vocabulary import INDUSTRIES
 from levels.rules import LEVELS
 from lib.format import round_count
+from lib.widgets import ErrorList, Select
 
 from .selectors import FANS_RANGES, SquareFilters
 
@@ -23,10 +24,11 @@ def fans_label(key: str) -> str:
 
 
 class SquareFilterForm(forms.Form):
-    industry = forms.ChoiceField(label=_("行业"), required=False)
-    region = forms.ChoiceField(label=_("地域"), required=False)
-    level = forms.ChoiceField(label=_("等级"), required=False)
-    fans = forms.ChoiceField(label=_("粉丝量"), required=False)
+    # Drawn by ``lib.widgets`` (the same HTML as Django's templates, without an include per option).
+    industry = forms.ChoiceField(label=_("行业"), required=False, widget=Select)
+    region = forms.ChoiceField(label=_("地域"), required=False, widget=Select)
+    level = forms.ChoiceField(label=_("等级"), required=False, widget=Select)
+    fans = forms.ChoiceField(label=_("粉丝量"), required=False, widget=Select)
 
     ERRORS = {
         "industry": _("没有“%(value)s”这个行业，请从列表中选择。"),
@@ -36,7 +38,7 @@ class SquareFilterForm(forms.Form):
     }
 
     def __init__(self, data, *, regions: list[str]) -> None:
-        super().__init__(data)
+        super().__init__(data, error_class=ErrorList)
         self.fields["industry"].choices = [("", _("全部行业")), *((v, name) for v, name in INDUSTRIES.items())]
         self.fields["region"].choices = [("", _("全部地域")), *((r, r) for r in regions)]
         levels = [(str(n), f"LV{n}") for n in LEVELS]

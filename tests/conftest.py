@@ -67,6 +67,14 @@ MIGRATION_DATA = (
 
 
 @pytest.fixture(autouse=True)
+def _cold_rules() -> None:
+    """Every test starts as a fresh process would: no rules kept from another test's rule sets."""
+    from levels.rules import forget_read_only_rules
+
+    forget_read_only_rules()
+
+
+@pytest.fixture(autouse=True)
 def _migration_data(request: pytest.FixtureRequest) -> None:
     """Transactional tests (races, browser journeys) end with a flush that empties what the data
     migrations wrote, and ``serialized_rollback`` cannot bring it back once Playwright has started

@@ -23,6 +23,7 @@ from levels.models import JobRun
 from levels.runs import PERIODS, STARTABLE, run_resume, run_start
 from levels.tasks import dispatch_waiting_if_broker
 from lib.errors import ApplicationError
+from lib.widgets import Select
 
 PER_PAGE = 50
 LEVELS = range(5)
@@ -49,7 +50,7 @@ class StartForm(ActionForm):
     job = forms.ChoiceField(
         label=pgettext_lazy("job run", "任务"),
         choices=[(job, Job(job).label) for job in STARTABLE],
-        widget=forms.Select({"class": "input"}),
+        widget=Select({"class": "input"}),  # lib.widgets: the same HTML, no template per option
     )
     period = forms.CharField(
         label=gettext_lazy("周期"),

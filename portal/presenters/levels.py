@@ -10,7 +10,7 @@ from benefits import selectors as benefit_selectors
 from creators.models import Creator
 from levels import selectors as level_selectors
 from levels.models import RequirementCode
-from levels.rules import Rules, load_rules
+from levels.rules import Requirement, Rules, load_rules
 from levels.selectors import Progress
 from levels.versions import Judge, level_judged_by
 from lib.periods import Cycle, days_left, local
@@ -88,22 +88,32 @@ def standing_of(*, creator: Creator, at: datetime, rules: Rules | None = None) -
     )
 
 
-def upgrade_rows(standing: Standing) -> list[Row]:
-    """The next level's checklist: what it adds or raises, plus anything it needs that fails now."""
+def upgrade_requirements(standing: Standing) -> tuple[int | None, list[Requirement]]:
+    """The next level and its checklist: what it adds or raises, plus anything it needs that fails now."""
     if standing.next_level is None:
-        return []
+        return None, []
     target = standing.next_level
     failing = standing.failed[target]
-    requirements = [r for r in standing.rules.effective(target) if r.level == target or r.code in failing]
-    return rows_for(requirements, standing.metrics, failing, standing.rules)
+    return target, [r for r in standing.rules.effective(target) if r.level == target or r.code in failing]
+
+
+def hold_requirements(standing: Standing) -> tuple[int | None, list[Requirement]]:
+    """The held level and its requirements."""
+    if standing.level == 0:
+        return None, []
+    return standing.level, list(standing.rules.effective(standing.level))
+
+
+def upgrade_rows(standing: Standing) -> list[Row]:
+    """The next level's checklist, as rows."""
+    level, requirements = upgrade_requirements(standing)
+    return rows_for(requirements, standing.metrics, standing.failed[level], standing.rules) if level else []
 
 
 def hold_rows(standing: Standing) -> list[Row]:
     """The held level's requirements with their margins ("余 1")."""
-    if standing.level == 0:
-        return []
-    level = standing.level
-    return rows_for(standing.rules.effective(level), standing.metrics, standing.failed[level], standing.rules)
+    level, requirements = hold_requirements(standing)
+    return rows_for(requirements, standing.metrics, standing.failed[level], standing.rules) if level else []
 
 
 # --- reward cycle ------------------------------------------------------------------------------------
@@ -122,7 +132,7 @@ class RewardProgress:
 def reward_progress(*, creator: Creator, standing: Standing) -> RewardProgress | None:
     """The current reward cycle so far, judged at the held level (docs/program.md §2); None at level 0."""
     progress = level_selectors.creator_cycle_progress(
-        creator=creator, at=standing.at, level=standing.level, rules=standing.rules
+        creator=creator, at=standing.at, level=standing.level, rules=standing.rules, rows=standing.progress.rows
     )
     if progress is None:
         return None

@@ -14,10 +14,12 @@ from portal.presenters.home import level_card
 @require_safe
 def home(request: CreatorRequest) -> HttpResponse:
     card = level_card(creator=request.creator, at=clock.now())
+    unread, unread_count = latest_unread(creator=request.creator)
     context = {
         "creator": request.creator,
         "standing": card.standing,
         "gaps": card.gaps,
-        "unread": latest_unread(creator=request.creator),
+        "unread": unread,
+        "unread_count": unread_count,  # the header's badge too: the context processor's query spared
     }
     return render(request, "portal/home.html", context)

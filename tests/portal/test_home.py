@@ -7,6 +7,8 @@ import pytest
 from django.test import Client
 
 from creators.models import AssistantMessage
+from portal.presenters.home import GAPS_SHOWN, top_gaps
+from portal.presenters.levels import hold_rows, standing_of, upgrade_rows
 from tests.builders import AT
 from tests.portal.support import NOW, assess, creator_with_login, hold, now, text  # noqa: F401
 
@@ -112,3 +114,14 @@ def test_links_every_creator_page(creator_client: Client) -> None:
 def test_another_creators_messages_are_not_shown(creator_client: Client, other_creator) -> None:
     AssistantMessage.objects.create(creator=other_creator, kind="info", title="别人的消息", created_at=AT)
     assert "别人的消息" not in text(creator_client.get("/"))
+
+
+@pytest.mark.parametrize(("level", "held"), [(0, 0), (1, 1), (2, 2), (2, 3), (3, 4), (1, 3)])
+def test_the_cards_gaps_are_the_first_unmet_rows_of_the_full_checklist(level, held) -> None:
+    """Only the rows shown are drawn: the same as drawing the whole checklist and keeping its first unmet."""
+    creator = creator_with_login(level, username=f"gap{level}{held}")
+    hold(creator, held)
+    standing = standing_of(creator=creator, at=NOW)
+    rows = hold_rows(standing) if standing.at_risk else upgrade_rows(standing)
+    assert top_gaps(standing) == [row for row in rows if not row.met][:GAPS_SHOWN]
+    assert standing.at_risk == (held > level) and (top_gaps(standing) or level == held == 4)

@@ -1,0 +1,47 @@
+"""What the creator's main pages cost in queries once the process has read the rules in force (kept per
+process, ``levels.rules``): a fixed number per page, whatever the creator's history, messages or an
+override. Every query is a round trip, and under load the round trips are what these pages wait on."""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import User
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from creators.models import AssistantMessage
+from levels.overrides import override_set
+from lib.periods import Month
+from tests.builders import AT, order, post
+from tests.portal.support import assess, now  # noqa: F401
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("now")]
+
+# session, user, creator; the version in force; the creator's rows; level held and override; the levels'
+# values; then each page's own reads; the unread badge (on 首页 with its messages); the console link.
+PAGES = {"/": (9, "星图小助手"), "/levels/": (11, "<title>权益中心"), "/benefits/": (14, "<title>我的权益")}
+
+
+def queries(client: Client, path: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path)
+    assert response.status_code == 200
+    assert PAGES[path][1] in response.content.decode()  # the page itself, not an error page
+    return len(captured)
+
+
+def test_each_page_takes_its_fixed_number_of_queries_whatever_the_data(creator_client: Client, creator) -> None:
+    assess()
+    for path in PAGES:
+        creator_client.get(path)  # the process reads the rules in force once
+    assert {path: queries(creator_client, path) for path in PAGES} == {p: n for p, (n, _) in PAGES.items()}
+    post(creator, 40, at=AT, plays=5_000, likes=10)
+    for day in range(20):
+        order(creator, completed_at=AT - timedelta(days=day))
+    AssistantMessage.objects.bulk_create(
+        AssistantMessage(creator=creator, kind="info", title=f"m{i}", created_at=AT) for i in range(12)
+    )
+    ops = User.objects.create_user("ops-q")
+    override_set(creator=creator, level=4, reason="合作补偿", until=Month(2027, 1), actor=ops, request_id="q1", at=AT)
+    assert {path: queries(creator_client, path) for path in PAGES} == {p: n for p, (n, _) in PAGES.items()}
