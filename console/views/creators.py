@@ -13,6 +13,7 @@ from django.views.decorators.http import require_safe
 
 from benefits import selectors as benefit_selectors
 from console.access import ConsoleRequest, console_required
+from console.rows import ROW_FIELDS, creator_rows
 from console.views.overrides import override_panel
 from creators import selectors as creator_selectors
 from creators.signin import lockouts_current
@@ -69,9 +70,11 @@ def creator_list(request: ConsoleRequest) -> HttpResponse:
         creators = creators.filter(held=filters["level"])
     if filters["at_risk"]:
         creators = creators.filter(at_risk=True)
+    creators = creators.values_list(*ROW_FIELDS, named=True)  # what the rows show, not whole models
     page = CappedPaginator(creators, PER_PAGE, cap=COUNT_CAP).get_page(params.get("page"))
     context = {
         "page": page,
+        "rows": creator_rows(page.object_list),
         "filters": filters,
         "levels": LEVEL_CHOICES,
         "regions": creator_selectors.regions(),
