@@ -241,22 +241,26 @@ def square_page(*, filters: SquareFilters, page: int | str | None, me: int | Non
     """A page of the day's listing: the ad slots (drawn on every page so that they are not repeated below,
     shown on page 1), then ``PAGE_SIZE`` creators of the rest. With ``me`` (a creator id): that creator's
     rank in the whole listing, and ``page == "me"`` opens the page that shows their card. Four queries
-    whatever the population: the ad slots, the count (one row of ``SquareCount``), the rank (with ``me``)
-    and the page, each walking the listing's position index (with filters, until enough match)."""
-    scored = listed(filters=filters)
-    ads = list(scored.filter(square_entry__ad=True).order_by("-rotation", "pk")[:AD_POSITIONS])
-    ad_ids = [c.pk for c in ads]
-    rest = scored.exclude(pk__in=ad_ids)
-    # The day's count of what the filters list (ads included), read, not counted.
+    whatever the population: the count (one row of ``SquareCount``), the ad slots, the rank (with ``me``)
+    and the page, each walking the listing's position index (with filters, until enough match); only the
+    count when the filters match no one."""
+    # The day's count of what the filters list (ads included), read, not counted. Written in the same
+    # transaction as the listing (``listing_refresh``): no count row, nothing listed, and the ad slots'
+    # query would walk every slot holder's entry to find none (7 ms at a million creators), so it is skipped.
     counted = SquareCount.objects.filter(
         industry=filters.industry,
         region=filters.region,
         level=SquareCount.ANY_LEVEL if filters.level is None else filters.level,
         fans=filters.fans,
     )
-    count = max((counted.values_list("count", flat=True).first() or 0) - len(ad_ids), 0)
+    matching = counted.values_list("count", flat=True).first() or 0
+    scored = listed(filters=filters)
+    ads = list(scored.filter(square_entry__ad=True).order_by("-rotation", "pk")[:AD_POSITIONS]) if matching else []
+    ad_ids = [c.pk for c in ads]
+    rest = scored.exclude(pk__in=ad_ids)
+    count = max(matching - len(ad_ids), 0)
     rank = None
-    if me is not None:
+    if me is not None and matching:
         rank = ad_ids.index(me) + 1 if me in ad_ids else _rank_below_ads(rest, me=me, ads=len(ad_ids))
     if page == "me":
         page = 1 if rank is None or rank <= len(ad_ids) else (rank - len(ad_ids) - 1) // PAGE_SIZE + 1

@@ -190,3 +190,15 @@ def test_the_filters_read_the_listing_as_scored():
     assert [c.pk for c in listed.page] == [creator.pk] and listed.total == 1
     refresh()
     assert square_page(filters=SquareFilters(industry="美食"), page=1, me=None).total == 0
+
+
+def test_filters_that_match_no_one_read_only_the_days_count(django_assert_num_queries):
+    """No count row: nothing is listed under the filters, so the ad slots, the rank and the page are not
+    read (the ad slots' query would walk every slot holder's entry to find none)."""
+    holder = make_creator(region="上海", codes=("square_ad_slot",))
+    refresh()
+    with django_assert_num_queries(1):
+        found = square_page(filters=SquareFilters(region="北京"), page=1, me=holder.pk)
+    assert (found.ads, list(found.page), found.total, found.rank, found.day) == ([], [], 0, None, None)
+    found = square_page(filters=SquareFilters(region="上海"), page=1, me=holder.pk)
+    assert ([c.pk for c in found.ads], found.total, found.rank) == ([holder.pk], 1, 1)
