@@ -7,8 +7,21 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.db import connection
-from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Sum, Window
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Window,
+)
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
@@ -208,6 +221,14 @@ def messages_of(*, creator: Creator):
 
 def unread_count(*, creator: Creator) -> int:
     return AssistantMessage.objects.filter(creator=creator, read_at__isnull=True).count()
+
+
+def with_unread_count(creators: QuerySet[Creator]) -> QuerySet[Creator]:
+    """``creators`` annotated ``unread_messages``, what ``unread_count`` counts, as a subquery of the query
+    that reads them (the header's badge without a round trip of its own)."""
+    unread = AssistantMessage.objects.filter(creator=OuterRef("pk"), read_at__isnull=True)
+    counted = unread.order_by().values("creator").annotate(n=Count("pk")).values("n")
+    return creators.annotate(unread_messages=Coalesce(Subquery(counted), 0))
 
 
 def latest_params_since(

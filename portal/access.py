@@ -9,6 +9,11 @@ from django.shortcuts import render
 from django_htmx.middleware import HtmxDetails
 
 from creators.models import Creator
+from creators.selectors import with_unread_count
+
+# A page that only reads: its messages cannot change between reading the creator and drawing the header.
+# A write (marking messages read) counts them afresh after it.
+READS = ("GET", "HEAD")
 
 
 class CreatorRequest(HttpRequest):
@@ -24,8 +29,11 @@ def creator_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
     @login_required
     @wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        creators = Creator.objects.all()
+        if request.method in READS:  # the header's badge read with the creator (``portal.context_processors``)
+            creators = with_unread_count(creators)
         try:  # one creator per user (a one-to-one link); by the id the session already gave
-            creator = Creator.objects.get(user_id=request.user.pk)
+            creator = creators.get(user_id=request.user.pk)
         except Creator.DoesNotExist:
             return render(request, "portal/not_a_creator.html", status=403)
         request.creator = creator

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.test import Client
 
-from creators.models import AssistantMessage
+from creators.models import AssistantMessage, Creator
 from tests.builders import AT
 from tests.portal.support import assess, fragment, now  # noqa: F401
 
@@ -76,6 +76,27 @@ def test_unread_badge_once_per_page_in_the_messages_entry(creator_client: Client
         # The inbox's HTMX answer replaces the element with this id, so there must be exactly one.
         assert body.count('id="unread-badge"') == 1, path
         assert re.search(r'<a href="/messages/"[^>]*>.*?<span id="unread-badge"[^>]*>3</span>', nav(body), re.S), path
+
+
+def test_the_badge_read_with_the_creator_counts_only_their_unread_messages(creator_client: Client, creator) -> None:
+    other = Creator.objects.create(external_id="c-other", nickname="别人")
+    AssistantMessage.objects.bulk_create(
+        [
+            *(AssistantMessage(creator=creator, kind="info", title=f"消息{i}", created_at=AT) for i in range(2)),
+            AssistantMessage(creator=creator, kind="info", title="已读", created_at=AT, read_at=AT),
+            AssistantMessage(creator=other, kind="info", title="别人的", created_at=AT),
+        ]
+    )
+
+    def badge() -> str:
+        body = nav(creator_client.get("/levels/").content.decode())
+        return re.search(r'<span id="unread-badge"[^>]*>(\d*)</span>', body).group(1)
+
+    assert badge() == "2"
+    creator_client.post("/messages/read/", {"ids": [AssistantMessage.objects.filter(title="消息0").get().pk]})
+    assert badge() == "1"  # the next page counts afresh
+    creator_client.post("/messages/read/")
+    assert badge() == ""
 
 
 def test_htmx_answers_carry_neither_nav_nor_tabs(creator_client: Client, creator) -> None:

@@ -19,8 +19,9 @@ from tests.portal.support import assess, now  # noqa: F401
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("now")]
 
 # session, user, creator; the version in force; the creator's rows; level held and override; the levels'
-# values; then each page's own reads; the unread badge (on 首页 with its messages); the console link.
-PAGES = {"/": (9, "星图小助手"), "/levels/": (11, "<title>权益中心"), "/benefits/": (14, "<title>我的权益")}
+# values; then each page's own reads (首页: its messages, with their count for the badge); the console link. The
+# unread badge is read with the creator (a subquery).
+PAGES = {"/": (9, "星图小助手"), "/levels/": (10, "<title>权益中心"), "/benefits/": (13, "<title>我的权益")}
 
 
 def queries(client: Client, path: str) -> int:
