@@ -4,16 +4,17 @@ next level's checklist, the held level's margins, the reward cycle so far, and t
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from benefits import selectors as benefit_selectors
 from creators.models import Creator
 from levels import selectors as level_selectors
 from levels.models import RequirementCode
-from levels.rules import Requirement, Rules, load_rules
+from levels.rules import Requirement, Rules, load_rules, version_in_force
 from levels.selectors import Progress
 from levels.versions import Judge, level_judged_by
-from lib.periods import Cycle, days_left, local
+from lib.periods import Cycle, Month, days_left, local
 
 from .rows import Row, requirement_row, rows_for
 
@@ -221,11 +222,13 @@ class LevelCenter:
 
 
 def level_center(*, creator: Creator, at: datetime) -> LevelCenter:
-    standing = standing_of(creator=creator, at=at)
+    in_force = version_in_force()  # as ``load_rules()`` reads it: the version of this month
+    standing = standing_of(creator=creator, at=at, rules=load_rules(rule_set=in_force))
+    same_month = Month.of(standing.at) == Month.of(timezone.now())  # ``at`` is the portal's clock
     return LevelCenter(
         standing=standing,
         upgrade=upgrade_rows(standing),
         hold=hold_rows(standing),
         reward=reward_progress(creator=creator, standing=standing),
-        judged_by=level_judged_by(creator=creator, at=standing.at),
+        judged_by=level_judged_by(creator=creator, at=standing.at, in_force=in_force if same_month else None),
     )

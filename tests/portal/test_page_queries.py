@@ -9,10 +9,12 @@ from django.contrib.auth.models import User
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from creators.models import AssistantMessage
 from levels.overrides import override_set
 from lib.periods import Month
+from portal import clock
 from tests.builders import AT, order, post
 from tests.portal.support import assess, now  # noqa: F401
 
@@ -46,3 +48,13 @@ def test_each_page_takes_its_fixed_number_of_queries_whatever_the_data(creator_c
     ops = User.objects.create_user("ops-q")
     override_set(creator=creator, level=4, reason="合作补偿", until=Month(2027, 1), actor=ops, request_id="q1", at=AT)
     assert {path: queries(creator_client, path) for path in PAGES} == {p: n for p, (n, _) in PAGES.items()}
+
+
+def test_levels_reads_the_version_in_force_once_for_a_creator_never_assessed(
+    creator_client: Client, monkeypatch
+) -> None:
+    """The "judged by" line names the version in force, the one the page's rules were read from (when the
+    portal's clock is the real one, as outside tests: the rules are those in force now)."""
+    monkeypatch.setattr(clock, "now", timezone.now)
+    creator_client.get("/levels/")
+    assert queries(creator_client, "/levels/") == PAGES["/levels/"][0]
