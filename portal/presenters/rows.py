@@ -6,8 +6,10 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
+from html import escape
 
 from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -139,3 +141,39 @@ def rows_for(requirements: Iterable[Requirement], metrics: dict, failed: Iterabl
         for r in requirements
     ]
     return sorted(rows, key=lambda row: (row.met, not row.tight))
+
+
+def _escaped(value) -> str:
+    """``conditional_escape``: safe strings as they are, anything else escaped."""
+    return value.__html__() if hasattr(value, "__html__") else escape(str(value))
+
+
+def row_item(row: Row) -> SafeString:
+    """``row`` as 权益中心 draws it (docs/ui.md "Numbers with their bar"): one ``<li>``, written here rather
+    than by a template partial per row (about 20 rows a page). Every value escaped as autoescape does;
+    tests/portal/test_row_item.py compares it with the partial it replaced."""
+    e = _escaped
+    classes = f"req-row {'is-met' if row.met else 'is-unmet'}{' is-tight' if row.tight else ''}"
+    hint = f'<span class="req-hint">{e(row.hint)}</span>' if row.hint else ""
+    title = f' title="{e(row.exact)}"' if row.exact else ""
+    target = f" / {e(row.target)}" if row.target else ""
+    if row.met:
+        margin = f' <span class="req-margin">{e(row.margin)}</span>' if row.margin else ""
+        state = f'<span class="state-word">{e(_("达成"))} ✓</span>{margin}'
+    else:
+        state = f'<span class="state-word">{e(_("未达成"))}</span>' + (f" {e(row.gap)}" if row.gap else "")
+    action = ""
+    if not row.met and row.action_text:
+        if row.action_url:
+            action = f'<a class="req-action" href="{e(row.action_url)}">{e(row.action_text)} ›</a>'
+        else:
+            action = f'<span class="req-action req-action-text">{e(row.action_text)}</span>'
+    return mark_safe(  # every value escaped above
+        f'\n<li class="{classes}">\n'
+        f'  <span class="req-name">{e(row.label)}{hint}</span>\n'
+        f'  <span class="req-value"{title}><b>{e(row.value)}</b>{target}</span>\n'
+        f'  <span class="progress" role="progressbar" aria-label="{e(row.label)}" aria-valuemin="0"'
+        f' aria-valuemax="100" aria-valuenow="{row.pct}"><span class="pct-{row.pct}"></span></span>\n'
+        f'  <span class="req-state">{state}</span>\n'
+        f"  {action}\n</li>\n"
+    )

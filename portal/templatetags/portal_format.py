@@ -8,6 +8,7 @@ from django import template
 
 from lib import format as fmt
 from lib.periods import local
+from portal.presenters.rows import Row, row_item
 
 register = template.Library()
 
@@ -60,3 +61,9 @@ def day(value: datetime | None) -> str:
 def month_day(value: datetime | None) -> str:
     """5/30: a short date for "最近到期"."""
     return f"{local(value).month}/{local(value).day}" if value else ""
+
+
+@register.filter
+def req_row(row: Row) -> str:
+    """A requirement row's ``<li>`` (``portal.presenters.rows.row_item``): ``{{ row|req_row }}``."""
+    return row_item(row)
