@@ -14,7 +14,7 @@ from .access import SquareRequest, square_required
 from .boards import BOARD_SIZE, SURFACES, Board, board_rows
 from .exposure import views_record
 from .forms import SquareFilterForm
-from .presenters import IDENTITY_TAG, board_row, creator_card
+from .presenters import board_row, creator_card
 from .selectors import listed_regions, square_page
 
 
@@ -37,7 +37,6 @@ def square(request: SquareRequest) -> HttpResponse:
         "ads": ads,
         "cards": cards,
         "viewer": viewer,
-        "identity_tag": IDENTITY_TAG,
     }
     if request.htmx and request.htmx.target == "square-results":
         return render(request, "square/square.html#results", context)

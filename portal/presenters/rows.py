@@ -6,7 +6,6 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
-from html import escape
 
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
@@ -18,6 +17,7 @@ from levels import rules as level_rules
 from levels.models import Comparison
 from levels.rules import Requirement, Rules
 from lib.format import exact, figures, round_count
+from lib.markup import escaped
 
 # Where a creator acts on each requirement: a URL name, or None for outside the portal (said in words).
 ACTIONS: dict[str, tuple[str | None, object]] = {
@@ -143,16 +143,11 @@ def rows_for(requirements: Iterable[Requirement], metrics: dict, failed: Iterabl
     return sorted(rows, key=lambda row: (row.met, not row.tight))
 
 
-def _escaped(value) -> str:
-    """``conditional_escape``: safe strings as they are, anything else escaped."""
-    return value.__html__() if hasattr(value, "__html__") else escape(str(value))
-
-
 def row_item(row: Row) -> SafeString:
     """``row`` as 权益中心 draws it (docs/ui.md "Numbers with their bar"): one ``<li>``, written here rather
     than by a template partial per row (about 20 rows a page). Every value escaped as autoescape does;
     tests/portal/test_row_item.py compares it with the partial it replaced."""
-    e = _escaped
+    e = escaped
     classes = f"req-row {'is-met' if row.met else 'is-unmet'}{' is-tight' if row.tight else ''}"
     hint = f'<span class="req-hint">{e(row.hint)}</span>' if row.hint else ""
     title = f' title="{e(row.exact)}"' if row.exact else ""
