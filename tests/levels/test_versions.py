@@ -13,7 +13,7 @@ from django.utils import timezone
 from creators.models import AuditLog
 from levels.models import CreatorLevel, JobRun, LevelRequirement, RuleSet
 from levels.rules import load_rules, version_in_force
-from levels.versions import Changes, rule_set_create_version, rule_set_locked
+from levels.versions import Changes, Judge, rule_set_create_version, rule_set_locked
 from lib.errors import ApplicationError
 from lib.periods import TZ, Month
 from tests.builders import AT, creator_at_level
@@ -183,3 +183,27 @@ def test_the_level_center_and_the_console_say_which_version_judged_the_level(cli
     operator = User.objects.create_superuser("root2", password="pw")
     client.force_login(operator)
     assert line in client.get(f"/console/creators/{creator.external_id}/").content.decode()
+
+
+def test_the_level_is_judged_by_the_latest_level_runs_version():
+    """The newest level run (monthly or upgrade) that assessed the creator and names a version; a reward run
+    or a run without a version is passed over; none at all: the version in force."""
+    from levels.models import Assessment
+    from levels.versions import level_judged_by
+
+    creator = creator_at_level(2)
+    in_force = version_in_force(AT)
+    assert level_judged_by(creator=creator, at=AT) == Judge(in_force, assessed=False)
+    older, newer = new_version("2027-01", request_id="j1"), new_version("2027-02", request_id="j2")
+
+    def run(job: str, rule_set: RuleSet | None, days: int) -> None:
+        at = AT + timedelta(days=days)
+        made = JobRun.objects.create(job=job, period="x", key=f"{job}-{days}", at=at, rule_set=rule_set, started_at=at)
+        Assessment.objects.create(run=made, creator=creator, previous_level=2, level=2)
+
+    run(JobRun.Job.ASSESS_MONTHLY, older, 1)
+    run(JobRun.Job.ASSESS_UPGRADE, newer, 2)
+    run(JobRun.Job.ASSESS_MONTHLY, None, 3)
+    run(JobRun.Job.ASSESS_REWARDS, older, 4)
+    assert level_judged_by(creator=creator, at=AT) == Judge(newer, assessed=True)
+    assert level_judged_by(creator=creator_at_level(1), at=AT, in_force=older) == Judge(older, assessed=False)
