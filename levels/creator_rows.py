@@ -1,6 +1,8 @@
 """One creator's own rows that the rules read, in one round trip: what the single-creator path
 (``levels.metrics.measure_creator``, ``measure_creator_cycle``) counts in Python, and the level held
-(``levels.selectors.creator_progress`` reads it beside them)."""
+(``levels.selectors.creator_progress`` reads it beside them). The same round trip reads the levels'
+advertised values (``benefits.LevelPackage``, one row a level), which the portal shows beside the
+creator's standing: read with every page's rows, never kept, so an operator's change shows at once."""
 
 from collections import defaultdict
 from collections.abc import Callable
@@ -12,6 +14,7 @@ from django.db import connection
 from django.db.models import BigIntegerField, DateField, DateTimeField, TextField, Value
 
 from academy.models import CourseProgress
+from benefits.models import LevelPackage
 from creators.models import Content, Creator, CreditDaily, FansDaily, Order, PortalEvent, Quote, SubmissionEntry
 
 from .models import CreatorLevel
@@ -31,6 +34,7 @@ class CreatorRows:
     submissions: list[datetime]  # submitted_at
     orders: list[tuple[str, str, datetime | None]]  # status, kind, completed_at
     held: int  # the level held (0 without a ``CreatorLevel`` row), as ``levels.selectors.level_of`` reads it
+    level_values: dict[int, int]  # level → its benefits' advertised value in yuan (``benefits.selectors.level_values``)
 
 
 # What ``creator_rows`` reads: per kind of row, its table and the columns it yields as ``t`` (a moment),
@@ -71,6 +75,9 @@ def _rows_sql() -> str:
     ]
     quoted = f"CASE WHEN EXISTS (SELECT 1{own(Quote)}) THEN 1 ELSE 0 END"
     branches.append(select("quote", {"n1": quoted}, ""))
+    package = {"n1": qn(LevelPackage._meta.get_field("level").column),
+               "n2": qn(LevelPackage._meta.get_field("value_yuan").column)}  # fmt: skip
+    branches.append(select("package", package, f" FROM {qn(LevelPackage._meta.db_table)}"))
     return " UNION ALL ".join(branches)
 
 
@@ -89,7 +96,7 @@ def _reader(field) -> Callable:
 
 
 def creator_rows(creator: Creator) -> CreatorRows:
-    """``CreatorRows`` in one query (a UNION ALL of the nine reads): one round trip instead of nine."""
+    """``CreatorRows`` in one query (a UNION ALL of the ten reads): one round trip instead of ten."""
     moment, day = _reader(DateTimeField()), _reader(DateField())
     found: dict[str, list[tuple]] = defaultdict(list)
     with connection.cursor() as cursor:
@@ -106,4 +113,5 @@ def creator_rows(creator: Creator) -> CreatorRows:
         submissions=[t for t, *_ in found["submission"]],
         orders=[(s1, s2, t) for t, _, _, _, s1, s2 in found["order"]],
         held=next((n1 for _, _, n1, _, _, _ in found["level"]), 0),
+        level_values={n1: n2 for _, _, n1, n2, _, _ in found["package"]},
     )

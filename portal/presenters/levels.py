@@ -7,7 +7,6 @@ from datetime import datetime
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from benefits import selectors as benefit_selectors
 from creators.models import Creator
 from levels import selectors as level_selectors
 from levels.models import RequirementCode
@@ -85,7 +84,7 @@ def standing_of(*, creator: Creator, at: datetime, rules: Rules | None = None) -
         risk_missing=progress.risk.count if progress.risk else 0,
         days_left=progress.days_left,
         qualified=progress.evaluation.qualified_level,
-        values=benefit_selectors.level_values(),
+        values=progress.rows.level_values,  # ``benefits.selectors.level_values``, read with the rows
     )
 
 

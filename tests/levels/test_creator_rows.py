@@ -3,6 +3,8 @@ same rows (tests/levels/test_metrics_agree.py checks what it counts)."""
 
 import pytest
 
+from benefits.models import LevelPackage
+from benefits.selectors import level_values
 from levels.creator_rows import creator_rows
 from levels.metrics import measure_creator, measure_creator_cycle
 from levels.models import CreatorLevel
@@ -31,3 +33,12 @@ def test_the_rows_carry_the_level_held():
     assert creator_rows(creator).held == level_of(creator=creator) == 0  # no row yet
     CreatorLevel.objects.create(creator=creator, level=2, since=AT)
     assert creator_rows(creator).held == level_of(creator=creator) == 2
+
+
+def test_the_rows_carry_the_levels_values_as_the_catalogue_has_them():
+    creator = creator_at_level(1)
+    assert creator_rows(creator).level_values == level_values() != {}
+    LevelPackage.objects.filter(level=4).delete()
+    LevelPackage.objects.filter(level=2).update(value_yuan=12_345)
+    assert creator_rows(creator).level_values == level_values()
+    assert 4 not in level_values() and level_values()[2] == 12_345

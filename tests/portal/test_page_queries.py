@@ -11,6 +11,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from benefits.models import LevelPackage
 from creators.models import AssistantMessage
 from levels.overrides import override_set
 from lib.periods import Month
@@ -20,10 +21,10 @@ from tests.portal.support import assess, now  # noqa: F401
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("now")]
 
-# session, user, creator; the version in force; the creator's rows; level held and override; the levels'
-# values; then each page's own reads (首页: its messages, with their count for the badge); the console link. The
-# unread badge is read with the creator (a subquery).
-PAGES = {"/": (9, "星图小助手"), "/levels/": (10, "<title>权益中心"), "/benefits/": (13, "<title>我的权益")}
+# session, user, creator (with the unread badge, a subquery); the version in force; the creator's rows (with
+# the level held and the levels' values); the override; then each page's own reads (首页: its messages); the
+# console link.
+PAGES = {"/": (8, "星图小助手"), "/levels/": (9, "<title>权益中心"), "/benefits/": (12, "<title>我的权益")}
 
 
 def queries(client: Client, path: str) -> int:
@@ -58,3 +59,13 @@ def test_levels_reads_the_version_in_force_once_for_a_creator_never_assessed(
     monkeypatch.setattr(clock, "now", timezone.now)
     creator_client.get("/levels/")
     assert queries(creator_client, "/levels/") == PAGES["/levels/"][0]
+
+
+def test_an_operators_change_to_the_levels_values_shows_on_the_next_request(creator_client: Client) -> None:
+    """The values are read with the creator's rows on every request (never kept): a change made any way —
+    here an ``update()``, which sends no signal — is on the next page."""
+    creator_client.get("/levels/")
+    LevelPackage.objects.update(value_yuan=70_000)
+    assert "解锁 ¥7万 权益" in creator_client.get("/levels/").content.decode()
+    LevelPackage.objects.update(value_yuan=80_000)
+    assert "解锁 ¥8万 权益" in creator_client.get("/levels/").content.decode()
