@@ -196,10 +196,13 @@ def stats_window(*, creator: Creator, at: datetime, days: int, spans: int = 5) -
 
 
 def latest_unread(*, creator: Creator, n: int = 3) -> tuple[list[AssistantMessage], int]:
-    """The ``n`` latest unread messages and how many are unread, in one query (the count a window over
-    every unread row, taken before the limit)."""
-    unread = AssistantMessage.objects.filter(creator=creator, read_at__isnull=True)
-    rows = messages_named(unread.annotate(unread_total=Window(Count("pk"))).order_by("-created_at", "-id")[:n])
+    """The ``n`` latest unread messages and how many are unread, in one query: the count read with the
+    creator (``with_unread_count``), else a window over every unread row, taken before the limit."""
+    unread = AssistantMessage.objects.filter(creator=creator, read_at__isnull=True).order_by("-created_at", "-id")
+    counted = getattr(creator, "unread_messages", None)
+    if counted is not None:
+        return messages_named(unread[:n]), counted
+    rows = messages_named(unread.annotate(unread_total=Window(Count("pk")))[:n])
     return rows, rows[0].unread_total if rows else 0
 
 

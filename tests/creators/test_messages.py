@@ -12,6 +12,7 @@ from django.utils import translation
 
 from creators.messages import Link
 from creators.models import AssistantMessage, Creator
+from creators.selectors import latest_unread, with_unread_count
 from creators.services import messages_send_for_each
 from lib.periods import TZ
 
@@ -133,3 +134,23 @@ def test_a_free_text_message_shows_what_was_stored() -> None:
 def test_an_unknown_text_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown message text"):
         messages_send_for_each(creators=ids(creators(1)), text="nope", at=AT, dedupe_key="x:{id}")
+
+
+def test_the_latest_unread_and_their_count_in_one_query_read_with_the_creator_or_not(
+    django_assert_num_queries,
+) -> None:
+    creator, other = Creator.objects.create(external_id="m-1"), Creator.objects.create(external_id="m-2")
+    at = datetime(2026, 12, 1, tzinfo=TZ)
+    AssistantMessage.objects.bulk_create(
+        [
+            *(AssistantMessage(creator=creator, kind="info", title=f"m{i}", created_at=at.replace(day=1 + i))
+              for i in range(5)),
+            AssistantMessage(creator=creator, kind="info", title="read", created_at=at, read_at=at),
+            AssistantMessage(creator=other, kind="info", title="theirs", created_at=at),
+        ]
+    )  # fmt: skip
+    annotated = with_unread_count(Creator.objects.filter(pk=creator.pk)).get()
+    for who in (creator, annotated):
+        with django_assert_num_queries(1):
+            rows, count = latest_unread(creator=who)
+        assert ([m.title for m in rows], count) == (["m4", "m3", "m2"], 5)
