@@ -207,3 +207,13 @@ def test_the_level_is_judged_by_the_latest_level_runs_version():
     run(JobRun.Job.ASSESS_REWARDS, older, 4)
     assert level_judged_by(creator=creator, at=AT) == Judge(newer, assessed=True)
     assert level_judged_by(creator=creator_at_level(1), at=AT, in_force=older) == Judge(older, assessed=False)
+
+
+def test_before_the_first_version_none_is_in_force_and_a_draft_never_is():
+    RuleSet.objects.create(name="草稿", effective_month=None, window_days=30, tasks_min_fans=0, large_creator_fans=0)
+    with pytest.raises(RuleSet.DoesNotExist):
+        version_in_force(Month(1999, 12))
+    assert (
+        version_in_force(Month(2999, 1)).effective_month
+        == RuleSet.objects.exclude(effective_month=None).latest("effective_month").effective_month
+    )
