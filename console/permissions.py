@@ -14,6 +14,8 @@ from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 
+from lib.sql import column, table
+
 # The console's pages: anyone who may view creators may look.
 VIEW = "creators.view_creator"
 
@@ -75,15 +77,7 @@ GROUPS: dict[str, set[str]] = {
 def _holds_sql() -> str:
     """``holds``' one query, written once per process from the auth models' tables: as the ORM builds it,
     the query took six times as long to build as to run, on every page that draws the navigation."""
-    qn = connection.ops.quote_name
     user_model = get_user_model()
-
-    def table(model) -> str:
-        return qn(model._meta.db_table)
-
-    def column(model, field: str) -> str:
-        return qn(model._meta.get_field(field).column)
-
     perm, kind = Permission, ContentType
     direct, member, granted = user_model.user_permissions.through, user_model.groups.through, Group.permissions.through
     return (

@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from lib.errors import ApplicationError
 from lib.periods import day_slices, local, local_date
-from lib.sql import distinct_values
+from lib.sql import column, distinct_values, table
 
 from .models import (
     AssistantMessage,
@@ -230,11 +230,10 @@ def unread_count(*, creator: Creator) -> int:
 def _unread_sql() -> str:
     """``unread_count``'s COUNT as a correlated subquery of a query on creators, written once per process
     from the models' tables (the ORM took as long to build the subquery as a query of its own to run)."""
-    qn = connection.ops.quote_name
-    message, creator = AssistantMessage._meta, Creator._meta
+    m, c = AssistantMessage, Creator
     return (
-        f"SELECT COUNT(*) FROM {qn(message.db_table)} m WHERE m.{qn(message.get_field('creator').column)}"
-        f" = {qn(creator.db_table)}.{qn(creator.pk.column)} AND m.{qn(message.get_field('read_at').column)} IS NULL"
+        f"SELECT COUNT(*) FROM {table(m)} m WHERE m.{column(m, 'creator')} = {table(c)}.{column(c, 'id')}"
+        f" AND m.{column(m, 'read_at')} IS NULL"
     )
 
 

@@ -16,6 +16,7 @@ from django.db.models import BigIntegerField, DateField, DateTimeField, TextFiel
 from academy.models import CourseProgress
 from benefits.models import LevelPackage
 from creators.models import Content, Creator, CreditDaily, FansDaily, Order, PortalEvent, Quote, SubmissionEntry
+from lib.sql import column, table
 
 from .models import CreatorLevel
 
@@ -59,7 +60,6 @@ def _rows_sql() -> str:
     ``%s`` per branch for the creator's id. Written once per process: building eight querysets' SQL on
     every page view cost more than running it. A NULL is cast to its column's type: PostgreSQL matches
     the types of a UNION's branches two at a time."""
-    qn = connection.ops.quote_name
 
     def select(src: str, columns: dict[str, str], source: str) -> str:
         values = ", ".join(columns.get(name, f"CAST(NULL AS {field.db_type(connection)})")
@@ -67,17 +67,16 @@ def _rows_sql() -> str:
         return f"SELECT '{src}', {values}{source}"
 
     def own(model) -> str:
-        return f" FROM {qn(model._meta.db_table)} WHERE {qn(model._meta.get_field('creator').column)} = %s"
+        return f" FROM {table(model)} WHERE {column(model, 'creator')} = %s"
 
     branches = [
-        select(src, {k: qn(model._meta.get_field(f).column) for k, f in fields.items()}, own(model))
+        select(src, {k: column(model, f) for k, f in fields.items()}, own(model))
         for src, (model, fields) in _BRANCHES.items()
     ]
     quoted = f"CASE WHEN EXISTS (SELECT 1{own(Quote)}) THEN 1 ELSE 0 END"
     branches.append(select("quote", {"n1": quoted}, ""))
-    package = {"n1": qn(LevelPackage._meta.get_field("level").column),
-               "n2": qn(LevelPackage._meta.get_field("value_yuan").column)}  # fmt: skip
-    branches.append(select("package", package, f" FROM {qn(LevelPackage._meta.db_table)}"))
+    package = {"n1": column(LevelPackage, "level"), "n2": column(LevelPackage, "value_yuan")}
+    branches.append(select("package", package, f" FROM {table(LevelPackage)}"))
     return " UNION ALL ".join(branches)
 
 

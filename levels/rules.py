@@ -12,10 +12,10 @@ from datetime import datetime
 from fractions import Fraction
 from functools import cache, cached_property
 
-from django.db import connection
 from django.utils import timezone
 
 from lib.periods import Cycle, Month
+from lib.sql import column, table
 
 from .models import Comparison, LevelRequirement, RequirementCode, RewardRequirement, RuleSet
 
@@ -174,9 +174,8 @@ def been_in_force(rule_set: RuleSet, *, now: datetime) -> bool:
 def _in_force_sql() -> str:
     """``version_in_force``'s query, written once per process from the model's table (every portal page
     reads it; the ORM took four times as long to build it as PostgreSQL to answer)."""
-    qn = connection.ops.quote_name
-    month = qn(RuleSet._meta.get_field("effective_month").column)
-    return f"SELECT * FROM {qn(RuleSet._meta.db_table)} WHERE {month} <= %s ORDER BY {month} DESC LIMIT 1"
+    month = column(RuleSet, "effective_month")
+    return f"SELECT * FROM {table(RuleSet)} WHERE {month} <= %s ORDER BY {month} DESC LIMIT 1"
 
 
 def version_in_force(when: datetime | Month | None = None) -> RuleSet:

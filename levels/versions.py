@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
 
-from django.db import IntegrityError, connection
+from django.db import IntegrityError
 from django.db.models import Count, Max, QuerySet
 from django.utils.translation import gettext as _
 
@@ -19,6 +19,7 @@ from creators.models import Creator
 from creators.services import audit_action, audit_target
 from lib.errors import ApplicationError
 from lib.periods import Month
+from lib.sql import column, table
 
 from .models import Assessment, Comparison, JobRun, LevelRequirement, RewardRequirement, RuleSet
 from .rules import been_in_force, version_in_force
@@ -103,14 +104,6 @@ def _judged_by_sql() -> str:
     """The version of the creator's latest level run that has one (its assessment's run's), newest run
     first: written once per process from the models' tables (on 权益中心, the ORM took longer to build the
     joined query than PostgreSQL to run it)."""
-    qn = connection.ops.quote_name
-
-    def table(model) -> str:
-        return qn(model._meta.db_table)
-
-    def column(model, name: str) -> str:
-        return qn(model._meta.get_field(name).column)
-
     a, r, s = Assessment, JobRun, RuleSet
     jobs = ", ".join(["%s"] * len(LEVEL_RUNS))
     return (

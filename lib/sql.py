@@ -9,6 +9,16 @@ from django.db import connection
 from django.db.models import F, Model, QuerySet
 
 
+def table(model: type[Model]) -> str:
+    """``model``'s table name, quoted for SQL written by hand."""
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def column(model: type[Model], field: str) -> str:
+    """The column of ``model``'s field ``field`` (``creator`` → ``creator_id``), quoted for SQL written by hand."""
+    return connection.ops.quote_name(model._meta.get_field(field).column)
+
+
 def insert_for_each(
     *,
     table: str,
