@@ -3,13 +3,12 @@ cost the template language about 150 µs a row (``--breakdown``, most of the pag
 written here costs a small part of it. tests/console/test_creator_rows.py renders the template's former
 loop and compares it with ``creator_rows`` for every kind of row.
 
-Every value is escaped as the template's autoescape does (``html.escape``, which ``django.utils.html.escape``
-calls); the figures come from ``lib.format`` and the industries' names from ``creators.vocabulary``, as the
-filters did.
+Every value is escaped as the template's autoescape does (``lib.markup.escaped``, as the portal's rows
+and the square's cards); the figures come from ``lib.format`` and the industries' names from
+``creators.vocabulary``, as the filters did.
 """
 
 from collections.abc import Callable, Iterable
-from html import escape
 from typing import Any
 from urllib.parse import quote
 
@@ -20,6 +19,7 @@ from django.utils.translation import gettext
 
 from creators.vocabulary import industry_names
 from lib import format as fmt
+from lib.markup import escaped
 
 # What a row shows: the creator's fields and ``creators_with_standing``'s annotations.
 ROW_FIELDS = ("external_id", "nickname", "held", "measured", "at_risk", "region", "industries", "fans", "credit_score")
@@ -46,7 +46,7 @@ def creator_rows(creators: Iterable[Row]) -> SafeString:
     """The ``<tr>``s of ``console/creators.html``'s table for ``creators`` (read as named rows of
     ``levels.selectors.creators_with_standing``), whitespace included."""
     link = _links()
-    at_risk = f' <span class="pill pill-warning">{escape(gettext("保级风险"))}</span>'
+    at_risk = f' <span class="pill pill-warning">{escaped(gettext("保级风险"))}</span>'
     industries: dict[tuple, str] = {}  # a list repeats the same few sets
     rows = []
     for c in creators:
@@ -55,16 +55,16 @@ def creator_rows(creators: Iterable[Row]) -> SafeString:
             measured += at_risk
         key = tuple(c.industries or ())
         if key not in industries:
-            industries[key] = escape(industry_names(key) or "—")
+            industries[key] = escaped(industry_names(key) or "—")
         rows.append(
             "\n        <tr>"
-            f'\n          <td><a href="{escape(link(c.external_id))}">{escape(c.nickname)}</a>'
-            f' <span class="muted num">{escape(c.external_id)}</span></td>'
+            f'\n          <td><a href="{escaped(link(c.external_id))}">{escaped(c.nickname)}</a>'
+            f' <span class="muted num">{escaped(c.external_id)}</span></td>'
             f'\n          <td><span class="badge lv-{c.held}">LV{c.held}</span></td>'
             f"\n          <td>{measured}</td>"
-            f"\n          <td>{escape(c.region or '—')}</td>"
+            f"\n          <td>{escaped(c.region or '—')}</td>"
             f'\n          <td class="wrap">{industries[key]}</td>'
-            f'\n          <td class="num" title="{escape(fmt.exact(c.fans))}">{escape(fmt.figure(c.fans))}</td>'
+            f'\n          <td class="num" title="{escaped(fmt.exact(c.fans))}">{escaped(fmt.figure(c.fans))}</td>'
             f'\n          <td class="num">{c.credit_score}</td>'
             "\n        </tr>\n        "
         )
