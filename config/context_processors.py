@@ -6,6 +6,7 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from console import permissions as console_permissions
+from lib.perms import holds
 
 
 def navigation(request: HttpRequest) -> dict[str, object]:
@@ -19,7 +20,8 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     def is_operator() -> bool:
         if user is None or not user.is_authenticated:
             return False
-        return console_permissions.holds(user, console_permissions.VIEW)
+        # Read already with the page's own row when its access check could (``portal.access``).
+        return holds(user, console_permissions.VIEW, granted=getattr(request, "console_view", None))
 
     @cache
     def is_client() -> bool:

@@ -6,18 +6,12 @@ migration (and ``groups_sync``, safe to run again) gives ``operators`` everythin
 ``ops_viewers`` only the view permissions.
 """
 
-from functools import cache
-
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
-from django.contrib.contenttypes.models import ContentType
-from django.db import connection
 
-from lib.sql import column, table
+from creators.selectors import VIEW_CREATORS
 
 # The console's pages: anyone who may view creators may look.
-VIEW = "creators.view_creator"
+VIEW = VIEW_CREATORS
 
 # Each console action → the permission it needs.
 FULFIL_RECOMMENDATION = "benefits.add_clientrecommendation"
@@ -71,40 +65,6 @@ GROUPS: dict[str, set[str]] = {
     settings.VIEWERS_GROUP: _view_permissions(),
     settings.CLIENTS_GROUP: set(),
 }
-
-
-@cache
-def _holds_sql() -> str:
-    """``holds``' one query, written once per process from the auth models' tables: as the ORM builds it,
-    the query took six times as long to build as to run, on every page that draws the navigation."""
-    user_model = get_user_model()
-    perm, kind = Permission, ContentType
-    direct, member, granted = user_model.user_permissions.through, user_model.groups.through, Group.permissions.through
-    return (
-        f"SELECT EXISTS (SELECT 1 FROM {table(perm)} p INNER JOIN {table(kind)} c"
-        f" ON c.{column(kind, 'id')} = p.{column(perm, 'content_type')}"
-        f" WHERE c.{column(kind, 'app_label')} = %s AND p.{column(perm, 'codename')} = %s AND ("
-        f"EXISTS (SELECT 1 FROM {table(direct)} d WHERE d.{column(direct, 'permission')} = p.{column(perm, 'id')}"
-        f" AND d.{column(direct, 'user')} = %s)"
-        f" OR EXISTS (SELECT 1 FROM {table(member)} m INNER JOIN {table(granted)} g"
-        f" ON g.{column(granted, 'group')} = m.{column(member, 'group')}"
-        f" WHERE m.{column(member, 'user')} = %s AND g.{column(granted, 'permission')} = p.{column(perm, 'id')})))"
-    )
-
-
-def holds(user, permission: str) -> bool:
-    """``user.has_perm(permission)`` in one query, for a page that asks one question (the navigation's
-    运营后台 link on every page): Django's model backend (the only one configured) answers ``has_perm`` by
-    loading all of the user's permissions, their own and their groups', in two. Same answer: an inactive
-    user holds nothing, a superuser everything, anyone else what they or one of their groups were given."""
-    if not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    app_label, codename = permission.split(".", 1)
-    with connection.cursor() as cursor:
-        cursor.execute(_holds_sql(), [app_label, codename, user.pk, user.pk])
-        return bool(cursor.fetchone()[0])
 
 
 def groups_sync(apps, schema_editor=None) -> None:

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from lib.errors import ApplicationError
 from lib.periods import day_slices, local, local_date
+from lib.perms import granted_expression
 from lib.sql import column, distinct_values, table
 
 from .models import (
@@ -235,6 +236,17 @@ def _unread_sql() -> str:
         f"SELECT COUNT(*) FROM {table(m)} m WHERE m.{column(m, 'creator')} = {table(c)}.{column(c, 'id')}"
         f" AND m.{column(m, 'read_at')} IS NULL"
     )
+
+
+# Who may look at creators not their own: the console's pages, and the navigation's link to them.
+VIEW_CREATORS = "creators.view_creator"
+
+
+def with_console_view(creators: QuerySet[Creator], *, user) -> QuerySet[Creator]:
+    """``creators`` annotated ``console_view``: whether ``user`` was given ``VIEW_CREATORS`` (the header's
+    运营后台 link, read with the creator; ``lib.perms.holds(..., granted=)`` adds the superuser and
+    inactive rules)."""
+    return creators.annotate(console_view=granted_expression(user, VIEW_CREATORS))
 
 
 def with_unread_count(creators: QuerySet[Creator]) -> QuerySet[Creator]:

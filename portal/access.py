@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django_htmx.middleware import HtmxDetails
 
 from creators.models import Creator
-from creators.selectors import with_unread_count
+from creators.selectors import with_console_view, with_unread_count
 
 # A page that only reads: its messages cannot change between reading the creator and drawing the header.
 # A write (marking messages read) counts them afresh after it.
@@ -30,13 +30,15 @@ def creator_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
     @wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         creators = Creator.objects.all()
-        if request.method in READS:  # the header's badge read with the creator (``portal.context_processors``)
-            creators = with_unread_count(creators)
+        if request.method in READS:  # the header's badge and console link read with the creator
+            creators = with_console_view(with_unread_count(creators), user=request.user)
         try:  # one creator per user (a one-to-one link); by the id the session already gave
             creator = creators.get(user_id=request.user.pk)
         except Creator.DoesNotExist:
             return render(request, "portal/not_a_creator.html", status=403)
         request.creator = creator
+        # ``config.context_processors.navigation``: whether the header links to the console, known already
+        request.console_view = getattr(creator, "console_view", None)
         return view(request, *args, **kwargs)
 
     return wrapped

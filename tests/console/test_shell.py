@@ -7,6 +7,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from console import permissions
+from lib.perms import holds
 
 pytestmark = pytest.mark.django_db
 
@@ -74,11 +75,11 @@ def test_holds_answers_as_has_perm_in_one_query(django_assert_num_queries):
     held = {}
     for name, user in users.items():
         with django_assert_num_queries(1 if user.is_active and not user.is_superuser else 0):
-            held[name] = permissions.holds(user, permissions.VIEW)
+            held[name] = holds(user, permissions.VIEW)
         assert held[name] == User.objects.get(pk=user.pk).has_perm(permissions.VIEW), name
     assert held == {"nobody": False, "viewer": True, "direct": True, "inactive": False, "superuser": True,
                     "client": False}  # fmt: skip
-    assert not permissions.holds(users["viewer"], permissions.START_RUN)
+    assert not holds(users["viewer"], permissions.START_RUN)
 
 
 def test_groups_sync_repairs_an_edited_group():

@@ -7,7 +7,7 @@ import re
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission, User
 from django.test import Client
 
 from creators.models import AssistantMessage, Creator
@@ -65,6 +65,24 @@ def test_console_entry_only_for_operators(creator_client: Client, creator) -> No
 
     sheet = nav(creator_client.get("/").content.decode()).split('id="nav-sheet"')[1]
     assert 'href="/console/"' in sheet
+
+
+@pytest.mark.parametrize("given", ["viewers group", "direct permission", "superuser", "other permission"])
+def test_console_entry_for_a_creator_however_the_view_permission_came(creator_client: Client, creator, given) -> None:
+    """The page reads the link's answer with the creator (``with_console_view``); it is Django's answer."""
+    user = creator.user
+    if given == "viewers group":
+        user.groups.add(Group.objects.get(name=settings.VIEWERS_GROUP))
+    elif given == "direct permission":
+        user.user_permissions.add(Permission.objects.get(content_type__app_label="creators", codename="view_creator"))
+    elif given == "superuser":
+        User.objects.filter(pk=user.pk).update(is_superuser=True)
+    else:
+        user.user_permissions.add(Permission.objects.get(content_type__app_label="creators", codename="view_content"))
+
+    shown = 'href="/console/"' in nav(creator_client.get("/levels/").content.decode())
+
+    assert shown == User.objects.get(pk=user.pk).has_perm("creators.view_creator") == (given != "other permission")
 
 
 def test_unread_badge_once_per_page_in_the_messages_entry(creator_client: Client, creator) -> None:
