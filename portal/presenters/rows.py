@@ -3,14 +3,16 @@ threshold, bar, state, gap or margin, and where to act on it. Whether it is met 
 engine; the ≥/> arithmetic of the gap and the margin comes from ``levels.rules``."""
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
+from types import MappingProxyType
 
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from academy.models import Course
 from levels import rules as level_rules
@@ -49,20 +51,26 @@ UNITS = {
 }
 
 
-def hints(rules: Rules) -> dict[str, str]:
+def hints(rules: Rules) -> Mapping[str, str]:
     """One muted line under a requirement's name that says how it is counted (docs/program.md §1)."""
-    days = rules.window_days
-    return {
-        "tasks_enabled": _("粉丝 ≥ %(min)s 并开通投稿任务；%(large)s 粉以上还需开通传播任务")
-        % {"min": round_count(rules.tasks_min_fans), "large": round_count(rules.large_creator_fans)},
-        "quote_set": _("%(large)s 粉以上需要") % {"large": round_count(rules.large_creator_fans)},
-        "assistant_viewed": _("%(large)s 粉以上需要") % {"large": round_count(rules.large_creator_fans)},
-        "courses_completed": _("完成率 %(pct)s%% 以上计为完成") % {"pct": round(Course.COMPLETED_AT * 100)},
-        "avg_plays_30d": _("近 %(days)s 天发布作品的平均值") % {"days": days},
-        "submissions_30d": _("近 %(days)s 天内") % {"days": days},
-        "orders_30d": _("近 %(days)s 天完成，不含全民任务和小游戏任务") % {"days": days},
-        "likes_30d": _("近 %(days)s 天发布作品的点赞合计") % {"days": days},
-    }
+    return _hints(rules.window_days, rules.tasks_min_fans, rules.large_creator_fans, get_language())
+
+
+@lru_cache(maxsize=64)
+def _hints(days: int, tasks_min_fans: int, large_creator_fans: int, language: str) -> Mapping[str, str]:
+    return MappingProxyType(
+        {
+            "tasks_enabled": _("粉丝 ≥ %(min)s 并开通投稿任务；%(large)s 粉以上还需开通传播任务")
+            % {"min": round_count(tasks_min_fans), "large": round_count(large_creator_fans)},
+            "quote_set": _("%(large)s 粉以上需要") % {"large": round_count(large_creator_fans)},
+            "assistant_viewed": _("%(large)s 粉以上需要") % {"large": round_count(large_creator_fans)},
+            "courses_completed": _("完成率 %(pct)s%% 以上计为完成") % {"pct": round(Course.COMPLETED_AT * 100)},
+            "avg_plays_30d": _("近 %(days)s 天发布作品的平均值") % {"days": days},
+            "submissions_30d": _("近 %(days)s 天内") % {"days": days},
+            "orders_30d": _("近 %(days)s 天完成，不含全民任务和小游戏任务") % {"days": days},
+            "likes_30d": _("近 %(days)s 天发布作品的点赞合计") % {"days": days},
+        }
+    )
 
 
 @dataclass(frozen=True)
@@ -84,11 +92,26 @@ class Row:
     action_text: str
 
 
+# Rows and their HTML kept per process, by everything they are drawn from: most requirements take few
+# values (yes/no, a handful of courses or orders), so most of a page's rows were drawn before. A row is
+# immutable; the language and the URL prefix it was drawn in are part of its key.
+DRAWN_KEPT = 4096
+
+
 def requirement_row(
     *, requirement: Requirement, value: bool | int | Fraction, met: bool, label: str | None = None, hint: str = ""
 ) -> Row:
     """``requirement`` measured at ``value``; ``met`` is the engine's verdict on it. ``label`` names a
     requirement that is not a level metric (the reward cycle's)."""
+    label = None if label is None else str(label)
+    return _requirement_row(requirement, type(value), value, met, label, str(hint), get_language(), get_script_prefix())
+
+
+@lru_cache(maxsize=DRAWN_KEPT)
+def _requirement_row(
+    requirement: Requirement, kind: type, value: bool | int | Fraction, met: bool, label: str | None, hint: str,
+    language: str, prefix: str,
+) -> Row:  # fmt: skip
     code, comparison, threshold = requirement.code, requirement.comparison, requirement.threshold
     label = requirement.label if label is None else label
     url_name, action = ACTIONS.get(code, (None, ""))
@@ -147,6 +170,11 @@ def row_item(row: Row) -> SafeString:
     """``row`` as 权益中心 draws it (docs/ui.md "Numbers with their bar"): one ``<li>``, written here rather
     than by a template partial per row (about 20 rows a page). Every value escaped as autoescape does;
     tests/portal/test_row_item.py compares it with the partial it replaced."""
+    return _row_item(row, get_language())
+
+
+@lru_cache(maxsize=DRAWN_KEPT)
+def _row_item(row: Row, language: str) -> SafeString:
     e = escaped
     classes = f"req-row {'is-met' if row.met else 'is-unmet'}{' is-tight' if row.tight else ''}"
     hint = f'<span class="req-hint">{e(row.hint)}</span>' if row.hint else ""

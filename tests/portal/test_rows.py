@@ -61,3 +61,29 @@ def test_english_rows_use_k_consistently():
         row = requirement_row(requirement=AVG_PLAYS, value=Fraction(72_258), met=False)
         assert (row.value, row.target) == ("72.3k", "> 100k")
         assert row.gap == "27.7k to go"
+
+
+def test_a_row_drawn_before_is_drawn_again_in_the_readers_language_and_url_prefix():
+    """Rows are kept per process by what they are drawn from; the language and the URL prefix are part of it."""
+    from django.urls import set_script_prefix
+
+    from portal.presenters.rows import row_item
+
+    courses = Requirement(2, "courses_completed", Comparison.GTE, 3)
+    with translation.override("zh-hans"):
+        chinese = requirement_row(requirement=courses, value=1, met=False)
+        chinese_html = row_item(chinese)
+    with translation.override("en"):
+        english = requirement_row(requirement=courses, value=1, met=False)
+        english_html = row_item(english)
+    assert (chinese.gap, chinese.action_text) == ("还差 2 门", "去学习")
+    assert english.action_text == "Study" and "to go" in english.gap
+    assert "去学习" in chinese_html and "Study" in english_html and "去学习" not in english_html
+    with translation.override("zh-hans"):
+        assert requirement_row(requirement=courses, value=1, met=False) is chinese  # kept
+        set_script_prefix("/xt/")
+        try:
+            prefixed = requirement_row(requirement=courses, value=1, met=False)
+        finally:
+            set_script_prefix("/")
+    assert (chinese.action_url, prefixed.action_url) == ("/academy/", "/xt/academy/")
