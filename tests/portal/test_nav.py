@@ -125,3 +125,21 @@ def test_htmx_answers_carry_neither_nav_nor_tabs(creator_client: Client, creator
         assert "portal-nav" not in body and "section-tabs" not in body
     assert 'id="progress"' in refreshed
     assert 'id="benefit-summary"' in summary
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_navigation_kept_per_process_is_what_the_template_draws(language: str) -> None:
+    """``{% portal_nav %}`` keeps the drawn links and puts the count in: the same HTML as drawing
+    ``portal/_nav.html`` afresh, for each section, console link and count, in each language."""
+    from django.template import Context, Template
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    tag = Template("{% load portal_nav %}{% portal_nav %}")
+    with translation.override(language):
+        for section in ("", "levels", "cases", "messages", "academy", "square", "console", "nope"):
+            for is_operator in (False, True):
+                for unread in (0, 3, 12):
+                    values = {"nav_section": section, "is_operator": is_operator, "unread_count": unread}
+                    drawn = tag.render(Context({**values, "unread_count": lambda unread=unread: unread}))
+                    assert drawn == render_to_string("portal/_nav.html", values), (section, is_operator, unread)
