@@ -1,6 +1,7 @@
 """手动等级 on the creator page (interfaces §4.1 ``/console/creators/<id>/override/``): the panel, setting
 and ending with a reason (full page and HTMX), refusals, a double submit, who may act, query counts."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -148,3 +149,6 @@ def test_the_creator_page_query_count_is_the_same_with_an_override(operator_clie
     operator_client.post(set_url("c-ov"), {"level": "3", "reason": "合作补偿", "until": this_month(),
                                           "request_id": "r-set"})  # fmt: skip
     assert count_queries("c-ov") == plain
+    # Who set it, read with the override (``levels.selectors.override_open``)
+    body = operator_client.get(page("c-ov")).content.decode()
+    assert re.search(rf"<dt>设定人</dt><dd>{re.escape(operator.get_username())}</dd>", body)
