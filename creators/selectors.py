@@ -196,13 +196,27 @@ def stats_window(*, creator: Creator, at: datetime, days: int, spans: int = 5) -
 # --- 星图小助手 messages ---------------------------------------------------------------------------------
 
 
+@cache
+def _latest_unread_sql() -> str:
+    """``latest_unread``'s read when the count is known, written once per process (首页 reads it on every
+    view; the ORM took longer to build it than PostgreSQL to answer)."""
+    m = AssistantMessage
+    return (
+        f"SELECT * FROM {table(m)} WHERE {column(m, 'creator')} = %s AND {column(m, 'read_at')} IS NULL"
+        f" ORDER BY {column(m, 'created_at')} DESC, {column(m, 'id')} DESC LIMIT %s"
+    )
+
+
 def latest_unread(*, creator: Creator, n: int = 3) -> tuple[list[AssistantMessage], int]:
-    """The ``n`` latest unread messages and how many are unread, in one query: the count read with the
-    creator (``with_unread_count``), else a window over every unread row, taken before the limit."""
-    unread = AssistantMessage.objects.filter(creator=creator, read_at__isnull=True).order_by("-created_at", "-id")
+    """The ``n`` latest unread messages and how many are unread, in one query at most: the count read with
+    the creator (``with_unread_count``; none unread, nothing to read), else a window over every unread
+    row, taken before the limit."""
     counted = getattr(creator, "unread_messages", None)
+    if counted == 0:
+        return [], 0
     if counted is not None:
-        return messages_named(unread[:n]), counted
+        return messages_named(AssistantMessage.objects.raw(_latest_unread_sql(), [creator.pk, n])), counted
+    unread = AssistantMessage.objects.filter(creator=creator, read_at__isnull=True).order_by("-created_at", "-id")
     rows = messages_named(unread.annotate(unread_total=Window(Count("pk")))[:n])
     return rows, rows[0].unread_total if rows else 0
 

@@ -154,3 +154,8 @@ def test_the_latest_unread_and_their_count_in_one_query_read_with_the_creator_or
         with django_assert_num_queries(1):
             rows, count = latest_unread(creator=who)
         assert ([m.title for m in rows], count) == (["m4", "m3", "m2"], 5)
+    AssistantMessage.objects.filter(creator=other).update(read_at=at)
+    none_unread = with_unread_count(Creator.objects.filter(pk=other.pk)).get()
+    for who, queries in ((other, 1), (none_unread, 0)):  # the count read with the creator says there are none
+        with django_assert_num_queries(queries):
+            assert latest_unread(creator=who) == ([], 0)
