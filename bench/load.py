@@ -292,6 +292,10 @@ def main() -> None:
     if not args.reuse:
         build(args.creators)
         spread(now)
+    elif Creator.objects.values("region").distinct().count() < len(REGIONS):
+        # Built by another bench (one region, no levels spread, no index rows): the square's filter and the
+        # boards would read almost nothing, and the figures would not compare with a spread database's.
+        sys.exit("--reuse needs a database this bench built and spread; run it once without --reuse")
     listing_s = boards_s = None
     if args.reuse:  # a kept database keeps its listing and boards of the day: beat's check does what is due
         started = time.perf_counter()
