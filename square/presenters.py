@@ -143,3 +143,46 @@ def board_row(row: BoardEntry, *, me: int | None) -> BoardRow:
         posts_30d=row.posts_30d,
         is_me=row.creator_id == me,
     )
+
+
+def board_item(row: BoardRow) -> str:
+    """``row`` as a board draws it: one ``<li>`` (rank, level, nickname, priority, recent activity, the
+    figure it ranks by), written here rather than by the template per row (50 a board: most of the page's
+    time). Every value escaped as autoescape does; tests/square/test_board_item.py compares it with the
+    template's loop body it replaced."""
+    e = escaped
+    me = row.is_me
+    level = row.level
+    badge = (
+        f'<span class="badge lv-{level}">LV{level}</span>'
+        if level
+        else f'<span class="badge lv-0">{e(gettext("暂无等级"))}</span>'
+    )
+    pill = f'<span class="pill pill-me">{e(gettext("这是你"))}</span>' if me else ""
+    classes, me_id = (" is-me", ' id="me"') if me else ("", "")
+    top = " is-top" if row.rank <= 3 else ""
+    priority = f'<span class="pill pill-auto">{e(gettext("榜单优先权益"))}</span>' if row.priority else ""
+    posts = ngettext("近30天发布 %(n)s 条", "近30天发布 %(n)s 条", row.posts_30d) % {"n": row.posts_30d}
+    return (
+        f'\n      <li class="board-row{classes}"{me_id}>\n'
+        f'        <span class="board-rank num{top}">{row.rank}</span>\n'
+        f'        <span class="board-main">\n'
+        f'          <span class="board-name">\n'
+        f"            {badge}\n"
+        f'            <span class="board-nick">{e(row.creator.nickname)}</span>\n'
+        f"            {pill}\n"
+        f"          </span>\n"
+        f'          <span class="board-why">\n'
+        f"            {priority}\n"
+        f"            <span>{posts}</span>\n"
+        f"          </span>\n"
+        f"        </span>\n"
+        f'        <span class="board-figure"><span class="board-figure-label">{e(row.figure_label)}</span> '
+        f'<span class="num" title="{e(row.figure_title)}">{e(row.figure)}</span></span>\n'
+        f"      </li>\n      "
+    )
+
+
+def board_items(rows: list[BoardRow]) -> SafeString:
+    """A board's rows, drawn by ``board_item``, as one piece of HTML."""
+    return mark_safe("".join(map(board_item, rows)))  # every value escaped by board_item
