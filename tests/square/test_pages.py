@@ -197,16 +197,16 @@ def ranked_client(client, db):
     return client
 
 
-# Session, user, creator, groups; the square: regions, ad slots, (rank,) count, page, (impressions); the
-# leaderboards: the board, (impressions); the header: the console permission (one: console.permissions.holds),
-# the unread badge (creators).
+# Session, user, the viewer (its creator and groups: one, square.access.viewer); the square: regions, ad slots,
+# (rank,) count, page, (impressions); the leaderboards: the board, (impressions); the header: the console
+# permission (one: console.permissions.holds), the unread badge (creators).
 EXPECTED = {
-    ("advertiser", "square"): 10,
-    ("ranked_client", "square"): 11,
-    ("operator_client", "square"): 9,
-    ("advertiser", "leaderboards"): 7,
-    ("ranked_client", "leaderboards"): 7,
-    ("operator_client", "leaderboards"): 6,
+    ("advertiser", "square"): 9,
+    ("ranked_client", "square"): 10,
+    ("operator_client", "square"): 8,
+    ("advertiser", "leaderboards"): 6,
+    ("ranked_client", "leaderboards"): 6,
+    ("operator_client", "leaderboards"): 5,
 }
 
 
