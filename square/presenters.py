@@ -15,7 +15,6 @@ from lib.format import exact, figure
 from lib.markup import escaped
 
 from .boards import Board
-from .models import BoardEntry
 from .selectors import held_codes
 
 # The badge a card shows for each slot benefit the creator holds (the benefit's full name is its title).
@@ -153,7 +152,8 @@ def card_item(c: CreatorCard) -> SafeString:
 @dataclass(frozen=True)
 class BoardRow:
     rank: int
-    creator: Creator
+    creator_id: int
+    nickname: str
     level: int
     priority: bool  # holds leaderboard_priority: the reason it comes first
     figure_label: str  # why it ranks: 综合指数 / 昨日播放
@@ -163,7 +163,7 @@ class BoardRow:
     is_me: bool
 
 
-def board_row(row: BoardEntry, *, me: int | None) -> BoardRow:
+def board_row(row, *, me: int | None) -> BoardRow:
     """A kept board row (``square.boards.board_rows``) as the page shows it."""
     if row.board == Board.DAILY:
         growth = int(row.figure)
@@ -172,7 +172,8 @@ def board_row(row: BoardEntry, *, me: int | None) -> BoardRow:
         label, text, title = words().composite, f"{row.figure:.1f}", f"{row.figure:.2f}"
     return BoardRow(
         rank=row.rank,
-        creator=row.creator,
+        creator_id=row.creator_id,
+        nickname=row.creator__nickname,
         level=row.level,
         priority=row.priority,
         figure_label=label,
@@ -205,7 +206,7 @@ def board_item(row: BoardRow) -> str:
         f'        <span class="board-main">\n'
         f'          <span class="board-name">\n'
         f"            {badge}\n"
-        f'            <span class="board-nick">{e(row.creator.nickname)}</span>\n'
+        f'            <span class="board-nick">{e(row.nickname)}</span>\n'
         f"            {pill}\n"
         f"          </span>\n"
         f'          <span class="board-why">\n'

@@ -56,7 +56,7 @@ def leaderboards(request: SquareRequest) -> HttpResponse:
         board = Board.BUSINESS
     result = board_rows(board=board)
     rows = [board_row(row, me=me) for row in result.rows]
-    views_record(viewer=viewer, method=request.method, at=at, shown=[(row.creator.pk, SURFACES[board]) for row in rows])
+    views_record(viewer=viewer, method=request.method, at=at, shown=[(row.creator_id, SURFACES[board]) for row in rows])
     mine = next((row for row in rows if row.is_me), None)
     context = {
         "board": Board(board),
