@@ -48,7 +48,6 @@ from creators.models import Content, Creator
 from creators.selectors import creators_search
 from levels.selectors import held_level
 from lib.periods import local_date, window
-from lib.sql import distinct_values
 
 from .models import SquareCount, SquareEntry
 
@@ -209,11 +208,20 @@ def _names_industry(industry: str) -> Q:
     return Q(ExpressionWrapper(exists, output_field=BooleanField()))
 
 
-def listed_regions() -> list[str]:
-    """The regions of the listing's creators, for the region filter's choices, in order. One query seeking
-    each next region in the listing's region index (``lib.sql.distinct_values``), where ``SELECT DISTINCT``
-    read every creator (22 ms a page view at 100,000 creators)."""
-    return distinct_values(SquareEntry, "region")
+def region_counts() -> dict[str, int]:
+    """The day's count of listed creators per region, under no other filter, in region order; ``""`` for all
+    regions. One query reading ``SquareCount``, which ``square.listing`` writes with the listing: its keys
+    are the region filter's choices (``listed_regions``), and it answers the count of a page filtered by
+    region at most (``square_page``'s ``counts``)."""
+    rows = SquareCount.objects.filter(industry="", level=SquareCount.ANY_LEVEL, fans="").order_by("region")
+    return dict(rows.values_list("region", "count"))
+
+
+def listed_regions(counts: dict[str, int] | None = None) -> list[str]:
+    """The regions of the listing's creators, for the region filter's choices, in order: the regions of
+    ``counts`` (``region_counts``; read when not given, one query). Read from the day's counts, where
+    ``SELECT DISTINCT`` over the listing read every creator (22 ms a page view at 100,000 creators)."""
+    return [region for region in (region_counts() if counts is None else counts) if region]
 
 
 class _CountedPaginator(Paginator):
@@ -237,23 +245,29 @@ class SquarePage:
     day: date | None  # the local day the listing was scored on; None before its first refresh
 
 
-def square_page(*, filters: SquareFilters, page: int | str | None, me: int | None) -> SquarePage:
+def square_page(
+    *, filters: SquareFilters, page: int | str | None, me: int | None, counts: dict[str, int] | None = None
+) -> SquarePage:
     """A page of the day's listing: the ad slots (drawn on every page so that they are not repeated below,
     shown on page 1), then ``PAGE_SIZE`` creators of the rest. With ``me`` (a creator id): that creator's
     rank in the whole listing, and ``page == "me"`` opens the page that shows their card. Four queries
     whatever the population: the count (one row of ``SquareCount``), the ad slots, the rank (with ``me``)
     and the page, each walking the listing's position index (with filters, until enough match); only the
-    count when the filters match no one."""
+    count when the filters match no one. ``counts`` (``region_counts``, which the page read for its region
+    filter) answers the count when the filters name a region at most: one query fewer."""
     # The day's count of what the filters list (ads included), read, not counted. Written in the same
     # transaction as the listing (``listing_refresh``): no count row, nothing listed, and the ad slots'
     # query would walk every slot holder's entry to find none (7 ms at a million creators), so it is skipped.
-    counted = SquareCount.objects.filter(
-        industry=filters.industry,
-        region=filters.region,
-        level=SquareCount.ANY_LEVEL if filters.level is None else filters.level,
-        fans=filters.fans,
-    )
-    matching = counted.values_list("count", flat=True).first() or 0
+    if counts is not None and not filters.industry and filters.level is None and not filters.fans:
+        matching = counts.get(filters.region, 0)
+    else:
+        counted = SquareCount.objects.filter(
+            industry=filters.industry,
+            region=filters.region,
+            level=SquareCount.ANY_LEVEL if filters.level is None else filters.level,
+            fans=filters.fans,
+        )
+        matching = counted.values_list("count", flat=True).first() or 0
     scored = listed(filters=filters)
     ads = list(scored.filter(square_entry__ad=True).order_by("-rotation", "pk")[:AD_POSITIONS]) if matching else []
     ad_ids = [c.pk for c in ads]
