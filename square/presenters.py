@@ -2,7 +2,7 @@
 order, the rank and the benefits held come from the selectors."""
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext, ngettext, pgettext
@@ -69,6 +69,11 @@ def words() -> Words:
     return _words(get_language())
 
 
+@lru_cache(maxsize=1024)
+def _industries(language: str | None, values: tuple[str, ...]) -> str:
+    return industry_names(values)
+
+
 @dataclass(frozen=True)
 class CreatorCard:
     creator: Creator
@@ -98,7 +103,7 @@ def creator_card(creator: Creator, *, me: int | None, in_ad_slot: bool = False) 
         level=creator.level,
         identity=BenefitCode.IDENTITY_TAG in held,
         badges=[label for code, label in words().badges.items() if code in held],
-        industries=industry_names(creator.industries or []),
+        industries=_industries(get_language(), tuple(creator.industries or ())),  # the same few lists, page after page
         fans=figure(creator.fans),
         fans_exact=exact(creator.fans),
         posts_30d=creator.posts_30d,
