@@ -61,6 +61,8 @@ SLOT_POINTS = dict(zip(BenefitCode.SQUARE_SCORE, (10, 10, 15, 5), strict=True))
 AD_SLOT_CODES = BenefitCode.AD_SLOT
 AD_POSITIONS = 3
 PAGE_SIZE = 20  # creators per page below the ad slots
+# What a card shows of a creator's profile (``square.presenters.creator_card``): a page reads only these.
+CARD_FIELDS = ("nickname", "fans", "intro", "industries", "region")
 # The benefits a card shows (identity tag and slot badges).
 SHOWN_CODES = (BenefitCode.IDENTITY_TAG, *SLOT_POINTS)
 # The rotation: a hash of (id, day) modulo a prime, all in integers (< 2**53 at every step, so SQLite's and
@@ -268,7 +270,7 @@ def square_page(
             fans=filters.fans,
         )
         matching = counted.values_list("count", flat=True).first() or 0
-    scored = listed(filters=filters)
+    scored = listed(filters=filters).only(*CARD_FIELDS)
     ads = list(scored.filter(square_entry__ad=True).order_by("-rotation", "pk")[:AD_POSITIONS]) if matching else []
     ad_ids = [c.pk for c in ads]
     rest = scored.exclude(pk__in=ad_ids)
