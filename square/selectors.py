@@ -21,6 +21,7 @@ not repeated further down.
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 
 from django.core.paginator import Page, Paginator
 from django.db import connection
@@ -48,6 +49,7 @@ from creators.models import Content, Creator
 from creators.selectors import creators_search
 from levels.selectors import held_level
 from lib.periods import local_date, window
+from lib.sql import column, table
 
 from .models import SquareCount, SquareEntry
 
@@ -215,8 +217,23 @@ def region_counts() -> dict[str, int]:
     regions. One query reading ``SquareCount``, which ``square.listing`` writes with the listing: its keys
     are the region filter's choices (``listed_regions``), and it answers the count of a page filtered by
     region at most (``square_page``'s ``counts``)."""
-    rows = SquareCount.objects.filter(industry="", level=SquareCount.ANY_LEVEL, fans="").order_by("region")
-    return dict(rows.values_list("region", "count"))
+    with connection.cursor() as cursor:
+        cursor.execute(_counts_sql()["regions"], [SquareCount.ANY_LEVEL])
+        return dict(cursor.fetchall())
+
+
+@cache
+def _counts_sql() -> dict[str, str]:
+    """The statements reading ``SquareCount`` on every page view, written once per process rather than built by
+    the ORM on each: the count of one combination of filters, and the counts per
+    region under no other filter (``region_counts``)."""
+    t, c = table(SquareCount), lambda field: column(SquareCount, field)
+    return {
+        "one": f"SELECT {c('count')} FROM {t} WHERE {c('industry')} = %s AND {c('region')} = %s"
+        f" AND {c('level')} = %s AND {c('fans')} = %s",
+        "regions": f"SELECT {c('region')}, {c('count')} FROM {t} WHERE {c('industry')} = '' AND {c('level')} = %s"
+        f" AND {c('fans')} = '' ORDER BY {c('region')}",
+    }
 
 
 def listed_regions(counts: dict[str, int] | None = None) -> list[str]:
@@ -263,13 +280,11 @@ def square_page(
     if counts is not None and not filters.industry and filters.level is None and not filters.fans:
         matching = counts.get(filters.region, 0)
     else:
-        counted = SquareCount.objects.filter(
-            industry=filters.industry,
-            region=filters.region,
-            level=SquareCount.ANY_LEVEL if filters.level is None else filters.level,
-            fans=filters.fans,
-        )
-        matching = counted.values_list("count", flat=True).first() or 0
+        level = SquareCount.ANY_LEVEL if filters.level is None else filters.level
+        with connection.cursor() as cursor:  # one row at most (``square_count_unique``)
+            cursor.execute(_counts_sql()["one"], [filters.industry, filters.region, level, filters.fans])
+            counted = cursor.fetchone()
+        matching = counted[0] if counted else 0
     scored = listed(filters=filters).only(*CARD_FIELDS)
     ads = list(scored.filter(square_entry__ad=True).order_by("-rotation", "pk")[:AD_POSITIONS]) if matching else []
     ad_ids = [c.pk for c in ads]
