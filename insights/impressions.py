@@ -4,8 +4,11 @@ views; the demo data adds believable history. Reads live with the pages that sho
 
 from collections.abc import Iterable
 from datetime import date
+from functools import lru_cache
 
 from django.db import connection
+
+from lib.sql import column, table
 
 from .models import Impression
 
@@ -25,18 +28,22 @@ def impressions_add(*, rows: Iterable[tuple[int, date, str, int]]) -> int:
             key = (creator_id, day, surface)
             summed[key] = summed.get(key, 0) + count
     keys = list(summed)
-    qn = connection.ops.quote_name
-    table = qn(Impression._meta.db_table)
-    columns = ", ".join(qn(c) for c in ("creator_id", "date", "surface", "count"))
     for start in range(0, len(keys), BATCH_ROWS):
         batch = keys[start : start + BATCH_ROWS]
-        values = ", ".join(["(%s, %s, %s, %s)"] * len(batch))
-        sql = (
-            f"INSERT INTO {table} ({columns}) VALUES {values} "
-            f"ON CONFLICT ({qn('creator_id')}, {qn('date')}, {qn('surface')}) "
-            f"DO UPDATE SET {qn('count')} = {table}.{qn('count')} + excluded.{qn('count')}"
-        )
         params = [value for key in batch for value in (*key, summed[key])]
         with connection.cursor() as cursor:
-            cursor.execute(sql, params)
+            cursor.execute(_upsert_sql(len(batch)), params)
     return len(keys)
+
+
+@lru_cache(maxsize=64)  # a page view writes up to 53 keys: one statement's text per count of keys seen
+def _upsert_sql(rows: int) -> str:
+    """``impressions_add``'s statement for ``rows`` keys, written once per process rather than on every page
+    view a client makes."""
+    count = column(Impression, "count")
+    keys = ", ".join(column(Impression, f) for f in ("creator", "date", "surface"))
+    values = ", ".join(["(%s, %s, %s, %s)"] * rows)
+    return (
+        f"INSERT INTO {table(Impression)} ({keys}, {count}) VALUES {values} "
+        f"ON CONFLICT ({keys}) DO UPDATE SET {count} = {table(Impression)}.{count} + excluded.{count}"
+    )

@@ -51,7 +51,7 @@ class BoardRows:
     board: str
     day: date | None  # the index day the board reads (business) or the day of the growth (daily)
     rows: list  # ranked: ``DailyIndex`` rows annotated ``priority``, ``posts_30d``, ``level`` (and
-    # ``plays_growth`` on daily); or, read back, the board's ``BoardEntry`` rows
+    # ``plays_growth`` on daily); or, read back, the board's rows (``BOARD_COLUMNS`` and the nickname)
 
 
 def _ranked(rows: QuerySet[DailyIndex], figure: str, at: datetime) -> list[DailyIndex]:
@@ -127,7 +127,14 @@ def boards_refresh(*, at: datetime) -> dict:
     return counts
 
 
+# What a page reads of a kept row, besides the creator's nickname.
+BOARD_COLUMNS = ("board", "rank", "creator_id", "day", "figure", "priority", "posts_30d", "level")
+
+
 def board_rows(*, board: str) -> BoardRows:
-    """A board as last ranked (``boards_refresh``): its rows in rank order, with their creators. One query."""
-    rows = list(BoardEntry.objects.filter(board=board).select_related("creator").order_by("rank"))
+    """A board as last ranked (``boards_refresh``): its rows in rank order (named tuples of ``BOARD_COLUMNS``
+    and ``nickname``, the creator's: a page builds no model instance per row, which cost more than the
+    query). One query."""
+    kept = BoardEntry.objects.filter(board=board).order_by("rank")
+    rows = list(kept.values_list(*BOARD_COLUMNS, "creator__nickname", named=True))
     return BoardRows(board=board, day=rows[0].day if rows else None, rows=rows)

@@ -1,8 +1,10 @@
 """The square's filters (industry, region, level, fans range). A value that is not on offer is refused
 with its field named, and the listing keeps the other filters."""
 
+from functools import cache
+
 from django import forms
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from creators.vocabulary import INDUSTRIES
@@ -23,6 +25,17 @@ def fans_label(key: str) -> str:
     return gettext("%(low)s–%(high)s") % {"low": round_count(fans.low), "high": round_count(fans.high)}
 
 
+@cache
+def _fixed_choices(language: str | None) -> dict[str, list[tuple[str, str]]]:
+    """The choices that do not come from the listing, in ``language``: written once per process and language
+    (their labels cost the square's every page view some 40 translations and the fans ranges' arithmetic)."""
+    return {
+        "industry": [("", gettext("全部行业")), *((v, str(name)) for v, name in INDUSTRIES.items())],
+        "level": [("", gettext("全部等级")), *((str(n), f"LV{n}") for n in LEVELS), ("0", gettext("暂无等级"))],
+        "fans": [("", gettext("不限粉丝量")), *((key, fans_label(key)) for key in FANS_RANGES)],
+    }
+
+
 class SquareFilterForm(forms.Form):
     # Drawn by ``lib.widgets`` (the same HTML as Django's templates, without an include per option).
     industry = forms.ChoiceField(label=_("行业"), required=False, widget=Select)
@@ -39,11 +52,11 @@ class SquareFilterForm(forms.Form):
 
     def __init__(self, data, *, regions: list[str]) -> None:
         super().__init__(data, error_class=ErrorList)
-        self.fields["industry"].choices = [("", _("全部行业")), *((v, name) for v, name in INDUSTRIES.items())]
+        fixed = _fixed_choices(get_language())
+        self.fields["industry"].choices = fixed["industry"]
         self.fields["region"].choices = [("", _("全部地域")), *((r, r) for r in regions)]
-        levels = [(str(n), f"LV{n}") for n in LEVELS]
-        self.fields["level"].choices = [("", _("全部等级")), *levels, ("0", _("暂无等级"))]
-        self.fields["fans"].choices = [("", _("不限粉丝量")), *((key, fans_label(key)) for key in FANS_RANGES)]
+        self.fields["level"].choices = fixed["level"]
+        self.fields["fans"].choices = fixed["fans"]
         for name, message in self.ERRORS.items():
             self.fields[name].error_messages["invalid_choice"] = message
 

@@ -43,7 +43,7 @@ class SquareEntry(models.Model):
             models.Index(fields=["-rotation"], condition=models.Q(ad=True), name="square_entry_ad_rotation"),
             # The level filter keeps the order: a level's creators in listing order.
             models.Index(fields=["level", "position"], name="square_entry_level_position"),
-            # The region filter in listing order, and its choices (one index seek per region).
+            # The region filter in listing order.
             models.Index(fields=["region", "position"], name="square_entry_region_position"),
         ]
 

@@ -15,7 +15,7 @@ from .boards import BOARD_SIZE, SURFACES, Board, board_rows
 from .exposure import views_record
 from .forms import SquareFilterForm
 from .presenters import board_row, creator_card
-from .selectors import listed_regions, square_page
+from .selectors import listed_regions, region_counts, square_page
 
 
 @square_required
@@ -25,8 +25,9 @@ def square(request: SquareRequest) -> HttpResponse:
     at = clock.now()
     viewer = request.viewer
     me = viewer.creator.pk if viewer.creator else None
-    form = SquareFilterForm(request.GET, regions=listed_regions())
-    result = square_page(filters=form.filters(), page=request.GET.get("page"), me=me)
+    counts = region_counts()
+    form = SquareFilterForm(request.GET, regions=listed_regions(counts))
+    result = square_page(filters=form.filters(), page=request.GET.get("page"), me=me, counts=counts)
     ads = [creator_card(c, me=me, in_ad_slot=True) for c in result.ads]
     cards = [creator_card(c, me=me) for c in result.page]
     shown = [(c.creator.pk, Surface.SQUARE_SLOT) for c in ads] + [(c.creator.pk, Surface.SQUARE) for c in cards]
@@ -56,7 +57,7 @@ def leaderboards(request: SquareRequest) -> HttpResponse:
         board = Board.BUSINESS
     result = board_rows(board=board)
     rows = [board_row(row, me=me) for row in result.rows]
-    views_record(viewer=viewer, method=request.method, at=at, shown=[(row.creator.pk, SURFACES[board]) for row in rows])
+    views_record(viewer=viewer, method=request.method, at=at, shown=[(row.creator_id, SURFACES[board]) for row in rows])
     mine = next((row for row in rows if row.is_me), None)
     context = {
         "board": Board(board),

@@ -1,6 +1,7 @@
-"""``{{ card|creator_card }}``: a square card's ``<li>`` (``square.presenters.card_item``)."""
+"""``{{ cards|creator_cards }}``: square cards' ``<li>`` (``square.presenters.card_item``), one after another."""
 
 from django import template
+from django.utils.safestring import mark_safe
 
 from square.presenters import CreatorCard, card_item
 
@@ -8,5 +9,5 @@ register = template.Library()
 
 
 @register.filter
-def creator_card(card: CreatorCard) -> str:
-    return card_item(card)
+def creator_cards(cards: list[CreatorCard]) -> str:
+    return mark_safe("".join(map(card_item, cards)))  # each card escaped by card_item

@@ -5,10 +5,15 @@ pages nor the console, and their navigation offers only what they may open."""
 import re
 
 import pytest
-from django.contrib.auth.models import User
+from django.conf import settings
+from django.contrib.auth.models import Group, User
 from django.urls import URLPattern, reverse
 
+from creators.models import Creator
 from portal import urls as portal_urls
+from square.access import viewer
+
+from .conftest import make_creator
 
 pytestmark = pytest.mark.django_db
 
@@ -125,3 +130,39 @@ def test_a_creator_keeps_the_portal_navigation_with_the_square_marked(creator_cl
 def test_the_creator_nav_offers_the_square_under_more(creator_client):
     body = creator_client.get("/").content.decode()
     assert '<a href="/square/" class="nav-link">' in body
+
+
+# --- who the viewer is, in one query -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "groups, is_creator, expected",
+    [
+        ([], False, (False, False, False)),  # (a creator, counts as a client, in an audience group)
+        ([settings.CLIENTS_GROUP], False, (False, True, True)),
+        ([settings.OPERATORS_GROUP], False, (False, False, True)),
+        ([settings.VIEWERS_GROUP], False, (False, False, True)),
+        ([settings.VIEWERS_GROUP, settings.CLIENTS_GROUP], False, (False, True, True)),
+        (["其他组"], False, (False, False, False)),
+        ([], True, (True, False, False)),
+        ([settings.CLIENTS_GROUP], True, (True, False, True)),  # a creator's views never count
+    ],
+)
+def test_the_viewer_is_read_in_one_query(django_assert_num_queries, groups, is_creator, expected):
+    user = User.objects.create_user("someone", password="pw")
+    for name in groups:
+        user.groups.add(Group.objects.get_or_create(name=name)[0])
+    creator = make_creator(industries=("美妆", "美食"), nickname="<看我>") if is_creator else None
+    if creator:
+        creator.user = user
+        creator.save(update_fields=["user"])
+    make_creator()  # someone else's creator row is not the viewer's
+    with django_assert_num_queries(1):
+        seen, audience = viewer(user)
+    assert (seen.creator is not None, seen.is_client, audience) == expected
+    if creator:
+        assert not seen.creator.get_deferred_fields()  # every column read in that query
+        read = Creator.objects.get(pk=creator.pk)
+        assert {f.attname: getattr(seen.creator, f.attname) for f in Creator._meta.concrete_fields} == {
+            f.attname: getattr(read, f.attname) for f in Creator._meta.concrete_fields
+        }

@@ -8,6 +8,8 @@ from itertools import product
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django_celery_beat.models import PeriodicTask
 
 from creators.models import Creator
@@ -16,7 +18,15 @@ from lib.periods import local_date
 from square.boards import board_rows
 from square.listing import REFRESH_ENTRY, REFRESH_TASK, listing_day, listing_refresh, refresh_due
 from square.models import SquareEntry
-from square.selectors import AD_POSITIONS, FANS_RANGES, SquareFilters, creators_scored, listed_regions, square_page
+from square.selectors import (
+    AD_POSITIONS,
+    FANS_RANGES,
+    SquareFilters,
+    creators_scored,
+    listed_regions,
+    region_counts,
+    square_page,
+)
 from tests.square.conftest import NOW, index_row, listing, make_creator, refresh
 
 pytestmark = pytest.mark.django_db
@@ -155,6 +165,29 @@ def test_the_region_choices_are_the_listings_regions_in_one_query(django_assert_
     with django_assert_num_queries(1):
         regions = listed_regions()
     assert regions == distinct and len(distinct) == 3
+
+
+def test_the_region_counts_answer_the_count_of_a_page_filtered_by_region_at_most(django_assert_num_queries):
+    me = make_creator(region="上海", level=1, codes=("square_ad_slot",))
+    for region in ("北京", "上海", "上海", ""):
+        make_creator(region=region, posts=2)
+    refresh()
+    with django_assert_num_queries(1):
+        counts = region_counts()
+    assert counts == {"": 5, "上海": 3, "北京": 1} and next(iter(counts)) == ""
+    assert listed_regions(counts) == listed_regions() and set(listed_regions(counts)) == {"上海", "北京"}
+    by_region = [SquareFilters(), *(SquareFilters(region=r) for r in ("上海", "北京", "拉萨"))]
+    others = [SquareFilters(industry="美食"), SquareFilters(region="上海", level=1), SquareFilters(fans="1w-10w")]
+    for filters in by_region + others:
+        read = square_page(filters=filters, page=1, me=me.pk)
+        with CaptureQueriesContext(connection) as plain:
+            square_page(filters=filters, page=1, me=me.pk)
+        with CaptureQueriesContext(connection) as counted:
+            found = square_page(filters=filters, page=1, me=me.pk, counts=counts)
+        shown = lambda p: ([c.pk for c in p.ads], [c.pk for c in p.page], p.total, p.rank, p.day)  # noqa: E731
+        assert shown(found) == shown(read), filters
+        fewer = 1 if filters in by_region else 0
+        assert len(counted.captured_queries) == len(plain.captured_queries) - fewer, filters
 
 
 def test_the_region_filter_reads_the_listing():
