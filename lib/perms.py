@@ -41,10 +41,20 @@ def _params(user, permission: str) -> list:
     return [app_label, codename, user.pk, user.pk]
 
 
+def granted_sql() -> str:
+    """Whether a permission was given to a user or one of their groups, as a boolean SQL expression for the
+    query a page makes anyway (its parameters: ``granted_params``; pass the answer to ``holds`` as
+    ``granted``)."""
+    return _exists_sql()
+
+
+def granted_params(user, permission: str) -> list:
+    return _params(user, permission)
+
+
 def granted_expression(user, permission: str) -> RawSQL:
-    """Whether ``permission`` was given to ``user`` or one of their groups, as a boolean expression of
-    another query (annotate the row a page reads anyway; pass the answer to ``holds`` as ``granted``)."""
-    return RawSQL(_exists_sql(), _params(user, permission), output_field=BooleanField())
+    """``granted_sql`` as an expression to annotate a queryset with."""
+    return RawSQL(granted_sql(), granted_params(user, permission), output_field=BooleanField())
 
 
 def holds(user, permission: str, *, granted: bool | None = None) -> bool:

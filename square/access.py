@@ -15,6 +15,8 @@ from django.shortcuts import render
 from django_htmx.middleware import HtmxDetails
 
 from creators.models import Creator
+from creators.selectors import VIEW_CREATORS
+from lib.perms import granted_params, granted_sql
 from lib.sql import column, table
 
 
@@ -52,18 +54,24 @@ def _viewer_sql() -> str:
     return (
         f"SELECT {creator}, EXISTS ({in_groups} ({', '.join(['%s'] * len(audience_groups()))})) AS viewer_audience,"
         f" EXISTS ({in_groups} (%s)) AS viewer_client"
+        f", {granted_sql()} AS console_view"
+        # As ``Creator.objects``: an erased creator is on no page (erasure also unlinks the user).
         f" FROM (SELECT 1 AS one) v LEFT JOIN {table(Creator)} c ON c.{column(Creator, 'user')} = %s"
+        f" AND c.{column(Creator, 'erased_at')} IS NULL"
     )
 
 
-def viewer(user) -> tuple[Viewer, bool]:
-    """Who ``user`` is to the square, and whether they are in one of ``audience_groups``. One query (the
-    creator and the groups together: the Django way reads them in two)."""
+def viewer(user) -> tuple[Viewer, bool, bool]:
+    """Who ``user`` is to the square, whether they are in one of ``audience_groups``, and whether they were
+    given the console's view permission (the header's 运营后台 link; ``lib.perms.holds(..., granted=)``).
+    One query (the creator, the groups and the permission together: the Django way reads them in four)."""
     groups = audience_groups()
-    row = next(iter(Creator.objects.raw(_viewer_sql(), [user.pk, *groups, user.pk, settings.CLIENTS_GROUP, user.pk])))
+    params = [user.pk, *groups, user.pk, settings.CLIENTS_GROUP, *granted_params(user, VIEW_CREATORS), user.pk]
+    row = next(iter(Creator.objects.raw(_viewer_sql(), params)))
     creator = row if row.pk is not None else None
     # A creator's own views never count as impressions, even in the clients group.
-    return Viewer(creator=creator, is_client=creator is None and bool(row.viewer_client)), bool(row.viewer_audience)
+    seen = Viewer(creator=creator, is_client=creator is None and bool(row.viewer_client))
+    return seen, bool(row.viewer_audience), bool(row.console_view)
 
 
 def square_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -74,7 +82,8 @@ def square_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
     @wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         user = request.user
-        request.viewer, audience = viewer(user)
+        # ``console_view``: the header's 运营后台 link (``config.context_processors.navigation``), read already
+        request.viewer, audience, request.console_view = viewer(user)
         if request.viewer.creator is None and not audience and not user.is_superuser:
             return render(request, "square/forbidden.html", status=403)
         return view(request, *args, **kwargs)

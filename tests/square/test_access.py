@@ -8,6 +8,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.urls import URLPattern, reverse
+from django.utils import timezone
 
 from creators.models import Creator
 from portal import urls as portal_urls
@@ -138,14 +139,16 @@ def test_the_creator_nav_offers_the_square_under_more(creator_client):
 @pytest.mark.parametrize(
     "groups, is_creator, expected",
     [
-        ([], False, (False, False, False)),  # (a creator, counts as a client, in an audience group)
-        ([settings.CLIENTS_GROUP], False, (False, True, True)),
-        ([settings.OPERATORS_GROUP], False, (False, False, True)),
-        ([settings.VIEWERS_GROUP], False, (False, False, True)),
-        ([settings.VIEWERS_GROUP, settings.CLIENTS_GROUP], False, (False, True, True)),
-        (["其他组"], False, (False, False, False)),
-        ([], True, (True, False, False)),
-        ([settings.CLIENTS_GROUP], True, (True, False, True)),  # a creator's views never count
+        # (a creator, counts as a client, in an audience group, given the console's view permission)
+        ([], False, (False, False, False, False)),
+        ([settings.CLIENTS_GROUP], False, (False, True, True, False)),
+        ([settings.OPERATORS_GROUP], False, (False, False, True, True)),
+        ([settings.VIEWERS_GROUP], False, (False, False, True, True)),
+        ([settings.VIEWERS_GROUP, settings.CLIENTS_GROUP], False, (False, True, True, True)),
+        (["其他组"], False, (False, False, False, False)),
+        ([], True, (True, False, False, False)),
+        ([settings.CLIENTS_GROUP], True, (True, False, True, False)),  # a creator's views never count
+        ([settings.OPERATORS_GROUP], True, (True, False, True, True)),
     ],
 )
 def test_the_viewer_is_read_in_one_query(django_assert_num_queries, groups, is_creator, expected):
@@ -158,11 +161,21 @@ def test_the_viewer_is_read_in_one_query(django_assert_num_queries, groups, is_c
         creator.save(update_fields=["user"])
     make_creator()  # someone else's creator row is not the viewer's
     with django_assert_num_queries(1):
-        seen, audience = viewer(user)
-    assert (seen.creator is not None, seen.is_client, audience) == expected
+        seen, audience, console_view = viewer(user)
+    assert (seen.creator is not None, seen.is_client, audience, console_view) == expected
+    assert console_view == user.has_perm("creators.view_creator")
     if creator:
         assert not seen.creator.get_deferred_fields()  # every column read in that query
         read = Creator.objects.get(pk=creator.pk)
         assert {f.attname: getattr(seen.creator, f.attname) for f in Creator._meta.concrete_fields} == {
             f.attname: getattr(read, f.attname) for f in Creator._meta.concrete_fields
         }
+
+
+def test_an_erased_creator_is_not_the_viewer(django_assert_num_queries):
+    """As ``Creator.objects``: an erased creator is on no page, even were their login still linked."""
+    user = User.objects.create_user("erased", password="pw")
+    creator = make_creator()
+    Creator.everyone.filter(pk=creator.pk).update(user=user, erased_at=timezone.now())
+    seen, _, _ = viewer(user)
+    assert seen.creator is None
