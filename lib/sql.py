@@ -186,6 +186,21 @@ def commit_without_waiting() -> None:
         cursor.execute("SET LOCAL synchronous_commit = off")
 
 
+def committed_without_waiting(sql: str) -> str:
+    """``sql``, a statement outside any transaction, made to commit as ``commit_without_waiting`` does, in
+    the same round trip: on PostgreSQL in autocommit with the statement sent as text (Django's default for
+    psycopg), ``SET LOCAL`` sent in the same string holds for that string's own implicit transaction and
+    nothing after it. Inside a transaction, or elsewhere, ``sql`` as it is: the transaction's commit decides."""
+    if (
+        connection.vendor == "postgresql"
+        and connection.get_autocommit()
+        and not connection.in_atomic_block
+        and not connection.settings_dict.get("OPTIONS", {}).get("server_side_binding")
+    ):
+        return f"SET LOCAL synchronous_commit = off; {sql}"
+    return sql
+
+
 def analyze_stale(tables: Sequence[str]) -> list[str]:
     """``ANALYZE`` those of ``tables`` whose planner statistics are stale by PostgreSQL's own autovacuum
     rule — more rows changed since the last analyse than ``autovacuum_analyze_threshold`` +

@@ -146,3 +146,36 @@ def test_simultaneous_views_all_count(client_user):
     for thread in threads:
         thread.join()
     assert Impression.objects.get(creator=creator).count == views
+
+
+def synchronous_commit() -> str | None:
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_page_views_statement_alone_commits_without_waiting_for_the_disk():
+    """Outside a transaction the upsert carries ``SET LOCAL synchronous_commit = off`` in its own string (on
+    PostgreSQL): that statement only; what follows waits for the disk again. Inside one, it is left alone."""
+    creator = make_creator()
+    row = [(creator.pk, TODAY, Surface.SQUARE, 1)]
+    before = synchronous_commit()
+    with CaptureQueriesContext(connection) as captured:
+        impressions_add(rows=row, wait_for_disk=False)
+    postgres = connection.vendor == "postgresql"
+    assert captured[0]["sql"].startswith("SET LOCAL synchronous_commit = off;") is postgres
+    assert synchronous_commit() == before and before in (None, "on")
+    assert Impression.objects.get(creator=creator).count == 1
+    from django.db import transaction
+
+    with transaction.atomic(), CaptureQueriesContext(connection) as captured:
+        impressions_add(rows=row, wait_for_disk=False)
+        assert synchronous_commit() == before  # the caller's transaction keeps its own commit
+    assert captured[0]["sql"].startswith("INSERT")
+    with CaptureQueriesContext(connection) as captured:
+        impressions_add(rows=row)  # the default waits
+    assert captured[0]["sql"].startswith("INSERT")
+    assert Impression.objects.get(creator=creator).count == 3
