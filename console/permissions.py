@@ -74,29 +74,44 @@ GROUPS: dict[str, set[str]] = {
 
 
 @cache
+def _granted_sql() -> str:
+    """The ids of the permissions given to one user (parameters: their id, twice): their own and their
+    groups', as Django's model backend reads them."""
+    user_model = get_user_model()
+    direct, member, granted = user_model.user_permissions.through, user_model.groups.through, Group.permissions.through
+    return (
+        f"SELECT d.{column(direct, 'permission')} FROM {table(direct)} d WHERE d.{column(direct, 'user')} = %s"
+        f" UNION ALL SELECT g.{column(granted, 'permission')} FROM {table(member)} m INNER JOIN {table(granted)} g"
+        f" ON g.{column(granted, 'group')} = m.{column(member, 'group')} WHERE m.{column(member, 'user')} = %s"
+    )
+
+
+@cache
+def _named_sql() -> str:
+    """Every permission as ``app_label`` and ``codename``: what the hand-written queries below select from."""
+    perm, kind = Permission, ContentType
+    return (
+        f"SELECT c.{column(kind, 'app_label')}, p.{column(perm, 'codename')} FROM {table(perm)} p"
+        f" INNER JOIN {table(kind)} c ON c.{column(kind, 'id')} = p.{column(perm, 'content_type')}"
+    )
+
+
+@cache
 def _holds_sql() -> str:
     """``holds``' one query, written once per process from the auth models' tables: as the ORM builds it,
     the query took six times as long to build as to run, on every page that draws the navigation."""
-    user_model = get_user_model()
     perm, kind = Permission, ContentType
-    direct, member, granted = user_model.user_permissions.through, user_model.groups.through, Group.permissions.through
     return (
-        f"SELECT EXISTS (SELECT 1 FROM {table(perm)} p INNER JOIN {table(kind)} c"
-        f" ON c.{column(kind, 'id')} = p.{column(perm, 'content_type')}"
-        f" WHERE c.{column(kind, 'app_label')} = %s AND p.{column(perm, 'codename')} = %s AND ("
-        f"EXISTS (SELECT 1 FROM {table(direct)} d WHERE d.{column(direct, 'permission')} = p.{column(perm, 'id')}"
-        f" AND d.{column(direct, 'user')} = %s)"
-        f" OR EXISTS (SELECT 1 FROM {table(member)} m INNER JOIN {table(granted)} g"
-        f" ON g.{column(granted, 'group')} = m.{column(member, 'group')}"
-        f" WHERE m.{column(member, 'user')} = %s AND g.{column(granted, 'permission')} = p.{column(perm, 'id')})))"
+        f"SELECT EXISTS ({_named_sql()} WHERE c.{column(kind, 'app_label')} = %s"
+        f" AND p.{column(perm, 'codename')} = %s AND p.{column(perm, 'id')} IN ({_granted_sql()}))"
     )
 
 
 def holds(user, permission: str) -> bool:
     """``user.has_perm(permission)`` in one query, for a page that asks one question (the navigation's
-    运营后台 link on every page): Django's model backend (the only one configured) answers ``has_perm`` by
-    loading all of the user's permissions, their own and their groups', in two. Same answer: an inactive
-    user holds nothing, a superuser everything, anyone else what they or one of their groups were given."""
+    运营后台 link on every page), where ``held`` would read all of the user's permissions. Same answer:
+    an inactive user holds nothing, a superuser everything, anyone else what they or one of their groups
+    were given."""
     if not user.is_active:
         return False
     if user.is_superuser:
@@ -105,6 +120,21 @@ def holds(user, permission: str) -> bool:
     with connection.cursor() as cursor:
         cursor.execute(_holds_sql(), [app_label, codename, user.pk, user.pk])
         return bool(cursor.fetchone()[0])
+
+
+def held(user) -> set[str]:
+    """Every permission ``user`` holds, as ``"app_label.codename"``, in one query: what Django's model
+    backend's ``get_all_permissions`` answers in two built by the ORM (``console.backends``). The same
+    rules as ``holds``: an inactive user holds nothing, a superuser every permission there is."""
+    if not user.is_active or user.is_anonymous:
+        return set()
+    sql, params = _named_sql(), []
+    if not user.is_superuser:
+        perm = Permission
+        sql, params = f"{sql} WHERE p.{column(perm, 'id')} IN ({_granted_sql()})", [user.pk, user.pk]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {f"{app_label}.{codename}" for app_label, codename in cursor.fetchall()}
 
 
 def groups_sync(apps, schema_editor=None) -> None:

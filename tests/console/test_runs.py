@@ -190,7 +190,7 @@ def test_the_list_and_a_run_take_the_same_queries_however_many_rows(operator_cli
     _runs(2)
     list_url = reverse("console:runs")
     operator_client.get(list_url)  # warm the session
-    with django_assert_num_queries(7) as captured:  # one of them asks whether a run waits for the broker
+    with django_assert_num_queries(6) as captured:  # one of them asks whether a run waits for the broker
         response = operator_client.get(list_url, {"job": "assess_upgrade"})
     assert response.status_code == 200 and "run-period-001" in response.content.decode()
     _runs(20)
