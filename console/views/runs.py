@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from console import permissions
 from console.access import ConsoleRequest, console_required, permission_required
-from console.forms import ActionForm, is_duplicate
+from console.forms import ActionForm, TextInput, is_duplicate
 from levels import jobs
 from levels import run_selectors as selectors
 from levels.models import JobRun
@@ -55,7 +55,7 @@ class StartForm(ActionForm):
     period = forms.CharField(
         label=gettext_lazy("周期"),
         max_length=20,
-        widget=forms.TextInput({"class": "input", "placeholder": "2026-12 · 2026Q4 · 2026-12-05"}),
+        widget=TextInput({"class": "input", "placeholder": "2026-12 · 2026Q4 · 2026-12-05"}),
     )
 
 
