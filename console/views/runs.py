@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from console import permissions
 from console.access import ConsoleRequest, console_required, permission_required
 from console.forms import ActionForm, TextInput, is_duplicate
+from console.rows import run_rows, run_state
 from levels import jobs
 from levels import run_selectors as selectors
 from levels.models import JobRun
@@ -96,6 +97,7 @@ def _list_context(query: QueryDict, *, form: StartForm, dispatch: bool = False) 
     for run in page.object_list:
         run.duration = _duration(run)
     return {
+        "rows": run_rows(page.object_list),
         "filters": filters,
         "jobs": Job.choices,
         "statuses": JobRun.Status.choices,
@@ -153,10 +155,12 @@ def _start(request: ConsoleRequest) -> HttpResponse:
 
 def _run_context(run: JobRun) -> dict:
     run.duration = _duration(run)
+    stuck = jobs.run_is_stale(run, now=timezone.now())
     return {
         "run": run,
+        "state": run_state(run, stuck=stuck),
         "summary": [(SUMMARY_LABELS.get(name, name), value) for name, value in run.summary.items()],
-        "stuck": jobs.run_is_stale(run, now=timezone.now()),
+        "stuck": stuck,
         "resume_form": ActionForm(),
     }
 
