@@ -130,8 +130,7 @@ def held(user) -> set[str]:
         return set()
     sql, params = _named_sql(), []
     if not user.is_superuser:
-        perm = Permission
-        sql, params = f"{sql} WHERE p.{column(perm, 'id')} IN ({_granted_sql()})", [user.pk, user.pk]
+        sql, params = f"{sql} WHERE p.{column(Permission, 'id')} IN ({_granted_sql()})", [user.pk, user.pk]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return {f"{app_label}.{codename}" for app_label, codename in cursor.fetchall()}

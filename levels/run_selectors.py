@@ -6,16 +6,18 @@ from django.db.models import Count, Q, QuerySet
 from .models import JobChunk, JobRun, LevelChange
 
 
+def _listed(*, job: str, status: str) -> Q:
+    """The runs of ``job`` in ``status`` (blank: any)."""
+    listed = Q(job=job) if job else Q()
+    return listed & Q(status=status) if status else listed
+
+
 def runs_list(*, job: str = "", status: str = "") -> QuerySet[JobRun]:
     """Runs newest first, each with ``chunks_total`` and ``chunks_done`` (one query for a page)."""
     runs = JobRun.objects.annotate(
         chunks_total=Count("chunks"), chunks_done=Count("chunks", filter=Q(chunks__status=JobChunk.Status.DONE))
     ).defer("rules_snapshot", "creator_ids")
-    if job:
-        runs = runs.filter(job=job)
-    if status:
-        runs = runs.filter(status=status)
-    return runs.order_by("-started_at", "-pk")
+    return runs.filter(_listed(job=job, status=status)).order_by("-started_at", "-pk")
 
 
 def runs_counted(*, job: str = "", status: str = "") -> tuple[int, bool]:
@@ -23,9 +25,7 @@ def runs_counted(*, job: str = "", status: str = "") -> tuple[int, bool]:
     ``awaiting_broker_since`` set: ``levels.dispatch``), in one scan of the runs: the list page needs
     both on every load, where counting ``runs_list`` groups every run's chunks and the wait is a query
     of its own."""
-    listed = Q(job=job) if job else Q()
-    if status:
-        listed &= Q(status=status)
+    listed = _listed(job=job, status=status)
     found = JobRun.objects.aggregate(
         listed=Count("pk", filter=listed or None), waiting=Count("pk", filter=Q(awaiting_broker_since__isnull=False))
     )
