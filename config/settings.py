@@ -170,8 +170,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 # AxesStandaloneBackend first: it refuses a locked-out username+IP before any password is checked.
+# console.backends.PermissionsBackend before ModelBackend: it loads a user's permissions in one query,
+# where ModelBackend (which signs users in and keeps their sessions) finds them.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "console.backends.PermissionsBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"

@@ -1,8 +1,15 @@
-"""Reads for the console's job-run screens: runs with their chunk counts, a run's chunks, its level moves."""
+"""Reads for the console's job-run screens: runs with their chunk counts, how many a list shows, a run's
+chunks, its level moves."""
 
 from django.db.models import Count, Q, QuerySet
 
 from .models import JobChunk, JobRun, LevelChange
+
+
+def _listed(*, job: str, status: str) -> Q:
+    """The runs of ``job`` in ``status`` (blank: any)."""
+    listed = Q(job=job) if job else Q()
+    return listed & Q(status=status) if status else listed
 
 
 def runs_list(*, job: str = "", status: str = "") -> QuerySet[JobRun]:
@@ -10,11 +17,19 @@ def runs_list(*, job: str = "", status: str = "") -> QuerySet[JobRun]:
     runs = JobRun.objects.annotate(
         chunks_total=Count("chunks"), chunks_done=Count("chunks", filter=Q(chunks__status=JobChunk.Status.DONE))
     ).defer("rules_snapshot", "creator_ids")
-    if job:
-        runs = runs.filter(job=job)
-    if status:
-        runs = runs.filter(status=status)
-    return runs.order_by("-started_at", "-pk")
+    return runs.filter(_listed(job=job, status=status)).order_by("-started_at", "-pk")
+
+
+def runs_counted(*, job: str = "", status: str = "") -> tuple[int, bool]:
+    """How many runs ``runs_list(job=, status=)`` lists, and whether any run waits for the broker (its
+    ``awaiting_broker_since`` set: ``levels.dispatch``), in one scan of the runs: the list page needs
+    both on every load, where counting ``runs_list`` groups every run's chunks and the wait is a query
+    of its own."""
+    listed = _listed(job=job, status=status)
+    found = JobRun.objects.aggregate(
+        listed=Count("pk", filter=listed or None), waiting=Count("pk", filter=Q(awaiting_broker_since__isnull=False))
+    )
+    return found["listed"], found["waiting"] > 0
 
 
 def run_get(run_id: int) -> JobRun:

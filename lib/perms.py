@@ -18,21 +18,36 @@ from lib.sql import column, table
 
 
 @cache
+def _granted_ids_sql() -> str:
+    """The ids of the permissions given to one user (parameters: their id, twice): their own and their
+    groups', as Django's model backend reads them."""
+    user_model = get_user_model()
+    direct, member, granted = user_model.user_permissions.through, user_model.groups.through, Group.permissions.through
+    return (
+        f"SELECT d.{column(direct, 'permission')} FROM {table(direct)} d WHERE d.{column(direct, 'user')} = %s"
+        f" UNION ALL SELECT g.{column(granted, 'permission')} FROM {table(member)} m INNER JOIN {table(granted)} g"
+        f" ON g.{column(granted, 'group')} = m.{column(member, 'group')} WHERE m.{column(member, 'user')} = %s"
+    )
+
+
+@cache
+def _named_sql() -> str:
+    """Every permission as ``app_label`` and ``codename``: what the questions below select from."""
+    perm, kind = Permission, ContentType
+    return (
+        f"SELECT c.{column(kind, 'app_label')}, p.{column(perm, 'codename')} FROM {table(perm)} p"
+        f" INNER JOIN {table(kind)} c ON c.{column(kind, 'id')} = p.{column(perm, 'content_type')}"
+    )
+
+
+@cache
 def _exists_sql() -> str:
     """The question as SQL (parameters: app label, codename, user id twice), written once per process from
     the auth models' tables: as the ORM builds it, the query took six times as long to build as to run."""
-    user_model = get_user_model()
     perm, kind = Permission, ContentType
-    direct, member, granted = user_model.user_permissions.through, user_model.groups.through, Group.permissions.through
     return (
-        f"EXISTS (SELECT 1 FROM {table(perm)} p INNER JOIN {table(kind)} c"
-        f" ON c.{column(kind, 'id')} = p.{column(perm, 'content_type')}"
-        f" WHERE c.{column(kind, 'app_label')} = %s AND p.{column(perm, 'codename')} = %s AND ("
-        f"EXISTS (SELECT 1 FROM {table(direct)} d WHERE d.{column(direct, 'permission')} = p.{column(perm, 'id')}"
-        f" AND d.{column(direct, 'user')} = %s)"
-        f" OR EXISTS (SELECT 1 FROM {table(member)} m INNER JOIN {table(granted)} g"
-        f" ON g.{column(granted, 'group')} = m.{column(member, 'group')}"
-        f" WHERE m.{column(member, 'user')} = %s AND g.{column(granted, 'permission')} = p.{column(perm, 'id')})))"
+        f"EXISTS ({_named_sql()} WHERE c.{column(kind, 'app_label')} = %s"
+        f" AND p.{column(perm, 'codename')} = %s AND p.{column(perm, 'id')} IN ({_granted_ids_sql()}))"
     )
 
 
@@ -69,3 +84,17 @@ def holds(user, permission: str, *, granted: bool | None = None) -> bool:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {_exists_sql()}", _params(user, permission))
         return bool(cursor.fetchone()[0])
+
+
+def held(user) -> set[str]:
+    """Every permission ``user`` holds, as ``"app_label.codename"``, in one query: what Django's model
+    backend's ``get_all_permissions`` answers in two built by the ORM (``console.backends``). The same
+    rules as ``holds``: an inactive or anonymous user holds nothing, a superuser every permission there is."""
+    if not user.is_active or user.is_anonymous:
+        return set()
+    sql, params = _named_sql(), []
+    if not user.is_superuser:
+        sql, params = f"{sql} WHERE p.{column(Permission, 'id')} IN ({_granted_ids_sql()})", [user.pk, user.pk]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {f"{app_label}.{codename}" for app_label, codename in cursor.fetchall()}

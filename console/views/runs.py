@@ -16,7 +16,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from console import permissions
 from console.access import ConsoleRequest, console_required, permission_required
-from console.forms import ActionForm, is_duplicate
+from console.forms import ActionForm, TextInput, is_duplicate
+from console.rows import run_rows, run_state
 from levels import jobs
 from levels import run_selectors as selectors
 from levels.models import JobRun
@@ -55,7 +56,7 @@ class StartForm(ActionForm):
     period = forms.CharField(
         label=gettext_lazy("周期"),
         max_length=20,
-        widget=forms.TextInput({"class": "input", "placeholder": "2026-12 · 2026Q4 · 2026-12-05"}),
+        widget=TextInput({"class": "input", "placeholder": "2026-12 · 2026Q4 · 2026-12-05"}),
     )
 
 
@@ -72,13 +73,31 @@ def _duration(run: JobRun) -> str:
     return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
 
 
-def _list_context(query: QueryDict, *, form: StartForm) -> dict:
+class _Counted(Paginator):
+    """A paginator told its count (``selectors.runs_counted`` reads it together with the broker's wait)."""
+
+    def __init__(self, object_list, per_page: int, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self._count = count
+
+    @property
+    def count(self) -> int:
+        return self._count
+
+
+def _list_context(query: QueryDict, *, form: StartForm, dispatch: bool = False) -> dict:
+    """The list's context; with ``dispatch``, the runs waiting for the broker are sent first if it answers
+    again (``dispatch_waiting_if_broker``, asked only when the count says one waits)."""
     filters = _filters(query)
-    page = Paginator(selectors.runs_list(**filters), PER_PAGE).get_page(query.get("page"))
+    listed, waiting = selectors.runs_counted(**filters)
+    if dispatch and waiting and dispatch_waiting_if_broker():
+        listed, _ = selectors.runs_counted(**filters)  # a run sent may have changed its state
+    page = _Counted(selectors.runs_list(**filters), PER_PAGE, count=listed).get_page(query.get("page"))
     page.object_list = list(page.object_list)
     for run in page.object_list:
         run.duration = _duration(run)
     return {
+        "rows": run_rows(page.object_list),
         "filters": filters,
         "jobs": Job.choices,
         "statuses": JobRun.Status.choices,
@@ -97,8 +116,8 @@ def runs(request: ConsoleRequest) -> HttpResponse:
 
 @console_required
 def _list(request: ConsoleRequest) -> HttpResponse:
-    dispatch_waiting_if_broker()  # a run waiting for the broker leaves the wait once it answers
-    return render(request, "console/runs.html", _list_context(request.GET, form=StartForm()))
+    # A run waiting for the broker leaves the wait once it answers.
+    return render(request, "console/runs.html", _list_context(request.GET, form=StartForm(), dispatch=True))
 
 
 @permission_required(permissions.START_RUN)
@@ -136,10 +155,12 @@ def _start(request: ConsoleRequest) -> HttpResponse:
 
 def _run_context(run: JobRun) -> dict:
     run.duration = _duration(run)
+    stuck = jobs.run_is_stale(run, now=timezone.now())
     return {
         "run": run,
+        "state": run_state(run, stuck=stuck),
         "summary": [(SUMMARY_LABELS.get(name, name), value) for name, value in run.summary.items()],
-        "stuck": jobs.run_is_stale(run, now=timezone.now()),
+        "stuck": stuck,
         "resume_form": ActionForm(),
     }
 

@@ -29,14 +29,14 @@ def test_the_list_shows_each_version_its_state_and_runs(viewer_client, django_as
     current = version_in_force()
     jobs.run_claim(job="assess_monthly", key="k", period="2026-12", at=timezone.now())
     RuleSet.objects.create(name="草稿一", window_days=30, tasks_min_fans=1, large_creator_fans=1)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         response = viewer_client.get(reverse("console:rules"))
     assert response.status_code == 200
     rows = {v.name: (v.state, v.runs) for v in response.context["versions"]}
     assert rows == {current.name: ("in_force", 1), "草稿一": ("draft", 0)}
     for i in range(3):
         RuleSet.objects.create(name=f"草稿{i + 2}", window_days=30, tasks_min_fans=1, large_creator_fans=1)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         response = viewer_client.get(reverse("console:rules"))
     assert response.status_code == 200 and "草稿4" in response.content.decode()
 
@@ -53,7 +53,7 @@ def test_a_viewer_sees_the_thresholds_without_the_form_and_may_not_post(viewer_c
 
 def test_the_detail_page_has_constant_queries(operator_client, django_assert_num_queries):
     current = version_in_force()
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         response = operator_client.get(reverse("console:rule", args=[current.pk]))
     assert response.status_code == 200 and 'id="version-form"' in response.content.decode()
 

@@ -190,7 +190,7 @@ def test_the_list_and_a_run_take_the_same_queries_however_many_rows(operator_cli
     _runs(2)
     list_url = reverse("console:runs")
     operator_client.get(list_url)  # warm the session
-    with django_assert_num_queries(7) as captured:  # one of them asks whether a run waits for the broker
+    with django_assert_num_queries(5) as captured:  # the count also asks whether a run waits for the broker
         response = operator_client.get(list_url, {"job": "assess_upgrade"})
     assert response.status_code == 200 and "run-period-001" in response.content.decode()
     _runs(20)
@@ -198,6 +198,26 @@ def test_the_list_and_a_run_take_the_same_queries_however_many_rows(operator_cli
         response = operator_client.get(list_url, {"job": "assess_upgrade"})
     assert response.status_code == 200 and "run-period-019" in response.content.decode()
     assert operator_client.get(list_url, {"status": "failed"}).content.decode().count("run-period-") == 0
+
+
+def test_the_count_follows_the_filters_and_the_pages(operator_client):
+    _runs(51)
+    jobs.run_claim(job="warn_at_risk", key="other", period="2026-12", at=AT)
+    JobRun.objects.filter(period__in=["run-period-000", "run-period-001"]).update(status=JobRun.Status.FAILED)
+
+    def listed(**query) -> tuple[str, int]:
+        response = operator_client.get(reverse("console:runs"), query)
+        assert response.status_code == 200
+        body = response.content.decode()
+        pager = body.split('class="pager-at num">')[1].split("<")[0] if 'class="pager-at' in body else ""
+        return pager, body.count('<td class="num">run-period-') + body.count('<td class="num">2026-12<')
+
+    assert listed() == ("1 / 2", 50)
+    assert listed(page="2") == ("2 / 2", 2)
+    assert listed(job="assess_upgrade", page="2") == ("2 / 2", 1)
+    assert listed(job="warn_at_risk") == ("", 1)
+    assert listed(status="failed") == ("", 2)
+    assert listed(job="warn_at_risk", status="failed") == ("", 0)
 
 
 def _run_page_queries(client, creators: int) -> int:
