@@ -129,9 +129,8 @@ class BenefitRow:
 
     @property
     def case(self) -> FeaturedCase | None:
-        """The latest case submitted under this entitlement (prefetched, newest first)."""
-        cases = self.entitlement.cases.all()
-        return cases[0] if cases else None
+        """The latest case submitted under this entitlement (read with it, ``benefits.selectors``)."""
+        return self.entitlement.latest_case
 
 
 def benefit_row(entitlement: Entitlement, *, notes: dict, current: set[str]) -> BenefitRow:

@@ -64,10 +64,7 @@ def benefit_rows() -> list[BenefitRow]:
         for case in CASES if code == BenefitCode.FEATURED_CASE else [None]:
             with_case = Entitlement(**{f.attname: getattr(entitlement, f.attname) for f in Entitlement._meta.fields})
             with_case.benefit = entitlement.benefit
-            found = FeaturedCase.objects.all()
-            found._result_cache = [] if case is None else [FeaturedCase(pk=1, entitlement=with_case, status=case)]
-            found._prefetch_done = True
-            with_case._prefetched_objects_cache = {"cases": found}
+            with_case.latest_case = None if case is None else FeaturedCase(pk=1, entitlement=with_case, status=case)
             rows.append(BenefitRow(entitlement=with_case, state=state, value_note=note, current_period=current))
     return rows
 
