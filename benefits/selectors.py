@@ -7,7 +7,7 @@ from decimal import Decimal
 from functools import cache
 
 from django.db import connection
-from django.db.models import Count, F, Model, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, F, Model, Prefetch, Q, QuerySet
 from django.db.models.expressions import Col
 
 from creators.models import Creator, SubmissionEntry, SubmissionTask
@@ -151,25 +151,24 @@ def entitlement_of(*, creator: Creator, entitlement_id: int) -> Entitlement:
     return found[0]
 
 
-def wallet_cards(*, creator: Creator) -> list[GuaranteeCard]:
-    """The creator's guarantee cards: active ones first, nearest expiry first; then the rest, newest
-    first. The entry a used card went to comes with it (its task, its payout), and the manual issue."""
+def wallet_cards_and_dou_plus(*, creator: Creator) -> tuple[list[GuaranteeCard], int]:
+    """The creator's guarantee cards — active ones first, nearest expiry first; then the rest, newest
+    first; each with the entry a used card went to (its task, its payout) and its manual issue — and the
+    DOU+ credited to the creator in all, in one query."""
     with connection.cursor() as cursor:
-        cursor.execute(_cards_sql(), [creator.pk])
+        cursor.execute(_cards_sql(), [creator.pk, creator.pk])
         rows = cursor.fetchall()
     cards = []
     for row in rows:
-        card, entry, task, issue = _instances(row, GuaranteeCard, SubmissionEntry, SubmissionTask, CardIssue)
+        card, entry, task, issue = _instances(row[1:], GuaranteeCard, SubmissionEntry, SubmissionTask, CardIssue)
+        if card is None:  # no card: the one row that carries the DOU+ total
+            continue
         if entry is not None:
             _with(entry, task=task)
         cards.append(_with(card, entry=entry, issue=issue))
     active = sorted((c for c in cards if c.status == CardStatus.ACTIVE), key=lambda c: (c.expires_at, c.serial))
     rest = sorted((c for c in cards if c.status != CardStatus.ACTIVE), key=lambda c: c.issued_at, reverse=True)
-    return active + rest
-
-
-def dou_plus_total(*, creator: Creator) -> int:
-    return DouPlusCredit.objects.filter(creator=creator).aggregate(total=Sum("amount"))["total"] or 0
+    return active + rest, rows[0][0] or 0
 
 
 # 我的权益's reads are written once per process as SQL from the models' tables: the ORM took about as long to
@@ -194,12 +193,12 @@ def _columns(model: type[Model]) -> tuple[str, list[str], int, list[tuple[int, l
     return selected, [f.attname for f in fields], fields.index(model._meta.pk), converters
 
 
-def _select(*models: type[Model]) -> str:
-    return "SELECT " + ", ".join(_columns(m)[0] for m in models)
+def _selected(*models: type[Model]) -> str:
+    return ", ".join(_columns(m)[0] for m in models)
 
 
 def _instances(row: tuple, *models: type[Model]) -> list:
-    """The instances of ``models`` in ``row`` (selected as ``_select(*models)`` lists them); None for a
+    """The instances of ``models`` in ``row`` (selected as ``_selected(*models)`` lists them); None for a
     join that found none."""
     found, start = [], 0
     for model in models:
@@ -226,7 +225,8 @@ def _with(instance: Model, **related) -> Model:
 def _catalogue_sql() -> str:
     lb, b = LevelBenefit, Benefit
     return (
-        f"{_select(lb, b)} FROM {table(lb)} lb JOIN {table(b)} b ON b.{column(b, 'id')} = lb.{column(lb, 'benefit')}"
+        f"SELECT {_selected(lb, b)} FROM {table(lb)} lb"
+        f" JOIN {table(b)} b ON b.{column(b, 'id')} = lb.{column(lb, 'benefit')}"
         f" ORDER BY lb.{column(lb, 'level')}, lb.{column(lb, 'kind')}, b.{column(b, 'position')}"
     )
 
@@ -254,7 +254,8 @@ def _entitlements_sql(where: str) -> str:
     )
     condition = where.format(**{name: column(e, name) for name in ("id", "period", "status")})
     return (
-        f"{_select(e, b, c)} FROM {table(e)} e JOIN {table(b)} b ON b.{column(b, 'id')} = e.{column(e, 'benefit')}"
+        f"SELECT {_selected(e, b, c)} FROM {table(e)} e"
+        f" JOIN {table(b)} b ON b.{column(b, 'id')} = e.{column(e, 'benefit')}"
         f" LEFT JOIN {table(c)} c ON c.{column(c, 'id')} = ({latest})"
         f" WHERE e.{column(e, 'creator')} = %s AND {condition}"
         f" ORDER BY b.{column(b, 'position')}, e.{column(e, 'period')}, e.{column(e, 'id')}"
@@ -263,13 +264,16 @@ def _entitlements_sql(where: str) -> str:
 
 @cache
 def _cards_sql() -> str:
-    g, se, st, ci = GuaranteeCard, SubmissionEntry, SubmissionTask, CardIssue
+    """The DOU+ total, then each card with its entry, task and issue; one row without a card when there
+    is none (the cards are joined to a row of one column)."""
+    g, se, st, ci, d = GuaranteeCard, SubmissionEntry, SubmissionTask, CardIssue, DouPlusCredit
+    total = f"SELECT SUM(d.{column(d, 'amount')}) FROM {table(d)} d WHERE d.{column(d, 'creator')} = %s"
     return (
-        f"{_select(g, se, st, ci)} FROM {table(g)} g"
+        f"SELECT ({total}), {_selected(g, se, st, ci)} FROM (SELECT 1 AS one) o"
+        f" LEFT JOIN {table(g)} g ON g.{column(g, 'creator')} = %s"
         f" LEFT JOIN {table(se)} se ON se.{column(se, 'id')} = g.{column(g, 'entry')}"
         f" LEFT JOIN {table(st)} st ON st.{column(st, 'id')} = se.{column(se, 'task')}"
         f" LEFT JOIN {table(ci)} ci ON ci.{column(ci, 'id')} = g.{column(g, 'issue')}"
-        f" WHERE g.{column(g, 'creator')} = %s"
     )
 
 

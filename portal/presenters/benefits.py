@@ -325,12 +325,9 @@ def benefits_page(*, creator: Creator, at: datetime) -> BenefitsPage:
         )
     reward_offers = _offered([r for r in catalogue if r.level == level and r.kind == BenefitKind.REWARD], {})
 
-    cards = [
-        Card(c, days_left(at, c.expires_at) if c.status == CardStatus.ACTIVE else None)
-        for c in benefit_selectors.wallet_cards(creator=creator)
-    ]
+    held_cards, dou_plus = benefit_selectors.wallet_cards_and_dou_plus(creator=creator)
+    cards = [Card(c, days_left(at, c.expires_at) if c.status == CardStatus.ACTIVE else None) for c in held_cards]
     this_month_dispatch = next((r for r in basic if r.is_dispatch and r.entitlement.period == month.key), None)
-    dou_plus = benefit_selectors.dou_plus_total(creator=creator)
     dispatch = Dispatch(this_month_dispatch, dou_plus) if this_month_dispatch or dou_plus else None
     counts = {
         "claimable": sum(r.state == "claimable" for r in rows),

@@ -6,12 +6,13 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import User
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, Sum
 
 from benefits import selectors
 from benefits.models import (
     CardStatus,
     CaseStatus,
+    DouPlusCredit,
     Entitlement,
     EntitlementStatus,
     FeaturedCase,
@@ -41,8 +42,11 @@ def test_the_catalogue_is_what_the_orm_read() -> None:
     ]
 
 
-def test_entitlements_and_cards_are_what_the_orm_read(creator) -> None:
+def test_entitlements_and_cards_are_what_the_orm_read(creator, other_creator) -> None:
     assess()
+    assert selectors.wallet_cards_and_dou_plus(creator=other_creator) == ([], 0)
+    for credited, amount in zip(Entitlement.objects.filter(creator=creator)[:2], [20, 40], strict=True):
+        DouPlusCredit.objects.create(creator=creator, entitlement=credited, missing=1, amount=amount, created_at=AT)
     featured = entitlement(creator, "featured_case")
     Entitlement.objects.filter(pk=featured.pk).update(status=EntitlementStatus.CLAIMED)
     # Cases of one entitlement: the latest submitted wins; at the same time, the latest id.
@@ -82,7 +86,8 @@ def test_entitlements_and_cards_are_what_the_orm_read(creator) -> None:
 
     before = list(GuaranteeCard.objects.filter(creator=creator).select_related("entry__task", "issue"))
     by_id = {c.pk: c for c in before}
-    now = selectors.wallet_cards(creator=creator)
+    now, dou_plus = selectors.wallet_cards_and_dou_plus(creator=creator)
+    assert dou_plus == DouPlusCredit.objects.filter(creator=creator).aggregate(total=Sum("amount"))["total"] == 60
     assert sorted(c.pk for c in now) == sorted(by_id) and len(now) >= 5
     for card in now:
         old = by_id[card.pk]
