@@ -4,8 +4,9 @@ of queries, whatever the number of benefits, cards or rows."""
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext, gettext_lazy
 
 from benefits import selectors as benefit_selectors
@@ -50,6 +51,12 @@ SHOWN_AT = {
     ),
     BenefitCode.LEADERBOARD_PRIORITY: ("leaderboards", "", gettext_lazy("查看榜单")),
 }  # fmt: skip
+
+
+@lru_cache(maxsize=16)
+def _url(url_name: str, prefix: str) -> str:
+    """``reverse(url_name)`` once per process and URL prefix (a row's link; reversing costs more than drawing)."""
+    return reverse(url_name)
 
 
 def benefit_state(entitlement: Entitlement) -> str:
@@ -125,7 +132,7 @@ class BenefitRow:
         if where is None or self.state != "auto":
             return None
         url_name, suffix, label = where
-        return reverse(url_name) + suffix, str(label)
+        return _url(url_name, get_script_prefix()) + suffix, str(label)
 
     @property
     def case(self) -> FeaturedCase | None:
