@@ -1,17 +1,19 @@
 """我的权益's rows written in Python rather than by template partials (a dozen rows a page, each a partial
 with URLs, translations and a form): ``{% benefit_row row %}`` draws a benefit with its state and its 领取
-form, ``{{ offer|next_row }}`` a greyed line of what the next level gives. Every value is escaped as the
-template language's autoescape does; tests/portal/test_benefit_row_item.py compares both with the partials
-they replaced."""
+form, ``{{ offer|next_row }}`` a greyed line of what the next level gives, ``{{ group|wallet_line }}`` and
+``{{ card|wallet_card }}`` the wallet's active and past cards. Every value is escaped as the template
+language's autoescape does; tests/portal/test_benefit_row_item.py and test_wallet_items.py compare them with
+the partials they replaced."""
 
 from django import template
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from benefits.models import CaseStatus
+from benefits.models import CardStatus, CaseStatus
 from lib.markup import escaped
-from portal.presenters.benefits import BenefitRow, Offered
+from portal.presenters.benefits import BenefitRow, Card, CardGroup, Offered
+from portal.templatetags.portal_format import day, money
 
 register = template.Library()
 
@@ -26,6 +28,16 @@ def benefit_row(context, row: BenefitRow) -> SafeString:
 @register.filter
 def next_row(offer: Offered) -> SafeString:
     return next_item(offer)
+
+
+@register.filter
+def wallet_line(group: CardGroup) -> SafeString:
+    return wallet_group_item(group)
+
+
+@register.filter
+def wallet_card(card: Card) -> SafeString:
+    return wallet_card_item(card)
 
 
 def benefit_item(row: BenefitRow, csrf_token) -> SafeString:
@@ -127,4 +139,53 @@ def next_item(offer: Offered) -> SafeString:
         f"    {note}\n"
         f"  </div>\n"
         f"</li>\n"
+    )
+
+
+def wallet_group_item(group: CardGroup) -> SafeString:
+    """Active cards that expire together: amount, ×count, expiry day and why an operator issued them, days left."""
+    e, item = escaped, group.first
+    card = item.card
+    count = f' <span class="qty">×{group.count}</span>' if group.count > 1 else ""
+    valid = _("有效期至 %(day)s") % {"day": e(day(card.expires_at))}
+    note = f" · {e(item.source_note)}" if item.source_note else ""
+    return mark_safe(  # every value escaped above; the translations are the template's own text
+        f'\n          <li class="wallet-card{" is-soon" if item.soon else ""}">\n'
+        f'            <span class="wallet-amount num">{e(money(card.amount))}</span>\n'
+        f'            <span class="wallet-main">\n'
+        f'              <span class="wallet-name">{e(_("投稿任务收益保底卡"))}{count}</span>\n'
+        f'              <span class="wallet-meta">{valid}{note}</span>\n'
+        f"            </span>\n"
+        f'            <span class="wallet-left num">{_("剩 %(n)s 天") % {"n": e(item.days_left)}}</span>\n'
+        f"          </li>\n          "
+    )
+
+
+def wallet_card_item(item: Card) -> SafeString:
+    """A card no longer usable: amount, its state word, and what became of it (used on a task, settled,
+    expired, or why it was revoked)."""
+    e, card = escaped, item.card
+    gap = "\n                  "  # the template's line break after each of the first three
+    if card.status == CardStatus.USED:
+        what = _("%(day)s 用于「%(task)s」，待结算") % {"task": e(card.entry.task), "day": e(day(card.used_at))} + gap
+    elif card.status == CardStatus.SETTLED:
+        payout = e(money(card.entry.payout))
+        what = _("「%(task)s」已结算 · 收益 %(payout)s") % {"task": e(card.entry.task), "payout": payout} + gap
+    elif card.status == CardStatus.EXPIRED:
+        what = _("%(day)s 到期未使用") % {"day": e(day(card.expires_at))} + gap
+    else:
+        what = e(card.revoked_reason)
+    note = f" · {e(item.source_note)}" if item.source_note else ""
+    word = e(item.word)
+    return mark_safe(  # every value escaped above; the translations are the template's own text
+        f'\n            <li class="wallet-card is-{e(card.status)}">\n'
+        f'              <span class="wallet-amount num">{e(money(card.amount))}</span>\n'
+        f'              <span class="wallet-main">\n'
+        f'                <span class="wallet-name">{word}</span>\n'
+        f'                <span class="wallet-meta">\n'
+        f"                  {what}{note}\n"
+        f"                </span>\n"
+        f"              </span>\n"
+        f'              <span class="pill pill-lapsed">{word}</span>\n'
+        f"            </li>\n            "
     )
