@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 from functools import cache
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection
 from django.db.models import Count, F, Model, Prefetch, Q, QuerySet
 from django.db.models.expressions import Col
 
@@ -127,10 +127,13 @@ def catalogue_rows() -> list[LevelBenefit]:
     with connection.cursor() as cursor:
         cursor.execute(_catalogue_sql())
         rows = cursor.fetchall()
-    found = []
+    found, benefits, width = [], {}, len(_columns(LevelBenefit)[1])
     for row in rows:
-        line, benefit = _instances(row, LevelBenefit, Benefit)
-        found.append(_with(line, benefit=benefit))
+        (line,) = _instances(row, LevelBenefit)
+        # A benefit's lines (one per level and kind) share its instance: read-only, built once.
+        if line.benefit_id not in benefits:
+            benefits[line.benefit_id] = _instances(row[width:], Benefit)[0]
+        found.append(_with(line, benefit=benefits[line.benefit_id]))
     return found
 
 
@@ -210,7 +213,7 @@ def _instances(row: tuple, *models: type[Model]) -> list:
         for i, convert_all, col in converters:
             for convert in convert_all:
                 values[i] = convert(values[i], col, connection)
-        found.append(model.from_db(connection.alias, names, values))
+        found.append(model.from_db(DEFAULT_DB_ALIAS, names, values))
     return found
 
 
