@@ -249,7 +249,8 @@ def _entitlements(where: str, params: list) -> list[Entitlement]:
 @cache
 def _entitlements_sql(where: str) -> str:
     """The creator's entitlements where ``where`` holds (``{field}`` names a column of ``e``), by benefit
-    position, period and id; with the benefit and the latest case (latest submitted, then latest id)."""
+    position, period and id; with the benefit and the latest case (latest submitted, then latest id),
+    joined on its entitlement too, so the case is found through that column's index."""
     e, b, c = Entitlement, Benefit, FeaturedCase
     latest = (
         f"SELECT l.{column(c, 'id')} FROM {table(c)} l WHERE l.{column(c, 'entitlement')} = e.{column(e, 'id')}"
@@ -259,7 +260,8 @@ def _entitlements_sql(where: str) -> str:
     return (
         f"SELECT {_selected(e, b, c)} FROM {table(e)} e"
         f" JOIN {table(b)} b ON b.{column(b, 'id')} = e.{column(e, 'benefit')}"
-        f" LEFT JOIN {table(c)} c ON c.{column(c, 'id')} = ({latest})"
+        f" LEFT JOIN {table(c)} c ON c.{column(c, 'entitlement')} = e.{column(e, 'id')}"
+        f" AND c.{column(c, 'id')} = ({latest})"
         f" WHERE e.{column(e, 'creator')} = %s AND {condition}"
         f" ORDER BY b.{column(b, 'position')}, e.{column(e, 'period')}, e.{column(e, 'id')}"
     )
