@@ -4,15 +4,21 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from functools import cache
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
+from django.db import DEFAULT_DB_ALIAS, connection
+from django.db.models import Count, F, Model, Prefetch, Q, QuerySet
+from django.db.models.expressions import Col
 
-from creators.models import Creator
+from creators.models import Creator, SubmissionEntry, SubmissionTask
+from lib.sql import column, table
 
 from .models import (
+    Benefit,
     BenefitCode,
     BenefitKind,
     Cadence,
+    CardIssue,
     CardStatus,
     CaseStatus,
     ClientRecommendation,
@@ -118,42 +124,162 @@ def level_values() -> dict[int, int]:
 def catalogue_rows() -> list[LevelBenefit]:
     """Every line of the catalogue with its benefit (a few dozen rows): value notes and the next
     level's offers come from here, in one query."""
-    return list(LevelBenefit.objects.select_related("benefit").order_by("level", "kind", "benefit__position"))
+    with connection.cursor() as cursor:
+        cursor.execute(_catalogue_sql())
+        rows = cursor.fetchall()
+    found, benefits, width = [], {}, len(_columns(LevelBenefit)[1])
+    for row in rows:
+        (line,) = _instances(row, LevelBenefit)
+        # A benefit's lines (one per level and kind) share its instance: read-only, built once.
+        if line.benefit_id not in benefits:
+            benefits[line.benefit_id] = _instances(row[width:], Benefit)[0]
+        found.append(_with(line, benefit=benefits[line.benefit_id]))
+    return found
 
 
-def entitlements_current(*, creator: Creator, month_key: str, reward_key: str) -> QuerySet[Entitlement]:
+def entitlements_current(*, creator: Creator, month_key: str, reward_key: str) -> list[Entitlement]:
     """What 我的权益 lists: level and once benefits, the benefit period ``month_key``'s, the reward
     benefits earned for cycle ``reward_key`` (the ones that apply now), and anything still owed from an
-    earlier period. Cases are prefetched (the featured-case row shows its review state)."""
-    return (
-        Entitlement.objects.filter(creator=creator)
-        .filter(Q(period__in=["", month_key, reward_key]) | Q(status=EntitlementStatus.PENDING))
-        .select_related("benefit")
-        .prefetch_related(Prefetch("cases", queryset=FeaturedCase.objects.order_by("-submitted_at", "-pk")))
-        .order_by("benefit__position", "period", "pk")
-    )
+    earlier period, each with its benefit and its latest case (``latest_case``: the featured-case row shows
+    its review state), in one query."""
+    params = [creator.pk, "", month_key, reward_key, EntitlementStatus.PENDING]
+    return _entitlements("(e.{period} IN (%s, %s, %s) OR e.{status} = %s)", params)
 
 
 def entitlement_of(*, creator: Creator, entitlement_id: int) -> Entitlement:
     """One entitlement of ``creator`` (DoesNotExist for anyone else's), as ``entitlements_current`` loads it."""
+    found = _entitlements("e.{id} = %s", [creator.pk, entitlement_id])
+    if not found:
+        raise Entitlement.DoesNotExist(f"no entitlement {entitlement_id} of creator {creator.pk}")
+    return found[0]
+
+
+def wallet_cards_and_dou_plus(*, creator: Creator) -> tuple[list[GuaranteeCard], int]:
+    """The creator's guarantee cards — active ones first, nearest expiry first; then the rest, newest
+    first; each with the entry a used card went to (its task, its payout) and its manual issue — and the
+    DOU+ credited to the creator in all, in one query."""
+    with connection.cursor() as cursor:
+        cursor.execute(_cards_sql(), [creator.pk, creator.pk])
+        rows = cursor.fetchall()
+    cards = []
+    for row in rows:
+        card, entry, task, issue = _instances(row[1:], GuaranteeCard, SubmissionEntry, SubmissionTask, CardIssue)
+        if card is None:  # no card: the one row that carries the DOU+ total
+            continue
+        if entry is not None:
+            _with(entry, task=task)
+        cards.append(_with(card, entry=entry, issue=issue))
+    active = sorted((c for c in cards if c.status == CardStatus.ACTIVE), key=lambda c: (c.expires_at, c.serial))
+    rest = sorted((c for c in cards if c.status != CardStatus.ACTIVE), key=lambda c: c.issued_at, reverse=True)
+    return active + rest, rows[0][0] or 0
+
+
+# 我的权益's reads are written once per process as SQL from the models' tables: the ORM took about as long to
+# build each of them as PostgreSQL to answer it. Each model's columns are selected in field order under
+# an alias of its own (``_ALIASES``), and its instances built as the ORM builds them.
+_ALIASES = {LevelBenefit: "lb", Benefit: "b", Entitlement: "e", FeaturedCase: "c", GuaranteeCard: "g",
+            SubmissionEntry: "se", SubmissionTask: "st", CardIssue: "ci"}  # fmt: skip
+
+
+@cache
+def _columns(model: type[Model]) -> tuple[str, list[str], int, list[tuple[int, list, Col]]]:
+    """``model``'s columns for a SELECT, its field names, where its primary key is among them, and the
+    converters of the fields that have any (``(index, converters, column)``, as the ORM's compiler applies
+    them)."""
+    alias, fields = _ALIASES[model], model._meta.concrete_fields
+    converters = []
+    for i, field in enumerate(fields):
+        col = field.get_col(alias)
+        if found := connection.ops.get_db_converters(col) + col.get_db_converters(connection):
+            converters.append((i, found, col))
+    selected = ", ".join(f"{alias}.{column(model, f.name)}" for f in fields)
+    return selected, [f.attname for f in fields], fields.index(model._meta.pk), converters
+
+
+def _selected(*models: type[Model]) -> str:
+    return ", ".join(_columns(m)[0] for m in models)
+
+
+def _instances(row: tuple, *models: type[Model]) -> list:
+    """The instances of ``models`` in ``row`` (selected as ``_selected(*models)`` lists them); None for a
+    join that found none."""
+    found, start = [], 0
+    for model in models:
+        _, names, pk, converters = _columns(model)
+        values, start = list(row[start : start + len(names)]), start + len(names)
+        if values[pk] is None:
+            found.append(None)
+            continue
+        for i, convert_all, col in converters:
+            for convert in convert_all:
+                values[i] = convert(values[i], col, connection)
+        found.append(model.from_db(DEFAULT_DB_ALIAS, names, values))
+    return found
+
+
+def _with(instance: Model, **related) -> Model:
+    """``instance`` with its related objects cached, as ``select_related`` leaves them (None for none)."""
+    for name, value in related.items():
+        instance._meta.get_field(name).set_cached_value(instance, value)
+    return instance
+
+
+@cache
+def _catalogue_sql() -> str:
+    lb, b = LevelBenefit, Benefit
     return (
-        Entitlement.objects.select_related("benefit")
-        .prefetch_related(Prefetch("cases", queryset=FeaturedCase.objects.order_by("-submitted_at", "-pk")))
-        .get(pk=entitlement_id, creator=creator)
+        f"SELECT {_selected(lb, b)} FROM {table(lb)} lb"
+        f" JOIN {table(b)} b ON b.{column(b, 'id')} = lb.{column(lb, 'benefit')}"
+        f" ORDER BY lb.{column(lb, 'level')}, lb.{column(lb, 'kind')}, b.{column(b, 'position')}"
     )
 
 
-def wallet_cards(*, creator: Creator) -> list[GuaranteeCard]:
-    """The creator's guarantee cards: active ones first, nearest expiry first; then the rest, newest
-    first. The entry a used card went to comes with it (its task, its payout)."""
-    cards = list(GuaranteeCard.objects.filter(creator=creator).select_related("entry__task", "issue"))
-    active = sorted((c for c in cards if c.status == CardStatus.ACTIVE), key=lambda c: (c.expires_at, c.serial))
-    rest = sorted((c for c in cards if c.status != CardStatus.ACTIVE), key=lambda c: c.issued_at, reverse=True)
-    return active + rest
+def _entitlements(where: str, params: list) -> list[Entitlement]:
+    with connection.cursor() as cursor:
+        cursor.execute(_entitlements_sql(where), params)
+        rows = cursor.fetchall()
+    found = []
+    for row in rows:
+        entitlement, benefit, case = _instances(row, Entitlement, Benefit, FeaturedCase)
+        entitlement.latest_case = case
+        found.append(_with(entitlement, benefit=benefit))
+    return found
 
 
-def dou_plus_total(*, creator: Creator) -> int:
-    return DouPlusCredit.objects.filter(creator=creator).aggregate(total=Sum("amount"))["total"] or 0
+@cache
+def _entitlements_sql(where: str) -> str:
+    """The creator's entitlements where ``where`` holds (``{field}`` names a column of ``e``), by benefit
+    position, period and id; with the benefit and the latest case (latest submitted, then latest id),
+    joined on its entitlement too, so the case is found through that column's index."""
+    e, b, c = Entitlement, Benefit, FeaturedCase
+    latest = (
+        f"SELECT l.{column(c, 'id')} FROM {table(c)} l WHERE l.{column(c, 'entitlement')} = e.{column(e, 'id')}"
+        f" ORDER BY l.{column(c, 'submitted_at')} DESC, l.{column(c, 'id')} DESC LIMIT 1"
+    )
+    condition = where.format(**{name: column(e, name) for name in ("id", "period", "status")})
+    return (
+        f"SELECT {_selected(e, b, c)} FROM {table(e)} e"
+        f" JOIN {table(b)} b ON b.{column(b, 'id')} = e.{column(e, 'benefit')}"
+        f" LEFT JOIN {table(c)} c ON c.{column(c, 'entitlement')} = e.{column(e, 'id')}"
+        f" AND c.{column(c, 'id')} = ({latest})"
+        f" WHERE e.{column(e, 'creator')} = %s AND {condition}"
+        f" ORDER BY b.{column(b, 'position')}, e.{column(e, 'period')}, e.{column(e, 'id')}"
+    )
+
+
+@cache
+def _cards_sql() -> str:
+    """The DOU+ total, then each card with its entry, task and issue; one row without a card when there
+    is none (the cards are joined to a row of one column)."""
+    g, se, st, ci, d = GuaranteeCard, SubmissionEntry, SubmissionTask, CardIssue, DouPlusCredit
+    total = f"SELECT SUM(d.{column(d, 'amount')}) FROM {table(d)} d WHERE d.{column(d, 'creator')} = %s"
+    return (
+        f"SELECT ({total}), {_selected(g, se, st, ci)} FROM (SELECT 1 AS one) o"
+        f" LEFT JOIN {table(g)} g ON g.{column(g, 'creator')} = %s"
+        f" LEFT JOIN {table(se)} se ON se.{column(se, 'id')} = g.{column(g, 'entry')}"
+        f" LEFT JOIN {table(st)} st ON st.{column(st, 'id')} = se.{column(se, 'task')}"
+        f" LEFT JOIN {table(ci)} ci ON ci.{column(ci, 'id')} = g.{column(g, 'issue')}"
+    )
 
 
 def featured_case_entitlement(*, creator: Creator, entitlement_id: int) -> Entitlement:

@@ -4,8 +4,9 @@ of queries, whatever the number of benefits, cards or rows."""
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext, gettext_lazy
 
 from benefits import selectors as benefit_selectors
@@ -50,6 +51,12 @@ SHOWN_AT = {
     ),
     BenefitCode.LEADERBOARD_PRIORITY: ("leaderboards", "", gettext_lazy("查看榜单")),
 }  # fmt: skip
+
+
+@lru_cache(maxsize=16)
+def _url(url_name: str, prefix: str) -> str:
+    """``reverse(url_name)`` once per process and URL prefix (a row's link; reversing costs more than drawing)."""
+    return reverse(url_name)
 
 
 def benefit_state(entitlement: Entitlement) -> str:
@@ -125,13 +132,12 @@ class BenefitRow:
         if where is None or self.state != "auto":
             return None
         url_name, suffix, label = where
-        return reverse(url_name) + suffix, str(label)
+        return _url(url_name, get_script_prefix()) + suffix, str(label)
 
     @property
     def case(self) -> FeaturedCase | None:
-        """The latest case submitted under this entitlement (prefetched, newest first)."""
-        cases = self.entitlement.cases.all()
-        return cases[0] if cases else None
+        """The latest case submitted under this entitlement (read with it, ``benefits.selectors``)."""
+        return self.entitlement.latest_case
 
 
 def benefit_row(entitlement: Entitlement, *, notes: dict, current: set[str]) -> BenefitRow:
@@ -326,12 +332,9 @@ def benefits_page(*, creator: Creator, at: datetime) -> BenefitsPage:
         )
     reward_offers = _offered([r for r in catalogue if r.level == level and r.kind == BenefitKind.REWARD], {})
 
-    cards = [
-        Card(c, days_left(at, c.expires_at) if c.status == CardStatus.ACTIVE else None)
-        for c in benefit_selectors.wallet_cards(creator=creator)
-    ]
+    held_cards, dou_plus = benefit_selectors.wallet_cards_and_dou_plus(creator=creator)
+    cards = [Card(c, days_left(at, c.expires_at) if c.status == CardStatus.ACTIVE else None) for c in held_cards]
     this_month_dispatch = next((r for r in basic if r.is_dispatch and r.entitlement.period == month.key), None)
-    dou_plus = benefit_selectors.dou_plus_total(creator=creator)
     dispatch = Dispatch(this_month_dispatch, dou_plus) if this_month_dispatch or dou_plus else None
     counts = {
         "claimable": sum(r.state == "claimable" for r in rows),

@@ -23,8 +23,8 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("now")]
 
 # session, user, creator (with the unread badge and the console link, subqueries); the version in force; the
 # creator's rows (with the level held and the levels' values); the override; then each page's own reads (首页:
-# its messages).
-PAGES = {"/": (7, "星图小助手"), "/levels/": (8, "<title>权益中心"), "/benefits/": (11, "<title>我的权益")}
+# its messages; 我的权益: the catalogue, the entitlements with their latest case, the cards with the DOU+ total).
+PAGES = {"/": (7, "星图小助手"), "/levels/": (8, "<title>权益中心"), "/benefits/": (9, "<title>我的权益")}
 
 
 def queries(client: Client, path: str) -> int:
