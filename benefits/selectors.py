@@ -6,11 +6,11 @@ from datetime import datetime
 from decimal import Decimal
 from functools import cache
 
-from django.db import DEFAULT_DB_ALIAS, connection
+from django.db import connection
 from django.db.models import Count, F, Model, Prefetch, Q, QuerySet
-from django.db.models.expressions import Col
 
 from creators.models import Creator, SubmissionEntry, SubmissionTask
+from lib.instances import column_count, columns, instances, with_related
 from lib.sql import column, table
 
 from .models import (
@@ -127,13 +127,13 @@ def catalogue_rows() -> list[LevelBenefit]:
     with connection.cursor() as cursor:
         cursor.execute(_catalogue_sql())
         rows = cursor.fetchall()
-    found, benefits, width = [], {}, len(_columns(LevelBenefit)[1])
+    found, benefits, width = [], {}, column_count(LevelBenefit)
     for row in rows:
-        (line,) = _instances(row, LevelBenefit)
+        (line,) = instances(row, LevelBenefit)
         # A benefit's lines (one per level and kind) share its instance: read-only, built once.
         if line.benefit_id not in benefits:
-            benefits[line.benefit_id] = _instances(row[width:], Benefit)[0]
-        found.append(_with(line, benefit=benefits[line.benefit_id]))
+            benefits[line.benefit_id] = instances(row[width:], Benefit)[0]
+        found.append(with_related(line, benefit=benefits[line.benefit_id]))
     return found
 
 
@@ -163,12 +163,12 @@ def wallet_cards_and_dou_plus(*, creator: Creator) -> tuple[list[GuaranteeCard],
         rows = cursor.fetchall()
     cards = []
     for row in rows:
-        card, entry, task, issue = _instances(row[1:], GuaranteeCard, SubmissionEntry, SubmissionTask, CardIssue)
+        card, entry, task, issue = instances(row[1:], GuaranteeCard, SubmissionEntry, SubmissionTask, CardIssue)
         if card is None:  # no card: the one row that carries the DOU+ total
             continue
         if entry is not None:
-            _with(entry, task=task)
-        cards.append(_with(card, entry=entry, issue=issue))
+            with_related(entry, task=task)
+        cards.append(with_related(card, entry=entry, issue=issue))
     active = sorted((c for c in cards if c.status == CardStatus.ACTIVE), key=lambda c: (c.expires_at, c.serial))
     rest = sorted((c for c in cards if c.status != CardStatus.ACTIVE), key=lambda c: c.issued_at, reverse=True)
     return active + rest, rows[0][0] or 0
@@ -176,52 +176,13 @@ def wallet_cards_and_dou_plus(*, creator: Creator) -> tuple[list[GuaranteeCard],
 
 # 我的权益's reads are written once per process as SQL from the models' tables: the ORM took about as long to
 # build each of them as PostgreSQL to answer it. Each model's columns are selected in field order under
-# an alias of its own (``_ALIASES``), and its instances built as the ORM builds them.
+# an alias of its own (``_ALIASES``), and its instances built as the ORM builds them (``lib.instances``).
 _ALIASES = {LevelBenefit: "lb", Benefit: "b", Entitlement: "e", FeaturedCase: "c", GuaranteeCard: "g",
             SubmissionEntry: "se", SubmissionTask: "st", CardIssue: "ci"}  # fmt: skip
 
 
-@cache
-def _columns(model: type[Model]) -> tuple[str, list[str], int, list[tuple[int, list, Col]]]:
-    """``model``'s columns for a SELECT, its field names, where its primary key is among them, and the
-    converters of the fields that have any (``(index, converters, column)``, as the ORM's compiler applies
-    them)."""
-    alias, fields = _ALIASES[model], model._meta.concrete_fields
-    converters = []
-    for i, field in enumerate(fields):
-        col = field.get_col(alias)
-        if found := connection.ops.get_db_converters(col) + col.get_db_converters(connection):
-            converters.append((i, found, col))
-    selected = ", ".join(f"{alias}.{column(model, f.name)}" for f in fields)
-    return selected, [f.attname for f in fields], fields.index(model._meta.pk), converters
-
-
 def _selected(*models: type[Model]) -> str:
-    return ", ".join(_columns(m)[0] for m in models)
-
-
-def _instances(row: tuple, *models: type[Model]) -> list:
-    """The instances of ``models`` in ``row`` (selected as ``_selected(*models)`` lists them); None for a
-    join that found none."""
-    found, start = [], 0
-    for model in models:
-        _, names, pk, converters = _columns(model)
-        values, start = list(row[start : start + len(names)]), start + len(names)
-        if values[pk] is None:
-            found.append(None)
-            continue
-        for i, convert_all, col in converters:
-            for convert in convert_all:
-                values[i] = convert(values[i], col, connection)
-        found.append(model.from_db(DEFAULT_DB_ALIAS, names, values))
-    return found
-
-
-def _with(instance: Model, **related) -> Model:
-    """``instance`` with its related objects cached, as ``select_related`` leaves them (None for none)."""
-    for name, value in related.items():
-        instance._meta.get_field(name).set_cached_value(instance, value)
-    return instance
+    return ", ".join(columns(m, _ALIASES[m]) for m in models)
 
 
 @cache
@@ -240,9 +201,9 @@ def _entitlements(where: str, params: list) -> list[Entitlement]:
         rows = cursor.fetchall()
     found = []
     for row in rows:
-        entitlement, benefit, case = _instances(row, Entitlement, Benefit, FeaturedCase)
+        entitlement, benefit, case = instances(row, Entitlement, Benefit, FeaturedCase)
         entitlement.latest_case = case
-        found.append(_with(entitlement, benefit=benefit))
+        found.append(with_related(entitlement, benefit=benefit))
     return found
 
 
