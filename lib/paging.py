@@ -40,3 +40,15 @@ class CappedPaginator(Paginator):
     def capped(self) -> bool:
         """More rows match than were counted: ``count`` is a lower bound."""
         return self._found > self.bound
+
+
+class CountedPaginator(Paginator):
+    """A paginator told its count (read already, with something else), so that it does not count again."""
+
+    def __init__(self, object_list, per_page: int, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self._known = count
+
+    @property
+    def count(self) -> int:
+        return self._known

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db import connection
 from django.db.models import (
     BooleanField,
@@ -48,6 +48,7 @@ from benefits.models import BenefitCode, Entitlement, EntitlementStatus
 from creators.models import Content, Creator
 from creators.selectors import creators_search
 from levels.selectors import held_level
+from lib.paging import CountedPaginator
 from lib.periods import local_date, window
 from lib.sql import column, table
 
@@ -243,18 +244,6 @@ def listed_regions(counts: dict[str, int] | None = None) -> list[str]:
     return [region for region in (region_counts() if counts is None else counts) if region]
 
 
-class _CountedPaginator(Paginator):
-    """A paginator told its count, so that it does not count the listing again."""
-
-    def __init__(self, object_list, per_page: int, *, count: int) -> None:
-        super().__init__(object_list, per_page)
-        self._known = count
-
-    @property
-    def count(self) -> int:
-        return self._known
-
-
 @dataclass(frozen=True)
 class SquarePage:
     ads: list[Creator]  # the ad slots, shown on page 1 only (empty on the other pages)
@@ -295,7 +284,7 @@ def square_page(
         rank = ad_ids.index(me) + 1 if me in ad_ids else _rank_below_ads(rest, me=me, ads=len(ad_ids))
     if page == "me":
         page = 1 if rank is None or rank <= len(ad_ids) else (rank - len(ad_ids) - 1) // PAGE_SIZE + 1
-    shown = _CountedPaginator(rest, PAGE_SIZE, count=count).get_page(page)
+    shown = CountedPaginator(rest, PAGE_SIZE, count=count).get_page(page)
     rows = [*ads, *shown]
     return SquarePage(
         ads=ads if shown.number == 1 else [],

@@ -24,6 +24,7 @@ from levels.models import JobRun
 from levels.runs import PERIODS, STARTABLE, run_resume, run_start
 from levels.tasks import dispatch_waiting_if_broker
 from lib.errors import ApplicationError
+from lib.paging import CountedPaginator
 from lib.widgets import Select
 
 PER_PAGE = 50
@@ -73,18 +74,6 @@ def _duration(run: JobRun) -> str:
     return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
 
 
-class _Counted(Paginator):
-    """A paginator told its count (``selectors.runs_counted`` reads it together with the broker's wait)."""
-
-    def __init__(self, object_list, per_page: int, *, count: int) -> None:
-        super().__init__(object_list, per_page)
-        self._count = count
-
-    @property
-    def count(self) -> int:
-        return self._count
-
-
 def _list_context(query: QueryDict, *, form: StartForm, dispatch: bool = False) -> dict:
     """The list's context; with ``dispatch``, the runs waiting for the broker are sent first if it answers
     again (``dispatch_waiting_if_broker``, asked only when the count says one waits)."""
@@ -92,7 +81,7 @@ def _list_context(query: QueryDict, *, form: StartForm, dispatch: bool = False) 
     listed, waiting = selectors.runs_counted(**filters)
     if dispatch and waiting and dispatch_waiting_if_broker():
         listed, _ = selectors.runs_counted(**filters)  # a run sent may have changed its state
-    page = _Counted(selectors.runs_list(**filters), PER_PAGE, count=listed).get_page(query.get("page"))
+    page = CountedPaginator(selectors.runs_list(**filters), PER_PAGE, count=listed).get_page(query.get("page"))
     page.object_list = list(page.object_list)
     for run in page.object_list:
         run.duration = _duration(run)
