@@ -1,9 +1,8 @@
-"""One permission question in one query: ``user.has_perm(permission)`` without loading all of the user's
-permissions. Django's model backend (the only one configured besides django-axes' gate) answers
-``has_perm`` by loading every permission the user has, their own and their groups', in two queries; a page
-that asks one question (the navigation's 运营后台 link on every page) asks it here, alone or as an
-expression of a query it makes anyway. Same answer: an inactive user holds nothing, a superuser everything,
-anyone else what they or one of their groups were given."""
+"""Permission questions in one query each, with Django's answers: an inactive user holds nothing, a superuser
+everything, anyone else what they or one of their groups were given. ``held``: every permission of a user
+(Django's model backend reads them in two queries; ``console.backends`` answers ``has_perm`` from this).
+``holds``: one question, for a page that asks only that (the navigation's 运营后台 link on every page),
+alone or — ``granted_sql``, ``granted_expression`` — as an expression of a query the page makes anyway."""
 
 from functools import cache
 
