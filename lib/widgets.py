@@ -4,11 +4,13 @@ Django's ``<select>`` renders through the form renderer's templates an ``{% incl
 more per option's attributes: a filter bar of four selects and forty options cost a square view more than
 its query. ``Select`` writes the same markup directly (tests/lib/test_widgets.py compares it with Django's
 in every case it draws; optgroups and labels other than text still go through the templates).
-``ErrorList`` skips the templates when there is no error to show (they render nothing then).
+``ErrorList`` skips the templates when there is no error to show (they render nothing then). ``HiddenInput``
+and ``TextInput`` write an ``<input>`` as ``input.html`` does (every console action form has one).
 """
 
 from django import forms
 from django.forms.utils import ErrorList as DjangoErrorList
+from django.forms.widgets import Input
 from django.utils.functional import Promise
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
@@ -55,3 +57,23 @@ class ErrorList(DjangoErrorList):
         return super().render(template_name, context, renderer)
 
     __str__ = __html__ = render  # as Django binds them, to the method of this class
+
+
+class _DrawnInput(Input):
+    """An ``<input>`` drawn in Python, as ``django/forms/widgets/input.html`` draws it: Django's renderer
+    spends two templates on each (its own and ``input.html``), a good part of the console runs page's form.
+    tests/console/test_forms.py compares it with Django's."""
+
+    def render(self, name, value, attrs=None, renderer=None) -> SafeString:
+        widget = self.get_context(name, value, attrs)["widget"]
+        shown = "" if widget["value"] is None else f' value="{conditional_escape(widget["value"])}"'
+        head = f'<input type="{conditional_escape(widget["type"])}" name="{conditional_escape(widget["name"])}"'
+        return mark_safe(f"{head}{shown}{flat_attrs(widget['attrs'])}>")  # every value escaped above
+
+
+class HiddenInput(_DrawnInput, forms.HiddenInput):
+    pass
+
+
+class TextInput(_DrawnInput, forms.TextInput):
+    pass

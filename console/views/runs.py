@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from console import permissions
 from console.access import ConsoleRequest, console_required, permission_required
-from console.forms import ActionForm, TextInput, is_duplicate
+from console.forms import ActionForm, is_duplicate
 from console.rows import run_rows, run_state
 from levels import jobs
 from levels import run_selectors as selectors
@@ -25,7 +25,7 @@ from levels.runs import PERIODS, STARTABLE, run_resume, run_start
 from levels.tasks import dispatch_waiting_if_broker
 from lib.errors import ApplicationError
 from lib.paging import CountedPaginator
-from lib.widgets import Select
+from lib.widgets import Select, TextInput
 
 PER_PAGE = 50
 LEVELS = range(5)

@@ -1,12 +1,13 @@
-"""``console.forms``' inputs draw exactly what Django's form templates draw: each widget on its own, and
-the runs page's start form, blank and with errors."""
+"""``lib.widgets``' inputs (the console's forms') draw exactly what Django's form templates draw: each
+widget on its own, and the runs page's start form, blank and with errors."""
 
 import pytest
 from django import forms
 from django.utils.safestring import mark_safe
 
-from console.forms import ActionForm, HiddenInput, TextInput
+from console.forms import ActionForm
 from console.views.runs import StartForm
+from lib.widgets import HiddenInput, TextInput
 
 ATTRS = [None, {"id": "id_x"}, {"id": "id_x", "class": "input", "required": True, "disabled": False, "maxlength": 20},
          {"aria-invalid": "true", "placeholder": "2026-12 · 2026Q4", "data-x": 'q"<&'}]  # fmt: skip
