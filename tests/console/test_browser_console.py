@@ -10,6 +10,7 @@ One screenshot per console page and size (``console-<page>-<size>.png``) lands i
 """
 
 import io
+from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
@@ -21,6 +22,9 @@ from benefits.services.cases import case_submit
 from benefits.services.grants import entitlement_claim
 from creators.models import Creator
 from creators.tokens import token_create
+from levels.models import JobRun
+from levels.schedule import due_now
+from lib.periods import Month
 from tests.console.browser import console_nav, last_toast, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -30,9 +34,18 @@ CASE_TITLE = "夜跑路线打卡 · 从选题到投流"
 
 
 @pytest.fixture
-def console_data() -> None:
+def console_data(monkeypatch) -> None:
     """The demo data set (logins operator/operator and viewer/viewer), one featured case waiting for
-    review (李姐玩游戏's) and one integration token."""
+    review (李姐玩游戏's) and one integration token. In the first hours of a month, before its assessment
+    is due (02:00 on the 1st, Asia/Shanghai), this month has no benefits yet (no dispatch quotas), while
+    the console records dispatches against it: the test's clock — the server's too, it runs in this
+    process — then reads the last minutes of the month before."""
+    now = timezone.now()
+    month = Month.of(now)
+    if due_now(JobRun.Job.ASSESS_MONTHLY, now).period != month.key:
+        back = now - (month.start - timedelta(minutes=10))
+        real_now = timezone.now
+        monkeypatch.setattr(timezone, "now", lambda: real_now() - back)
     call_command("seed_demo", "--creators", "12", "--demo-logins", stdout=io.StringIO())
     author = Creator.objects.get(nickname="李姐玩游戏")
     entitlement = Entitlement.objects.get(creator=author, benefit__code=BenefitCode.FEATURED_CASE)

@@ -20,7 +20,7 @@ from config.celery_app import app
 from console.forms import new_request_id
 from creators.models import AuditLog
 from levels.models import JobRun
-from lib.periods import Month
+from levels.schedule import due_now
 from tests.builders import creator_at_level
 from tests.celery_broker import reconnect
 from tests.faults.conftest import wait_for
@@ -49,7 +49,7 @@ def test_a_run_started_while_the_broker_is_down_waits_and_finishes_once_it_is_ba
                                            period="2026-01", status=EntitlementStatus.AVAILABLE,
                                            granted_at=timezone.now() - timedelta(days=1))  # fmt: skip
     portal = signed_in(creator.user)
-    month = Month.of(timezone.now()).key
+    month = due_now(JobRun.Job.ASSESS_MONTHLY, timezone.now()).period  # the latest monthly run that is due
     real = settings.REDIS_URL
 
     app.conf.broker_url = settings.REDIS_URL = DOWN
