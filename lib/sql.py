@@ -1,9 +1,11 @@
 """What the ORM cannot express: set-based writes (INSERT … SELECT over a queryset of creator ids), medians,
-transaction-scoped database settings, fresh planner statistics and loose index scans (``distinct_values``)."""
+transaction-scoped database settings, fresh planner statistics, loose index scans (``distinct_values``) and
+statements planned once per connection (``execute_prepared``)."""
 
 import hashlib
 from collections.abc import Mapping, Sequence
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from django.db import connection
 from django.db.models import F, Model, QuerySet
@@ -239,3 +241,33 @@ def distinct_values(model: type[Model], column: str) -> list[str]:
     with connection.cursor() as cursor:
         cursor.execute(sql)
         return [value for (value,) in cursor.fetchall()]
+
+
+# The statements each PostgreSQL session (a psycopg connection) has prepared: ``execute_prepared``.
+_prepared: WeakKeyDictionary = WeakKeyDictionary()
+
+
+def execute_prepared(cursor, sql: str, params: Sequence) -> None:
+    """Run ``sql`` (``%s`` parameters) on ``cursor`` as a statement PostgreSQL prepared once per connection,
+    so that it plans it once rather than on every run: for a hot read whose planning costs more than its
+    execution (a page's creator with its fingerprint: 1.4 ms of planning against 0.5 ms of work). The first
+    run on a connection prepares it in the same round trip; the name is the statement's hash, so a changed
+    statement (new code) is another. PostgreSQL keeps a session's prepared statements through rollbacks;
+    a pooler that resets sessions between clients (pgbouncer's transaction mode) would need this off.
+    Elsewhere (SQLite) ``sql`` is simply run."""
+    if connection.vendor != "postgresql":
+        cursor.execute(sql, params)
+        return
+    assert "%%" not in sql, "a literal percent sign would be renumbered"
+    name = "prepared_" + hashlib.md5(sql.encode(), usedforsecurity=False).hexdigest()[:16]
+    run = f"EXECUTE {name}({', '.join(['%s'] * len(params))})" if params else f"EXECUTE {name}"
+    done = _prepared.setdefault(connection.connection, set())
+    if name in done:
+        cursor.execute(run, params)
+        return
+    first, *rest = sql.split("%s")
+    assert len(rest) == len(params), "one parameter per %s"
+    body = first + "".join(f"${n}{part}" for n, part in enumerate(rest, 1))
+    cursor.execute(f"PREPARE {name} AS {body}; {run}", params)
+    cursor.nextset()  # the rows are EXECUTE's
+    done.add(name)
