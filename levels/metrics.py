@@ -11,7 +11,7 @@ docs/program.md §1, so the interpretation of the rules exists once.
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from fractions import Fraction
 
 from django.db.models import (
@@ -46,7 +46,7 @@ from creators.models import (
     Quote,
     SubmissionEntry,
 )
-from lib.periods import local_date, window
+from lib.periods import day_end, local_date, window
 
 from .creator_rows import CreatorRows, creator_rows
 from .rules import Rules
@@ -310,3 +310,17 @@ def measure_creator_cycle(
                 facts.lives += 1
                 facts.live_plays += plays
     return facts
+
+
+def next_change(rows: CreatorRows, at: datetime, rules: Rules) -> datetime:
+    """The first instant after ``at`` from which ``measure_creator`` (and ``measure_creator_cycle`` up to
+    the moment it is judged) may answer differently for the same ``rows`` and ``rules``: a dated row
+    counts from the local day's start, so the next midnight; a moment ``t`` enters the windows above
+    (``t < at``, ``start <= t < end``) once ``at`` passes it and leaves ``[at − window, at)`` once ``at``
+    passes ``t + window``. Until then a page drawn from these rows at ``at`` stays exact (``portal.kept``).
+    Earlier than needed is harmless (a page drawn again); later would show a stale answer."""
+    span = timedelta(days=rules.window_days)
+    moments = [t for _, t in rows.events] + [t for _, t, _, _ in rows.contents] + list(rows.submissions)
+    moments += [t for t in rows.courses if t is not None] + [t for _, _, t in rows.orders if t is not None]
+    edges = [edge for t in moments for edge in (t, t + span) if edge >= at]
+    return min([day_end(local_date(at)), *edges])
