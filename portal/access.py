@@ -9,7 +9,8 @@ from django.shortcuts import render
 from django_htmx.middleware import HtmxDetails
 
 from creators.models import Creator
-from creators.selectors import with_console_view, with_unread_count
+from creators.selectors import page_creator
+from portal import kept
 
 # A page that only reads: its messages cannot change between reading the creator and drawing the header.
 # A write (marking messages read) counts them afresh after it.
@@ -29,12 +30,12 @@ def creator_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
     @login_required
     @wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        creators = Creator.objects.all()
         if request.method in READS:  # the header's badge and console link read with the creator
-            creators = with_console_view(with_unread_count(creators), user=request.user)
-        try:  # one creator per user (a one-to-one link); by the id the session already gave
-            creator = creators.get(user_id=request.user.pk)
-        except Creator.DoesNotExist:
+            kept_page = getattr(view, "kept", False) and kept.supported()
+            creator = page_creator(request.user, **({"page_fingerprint": kept.fingerprint_sql()} if kept_page else {}))
+        else:  # one creator per user (a one-to-one link); by the id the session already gave
+            creator = Creator.objects.filter(user_id=request.user.pk).first()
+        if creator is None:
             return render(request, "portal/not_a_creator.html", status=403)
         request.creator = creator
         # ``config.context_processors.navigation``: whether the header links to the console, known already

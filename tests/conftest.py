@@ -75,6 +75,14 @@ def _cold_rules() -> None:
 
 
 @pytest.fixture(autouse=True)
+def _no_kept_pages() -> None:
+    """Every test starts as a fresh process would: no creator page kept from another test (``portal.kept``)."""
+    from portal import kept
+
+    kept.clear()
+
+
+@pytest.fixture(autouse=True)
 def _migration_data(request: pytest.FixtureRequest) -> None:
     """Transactional tests (races, browser journeys) end with a flush that empties what the data
     migrations wrote, and ``serialized_rollback`` cannot bring it back once Playwright has started

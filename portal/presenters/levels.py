@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from creators.models import Creator
 from levels import selectors as level_selectors
+from levels.metrics import next_change
 from levels.models import RequirementCode
 from levels.rules import Requirement, Rules, load_rules, version_in_force
 from levels.selectors import Progress
@@ -68,6 +69,11 @@ class Standing:
     @property
     def at(self) -> datetime:
         return self.progress.at
+
+    @property
+    def until(self) -> datetime:
+        """The first instant this standing may move with the clock alone (``levels.metrics.next_change``)."""
+        return next_change(self.progress.rows, self.at, self.rules)
 
 
 def standing_of(*, creator: Creator, at: datetime, rules: Rules | None = None) -> Standing:

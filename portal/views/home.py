@@ -5,12 +5,13 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from creators.selectors import latest_unread
-from portal import clock
+from portal import clock, kept
 from portal.access import CreatorRequest, creator_required
 from portal.presenters.home import level_card
 
 
 @creator_required
+@kept.kept
 @require_safe
 def home(request: CreatorRequest) -> HttpResponse:
     card = level_card(creator=request.creator, at=clock.now())
@@ -22,4 +23,5 @@ def home(request: CreatorRequest) -> HttpResponse:
         "unread": unread,
         "unread_count": unread_count,  # the header's badge too: the context processor's query spared
     }
+    kept.keep_until(request, card.standing.until)
     return render(request, "portal/home.html", context)

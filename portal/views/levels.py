@@ -6,18 +6,19 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from portal import clock
+from portal import clock, kept
 from portal.access import CreatorRequest, creator_required
 from portal.presenters.levels import history_of, level_center
 
 
 @creator_required
+@kept.kept
 @require_safe
 def center(request: CreatorRequest) -> HttpResponse:
-    context = {
-        "center": level_center(creator=request.creator, at=clock.now()),
-        "history": history_of(creator=request.creator),
-    }
+    center = level_center(creator=request.creator, at=clock.now())
+    kept.keep_until(request, center.standing.until)
+    context = {"center": center, "measured_at": kept.instant(request, center.standing.at),
+               "history": history_of(creator=request.creator)}  # fmt: skip
     return render(request, "portal/levels.html", context)
 
 
@@ -29,7 +30,8 @@ def refresh(request: CreatorRequest) -> HttpResponse:
     center = level_center(creator=request.creator, at=clock.now())
     text = _("进度已刷新")
     if request.htmx:
-        context = {"center": center, "refreshed": True, "toast": {"text": text, "level": "success"}}
+        context = {"center": center, "measured_at": kept.instant(request, center.standing.at), "refreshed": True,
+                   "toast": {"text": text, "level": "success"}}  # fmt: skip
         return render(request, "portal/levels.html#refresh-result", context)
     messages.success(request, text)
     return redirect("levels")

@@ -5,6 +5,7 @@ worded in the reader's language with a link resolved from its URL name."""
 from datetime import datetime
 
 import pytest
+from django.contrib.auth.models import User
 from django.db import connection
 from django.db.models import F
 from django.test.utils import CaptureQueriesContext
@@ -12,7 +13,7 @@ from django.utils import translation
 
 from creators.messages import Link
 from creators.models import AssistantMessage, Creator
-from creators.selectors import latest_unread, with_unread_count
+from creators.selectors import latest_unread, page_creator
 from creators.services import messages_send_for_each
 from lib.periods import TZ
 
@@ -139,7 +140,8 @@ def test_an_unknown_text_is_refused() -> None:
 def test_the_latest_unread_and_their_count_in_one_query_read_with_the_creator_or_not(
     django_assert_num_queries,
 ) -> None:
-    creator, other = Creator.objects.create(external_id="m-1"), Creator.objects.create(external_id="m-2")
+    creator, other = (Creator.objects.create(external_id=f"m-{i}", user=User.objects.create(username=f"m-{i}"))
+                      for i in (1, 2))  # fmt: skip
     at = datetime(2026, 12, 1, tzinfo=TZ)
     AssistantMessage.objects.bulk_create(
         [
@@ -149,13 +151,13 @@ def test_the_latest_unread_and_their_count_in_one_query_read_with_the_creator_or
             AssistantMessage(creator=other, kind="info", title="theirs", created_at=at),
         ]
     )  # fmt: skip
-    annotated = with_unread_count(Creator.objects.filter(pk=creator.pk)).get()
+    annotated = page_creator(creator.user)
     for who in (creator, annotated):
         with django_assert_num_queries(1):
             rows, count = latest_unread(creator=who)
         assert ([m.title for m in rows], count) == (["m4", "m3", "m2"], 5)
     AssistantMessage.objects.filter(creator=other).update(read_at=at)
-    none_unread = with_unread_count(Creator.objects.filter(pk=other.pk)).get()
+    none_unread = page_creator(other.user)
     for who, queries in ((other, 1), (none_unread, 0)):  # the count read with the creator says there are none
         with django_assert_num_queries(queries):
             assert latest_unread(creator=who) == ([], 0)

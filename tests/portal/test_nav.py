@@ -69,7 +69,7 @@ def test_console_entry_only_for_operators(creator_client: Client, creator) -> No
 
 @pytest.mark.parametrize("given", ["viewers group", "direct permission", "superuser", "other permission"])
 def test_console_entry_for_a_creator_however_the_view_permission_came(creator_client: Client, creator, given) -> None:
-    """The page reads the link's answer with the creator (``with_console_view``); it is Django's answer."""
+    """The page reads the link's answer with the creator (``page_creator``); it is Django's answer."""
     user = creator.user
     if given == "viewers group":
         user.groups.add(Group.objects.get(name=settings.VIEWERS_GROUP))

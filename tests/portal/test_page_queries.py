@@ -15,7 +15,7 @@ from benefits.models import LevelPackage
 from creators.models import AssistantMessage
 from levels.overrides import override_set
 from lib.periods import Month
-from portal import clock
+from portal import clock, kept
 from tests.builders import AT, order, post
 from tests.portal.support import assess, now  # noqa: F401
 
@@ -25,9 +25,15 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("now")]
 # creator's rows (with the level held and the levels' values); the override; then each page's own reads (首页:
 # its messages; 我的权益: the catalogue, the entitlements with their latest case, the cards with the DOU+ total).
 PAGES = {"/": (7, "星图小助手"), "/levels/": (8, "<title>权益中心"), "/benefits/": (9, "<title>我的权益")}
+# A page kept since it was drawn (``portal.kept``, on PostgreSQL): the session, the user, and the creator read
+# with the page's fingerprint.
+KEPT = {"/": 3, "/levels/": 3}
 
 
-def queries(client: Client, path: str) -> int:
+def queries(client: Client, path: str, *, drawn: bool = True) -> int:
+    """The queries of one view of ``path``: ``drawn`` (none of the process's kept pages), else as it comes."""
+    if drawn:
+        kept.clear()
     with CaptureQueriesContext(connection) as captured:
         response = client.get(path)
     assert response.status_code == 200
@@ -40,6 +46,7 @@ def test_each_page_takes_its_fixed_number_of_queries_whatever_the_data(creator_c
     for path in PAGES:
         creator_client.get(path)  # the process reads the rules in force once
     assert {path: queries(creator_client, path) for path in PAGES} == {p: n for p, (n, _) in PAGES.items()}
+    assert_kept(creator_client)
     post(creator, 40, at=AT, plays=5_000, likes=10)
     for day in range(20):
         order(creator, completed_at=AT - timedelta(days=day))
@@ -49,6 +56,17 @@ def test_each_page_takes_its_fixed_number_of_queries_whatever_the_data(creator_c
     ops = User.objects.create_user("ops-q")
     override_set(creator=creator, level=4, reason="合作补偿", until=Month(2027, 1), actor=ops, request_id="q1", at=AT)
     assert {path: queries(creator_client, path) for path in PAGES} == {p: n for p, (n, _) in PAGES.items()}
+    assert_kept(creator_client)
+
+
+def assert_kept(client: Client) -> None:
+    """Viewed again with nothing changed, a kept page costs ``KEPT``; where rows have no versions (SQLite)
+    every view draws the page."""
+    for path in PAGES:
+        client.get(path)
+    again = {path: queries(client, path, drawn=False) for path in PAGES}
+    drawn = {p: n for p, (n, _) in PAGES.items()}
+    assert again == ({**drawn, **KEPT} if kept.supported() else drawn)
 
 
 def test_levels_reads_the_version_in_force_once_for_a_creator_never_assessed(
