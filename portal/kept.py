@@ -32,7 +32,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models.expressions import RawSQL
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.urls import get_script_prefix
@@ -70,7 +69,7 @@ AT_HOLE = f"at{secrets.token_hex(16)}"
 
 @dataclass(frozen=True)
 class Page:
-    html: str  # with HOLE where the CSRF token goes
+    html: str  # with the holes (HOLE, AT_HOLE) unfilled
     drawn: datetime  # served only from this instant (a clock set back, as tests do, draws it again)
     until: datetime  # until this one
 
@@ -86,10 +85,10 @@ def supported() -> bool:
 
 @cache
 def fingerprint_sql() -> str:
-    """A correlated subquery of the query on creators (``portal.access``): the md5 of the row versions
-    the page is drawn from, each led by its branch's number (so a row cannot seem to move between tables)
-    and sorted. One UNION ALL: PostgreSQL plans it in half the time of a subquery per table. Written once
-    per process."""
+    """An expression over the creator's row, read with it (``portal.access`` passes it to ``page_creator``,
+    so it is read at the same snapshot): the md5 of the row versions the page is drawn from, each led by
+    its branch's number (so a row cannot seem to move between tables) and sorted. One UNION ALL: PostgreSQL
+    plans it in half the time of a subquery per table. Written once per process."""
     user = get_user_model()
     creator = f"{table(Creator)}.{column(Creator, 'id')}"
 
@@ -111,11 +110,6 @@ def fingerprint_sql() -> str:
     branches.append(f"SELECT -1, {version.format(table(Creator))}")  # the creator's own row
     versions = " UNION ALL ".join(branches)
     return f"SELECT md5(string_agg(b || ':' || v, ',' ORDER BY b, v)) FROM ({versions}) versions"
-
-
-def with_fingerprint(creators):
-    """``creators`` annotated ``page_fingerprint`` (read in the same statement, so at the same snapshot)."""
-    return creators.annotate(page_fingerprint=RawSQL(fingerprint_sql(), ()))
 
 
 def keep_until(request: HttpRequest, until: datetime) -> None:

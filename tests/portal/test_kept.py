@@ -93,14 +93,14 @@ WRITES = {
 }
 
 
-@postgres_only
 @pytest.mark.parametrize("write", WRITES)
 def test_after_any_write_the_next_view_is_what_a_fresh_draw_shows(creator_client: Client, creator, write) -> None:
     rich(creator)
     view(creator, PortalEvent.Name.TASK_HALL_VIEWED, AT - timedelta(days=3))
     before = {path: drawn(creator_client, path) for path in KEPT_PAGES}
     assert {path: page(creator_client, path) for path in KEPT_PAGES} == before  # both kept now…
-    assert [queries(creator_client, path) for path in KEPT_PAGES] == [3, 3]  # …and served as kept
+    if kept.supported():  # …and served as kept (SQLite draws every view)
+        assert [queries(creator_client, path) for path in KEPT_PAGES] == [3, 3]
 
     WRITES[write](creator)
 
@@ -133,7 +133,6 @@ def measured(html: str) -> str:
     return re.sub(r"进度按 [0-9: -]+ 的数据计算", "", html)
 
 
-@postgres_only
 def test_each_browser_gets_its_own_csrf_token_in_a_kept_page(creator) -> None:
     """Two browsers of one creator: the second is served the page the first drew, with its own token, and
     a form sent with it is accepted (a token of the other browser's is refused)."""
@@ -143,7 +142,8 @@ def test_each_browser_gets_its_own_csrf_token_in_a_kept_page(creator) -> None:
         browser.force_login(creator.user)
         html = browser.get("/levels/").content.decode()
         tokens.append(re.search(r'name="csrfmiddlewaretoken" value="([A-Za-z0-9]+)"', html).group(1))
-    assert queries(browsers[1], "/levels/") == 3
+    if kept.supported():
+        assert queries(browsers[1], "/levels/") == 3
     second = browsers[1]
     assert second.post("/levels/refresh/", {"csrfmiddlewaretoken": tokens[1]}).status_code == 302
     assert second.post("/levels/refresh/", {"csrfmiddlewaretoken": tokens[0]}).status_code == 403
