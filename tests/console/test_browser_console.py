@@ -22,6 +22,7 @@ from benefits.services.cases import case_submit
 from benefits.services.grants import entitlement_claim
 from creators.models import Creator
 from creators.tokens import token_create
+from demo.history import REFERENCE_MONTHLY
 from levels.models import JobRun
 from levels.schedule import due_now
 from lib.periods import Month
@@ -38,11 +39,13 @@ def console_data(monkeypatch) -> None:
     """The demo data set (logins operator/operator and viewer/viewer), one featured case waiting for
     review (李姐玩游戏's) and one integration token. In the first hours of a month, before its assessment
     is due (02:00 on the 1st, Asia/Shanghai), this month has no benefits yet (no dispatch quotas), while
-    the console records dispatches against it: the test's clock — the server's too, it runs in this
-    process — then reads the last minutes of the month before."""
+    the console records dispatches against it; in the first days after it, the demo's at-risk creators
+    (李姐玩游戏 among them) have just been judged by it and hold a lower level. Then the test's clock — the
+    server's too, it runs in this process — reads the last minutes of the month before."""
     now = timezone.now()
     month = Month.of(now)
-    if due_now(JobRun.Job.ASSESS_MONTHLY, now).period != month.key:
+    monthly = due_now(JobRun.Job.ASSESS_MONTHLY, now)
+    if monthly.period != month.key or now - monthly.at < REFERENCE_MONTHLY[0]:
         back = now - (month.start - timedelta(minutes=10))
         real_now = timezone.now
         monkeypatch.setattr(timezone, "now", lambda: real_now() - back)
