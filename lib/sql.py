@@ -255,13 +255,14 @@ def execute_prepared(cursor, sql: str, params: Sequence) -> None:
     statement (new code) is another. PostgreSQL keeps a session's prepared statements through rollbacks;
     a pooler that resets sessions between clients (pgbouncer's transaction mode) would need this off.
     Elsewhere (SQLite) ``sql`` is simply run."""
-    if connection.vendor != "postgresql":
+    database = cursor.db  # the connection the cursor belongs to, whatever its alias
+    if database.vendor != "postgresql":
         cursor.execute(sql, params)
         return
     assert "%%" not in sql, "a literal percent sign would be renumbered"
     name = "prepared_" + hashlib.md5(sql.encode(), usedforsecurity=False).hexdigest()[:16]
     run = f"EXECUTE {name}({', '.join(['%s'] * len(params))})" if params else f"EXECUTE {name}"
-    done = _prepared.setdefault(connection.connection, set())
+    done = _prepared.setdefault(database.connection, set())
     if name in done:
         cursor.execute(run, params)
         return
