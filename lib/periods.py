@@ -117,6 +117,13 @@ def days_left(at: datetime, until: datetime) -> int:
     return max(0, -(-int(seconds) // 86400))
 
 
+def days_left_change(at: datetime, until: datetime) -> datetime | None:
+    """The last instant ``days_left(·, until)`` answers as at ``at`` (it answers one less just after), or
+    None once it answers 0 for good: what a page showing it holds until."""
+    left = days_left(at, until)
+    return None if left == 0 else until - timedelta(days=left - 1, seconds=1)
+
+
 @dataclass(frozen=True)
 class DaySlice:
     """Whole local days ``first``–``last`` (inclusive) of an interval, and the part of the interval they

@@ -31,8 +31,9 @@ def creator_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
     @wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if request.method in READS:  # the header's badge and console link read with the creator
-            kept_page = getattr(view, "kept", False) and kept.supported()
-            creator = page_creator(request.user, **({"page_fingerprint": kept.fingerprint_sql()} if kept_page else {}))
+            sources = getattr(view, "kept", None) if kept.supported() else None
+            also = {"page_fingerprint": kept.fingerprint_sql(sources)} if sources else {}
+            creator = page_creator(request.user, **also)
         else:  # one creator per user (a one-to-one link); by the id the session already gave
             creator = Creator.objects.filter(user_id=request.user.pk).first()
         if creator is None:

@@ -1,9 +1,9 @@
-"""Creator pages kept per process while nothing they were drawn from has changed (首页, 权益中心).
+"""Creator pages kept per process while nothing they were drawn from has changed (首页, 权益中心, 我的权益).
 
 A page is kept under a *fingerprint* that ``portal.access`` reads in the same statement as the creator:
-the versions of every row the page is drawn from — the creator's own rows of each table in ``OWN``, the
-small tables of ``SHARED`` whole, and the rows they lead to (the override's setter, the assessments'
-runs). A row version is named by PostgreSQL's ``xmin`` (the transaction that wrote it) and ``cmin`` (the
+the versions of every row the page is drawn from (its ``Sources``) — the creator's own rows of each table
+it reads, the small tables it reads whole, and the rows they lead to (the override's setter, the
+assessments' runs). A row version is named by PostgreSQL's ``xmin`` (the transaction that wrote it) and ``cmin`` (the
 statement within it). A committed write — by the portal, a job, the ingest, the console, the admin, or by
 hand in psql — leaves a version the fingerprint has not seen, or removes one: every version that becomes
 visible was written by a transaction that committed after the versions already seen, so its name is new,
@@ -30,15 +30,15 @@ from functools import cache, wraps
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.db import connection
+from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.urls import get_script_prefix
 from django.utils.translation import get_language
 
 from academy.models import CourseProgress
-from benefits.models import LevelPackage
+from benefits.models import Benefit, DouPlusCredit, Entitlement, FeaturedCase, GuaranteeCard, LevelBenefit, LevelPackage
 from creators.models import (
     AssistantMessage,
     Content,
@@ -50,16 +50,48 @@ from creators.models import (
     Quote,
     SubmissionEntry,
 )
-from levels.models import Assessment, CreatorLevel, JobRun, LevelChange, LevelOverride, RuleSet
+from levels.models import Assessment, CreatorLevel, LevelChange, LevelOverride, RuleSet
 from lib.sql import column, table
 from portal import clock
 from portal.templatetags.portal_format import stamp
 
-# The tables a kept page is drawn from: the creator's rows of each (by its ``creator`` column), and
-# small tables read whole. ``tests/portal/test_kept.py`` checks that every table a kept page reads is here.
-OWN = (PortalEvent, Content, FansDaily, CreditDaily, CourseProgress, SubmissionEntry, Order, Quote,
-       AssistantMessage, CreatorLevel, LevelOverride, Assessment, LevelChange)  # fmt: skip
-SHARED = (RuleSet, LevelPackage)
+
+@dataclass(frozen=True)
+class Sources:
+    """What a kept page is drawn from: the creator's rows of each table of ``own`` (by its ``creator``
+    column), the small tables of ``shared`` whole, and the rows ``joined`` leads to (a model of ``own``
+    and one of its foreign keys: the rows the creator's rows point to). ``tests/portal/test_kept.py``
+    checks that every table a kept page reads is here."""
+
+    own: tuple[type[Model], ...]
+    shared: tuple[type[Model], ...]
+    joined: tuple[tuple[type[Model], str], ...]
+
+    def __add__(self, more: "Sources") -> "Sources":
+        return Sources(self.own + more.own, self.shared + more.shared, self.joined + more.joined)
+
+    @property
+    def tables(self) -> set[str]:
+        """Every table the fingerprint reads rows of."""
+        models = [*self.own, *self.shared, *(m._meta.get_field(f).related_model for m, f in self.joined)]
+        return {m._meta.db_table for m in models} | {Creator._meta.db_table}
+
+
+# 首页 and 权益中心: the creator's standing (its tasks measured, the level held, its history). The
+# override's setter is named on the page; the runs that judged the creator carry the rule set they applied.
+STANDING = Sources(
+    own=(PortalEvent, Content, FansDaily, CreditDaily, CourseProgress, SubmissionEntry, Order, Quote,
+         AssistantMessage, CreatorLevel, LevelOverride, Assessment, LevelChange),
+    shared=(RuleSet, LevelPackage),
+    joined=((LevelOverride, "set_by"), (Assessment, "run")),
+)  # fmt: skip
+# 我的权益: the standing, and the ledger — entitlements with their cases, the wallet's cards with the task
+# a used card went to and the reason of an operator's issue, the DOU+ credited — beside the catalogue.
+BENEFITS = STANDING + Sources(
+    own=(Entitlement, FeaturedCase, GuaranteeCard, DouPlusCredit),
+    shared=(LevelBenefit, Benefit),
+    joined=((GuaranteeCard, "issue"), (SubmissionEntry, "task")),
+)
 
 # In the page in place of the CSRF token (``holes``) and of the moment it is judged at (``instant``),
 # filled on every answer; unguessable, so no text a creator writes can contain them.
@@ -84,29 +116,24 @@ def supported() -> bool:
 
 
 @cache
-def fingerprint_sql() -> str:
+def fingerprint_sql(sources: Sources) -> str:
     """An expression over the creator's row, read with it (``portal.access`` passes it to ``page_creator``,
     so it is read at the same snapshot): the md5 of the row versions the page is drawn from, each led by
     its branch's number (so a row cannot seem to move between tables) and sorted. One UNION ALL: PostgreSQL
-    plans it in half the time of a subquery per table. Written once per process."""
-    user = get_user_model()
+    plans it in half the time of a subquery per table. Written once per process and page kind."""
     creator = f"{table(Creator)}.{column(Creator, 'id')}"
 
     def own(model, alias: str = "x") -> str:
         return f" WHERE {alias}.{column(model, 'creator')} = {creator}"
 
-    sources = [f"{table(model)} x{own(model)}" for model in OWN]
-    sources += [f"{table(model)} x" for model in SHARED]
-    sources.append(  # the override's setter: the page names them
-        f"{table(LevelOverride)} o JOIN {table(user)} x ON x.{column(user, 'id')} = o.{column(LevelOverride, 'set_by')}"
-        + own(LevelOverride, "o")
-    )
-    sources.append(  # the runs that judged the creator: the rule set they applied
-        f"{table(Assessment)} o JOIN {table(JobRun)} x ON x.{column(JobRun, 'id')} = o.{column(Assessment, 'run')}"
-        + own(Assessment, "o")
-    )
+    rows = [f"{table(model)} x{own(model)}" for model in sources.own]
+    rows += [f"{table(model)} x" for model in sources.shared]
+    for model, key in sources.joined:
+        target = model._meta.get_field(key).related_model
+        on = f"x.{column(target, target._meta.pk.name)} = o.{column(model, key)}"
+        rows.append(f"{table(model)} o JOIN {table(target)} x ON {on}{own(model, 'o')}")
     version = "{0}.xmin::text || '.' || {0}.cmin::text"
-    branches = [f"SELECT {n} AS b, {version.format('x')} AS v FROM {source}" for n, source in enumerate(sources)]
+    branches = [f"SELECT {n} AS b, {version.format('x')} AS v FROM {source}" for n, source in enumerate(rows)]
     branches.append(f"SELECT -1, {version.format(table(Creator))}")  # the creator's own row
     versions = " UNION ALL ".join(branches)
     return f"SELECT md5(string_agg(b || ':' || v, ',' ORDER BY b, v)) FROM ({versions}) versions"
@@ -159,30 +186,35 @@ def clear() -> None:
         _pages.clear()
 
 
-def kept(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """A creator page (under ``portal.access.creator_required``) kept as this module says."""
+def kept(sources: Sources) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """A creator page (under ``portal.access.creator_required``) drawn from ``sources``, kept as this
+    module says."""
 
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        fingerprint = getattr(request.creator, "page_fingerprint", None)
-        if fingerprint is None or request.htmx or len(messages.get_messages(request)):
-            return view(request, *args, **kwargs)
-        key = (view.__module__, view.__qualname__, request.get_full_path(), get_language(), get_script_prefix(),
-               request.user.get_username(), bool(request.console_view), request.creator.pk, fingerprint)  # fmt: skip
-        now = clock.now()
-        if (page := _get(key, now)) is not None:
-            return HttpResponse(_filled(request, page.html))
-        request.kept = {"until": None}
-        try:
-            response = view(request, *args, **kwargs)
-        finally:
-            until = request.kept["until"]
-            del request.kept
-        html = response.content.decode(response.charset)
-        if response.status_code == 200 and until is not None and now < until:
-            _put(key, Page(html, now, until))
-        response.content = _filled(request, html)
-        return response
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            fingerprint = getattr(request.creator, "page_fingerprint", None)
+            if fingerprint is None or request.htmx or len(messages.get_messages(request)):
+                return view(request, *args, **kwargs)
+            key = (view.__module__, view.__qualname__, request.get_full_path(), get_language(),
+                   get_script_prefix(), request.user.get_username(), bool(request.console_view),
+                   request.creator.pk, fingerprint)  # fmt: skip
+            now = clock.now()
+            if (page := _get(key, now)) is not None:
+                return HttpResponse(_filled(request, page.html))
+            request.kept = {"until": None}
+            try:
+                response = view(request, *args, **kwargs)
+            finally:
+                until = request.kept["until"]
+                del request.kept
+            html = response.content.decode(response.charset)
+            if response.status_code == 200 and until is not None and now < until:
+                _put(key, Page(html, now, until))
+            response.content = _filled(request, html)
+            return response
 
-    wrapped.kept = True  # ``portal.access`` reads the fingerprint with the creator
-    return wrapped
+        wrapped.kept = sources  # ``portal.access`` reads the fingerprint of these with the creator
+        return wrapped
+
+    return decorator

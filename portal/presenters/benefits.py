@@ -23,7 +23,7 @@ from benefits.models import (
     LevelBenefit,
 )
 from creators.models import Creator
-from lib.periods import Cycle, Month, days_left, local
+from lib.periods import Cycle, Month, days_left, days_left_change, local
 
 from .levels import Standing, standing_of
 
@@ -286,6 +286,12 @@ class BenefitsPage:
     card_terms: benefit_selectors.CardTerms | None
     dispatch: Dispatch | None
     counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def until(self) -> datetime:
+        """Until when the page holds as drawn: the standing's moment, or the first card's "剩 N 天" to move."""
+        moves = (days_left_change(self.standing.at, c.card.expires_at) for c in self.wallet.active)
+        return min([self.standing.until, *(t for t in moves if t is not None)])
 
     @property
     def next_gains(self) -> list[Offered]:

@@ -11,7 +11,7 @@ from portal.presenters.home import level_card
 
 
 @creator_required
-@kept.kept
+@kept.kept(kept.STANDING)
 @require_safe
 def home(request: CreatorRequest) -> HttpResponse:
     card = level_card(creator=request.creator, at=clock.now())

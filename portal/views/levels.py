@@ -12,7 +12,7 @@ from portal.presenters.levels import history_of, level_center
 
 
 @creator_required
-@kept.kept
+@kept.kept(kept.STANDING)
 @require_safe
 def center(request: CreatorRequest) -> HttpResponse:
     center = level_center(creator=request.creator, at=clock.now())

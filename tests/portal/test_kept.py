@@ -12,19 +12,37 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from academy.models import CourseProgress
-from benefits.models import LevelPackage
-from creators.models import AssistantMessage, Creator, PortalEvent, Quote
+from benefits.models import (
+    Benefit,
+    BenefitCode,
+    BenefitKind,
+    CardIssue,
+    CardStatus,
+    CaseStatus,
+    DouPlusCredit,
+    Entitlement,
+    EntitlementStatus,
+    FeaturedCase,
+    GuaranteeCard,
+    LevelBenefit,
+    LevelPackage,
+)
+from benefits.services.card_issues import cards_issue_manual
+from benefits.services.cases import case_submit
+from benefits.services.grants import entitlement_claim
+from creators.models import AssistantMessage, Creator, PortalEvent, Quote, SubmissionTask
 from levels.models import CreatorLevel, LevelChange, LevelOverride
 from levels.overrides import override_set
 from lib.periods import Month, local_date
 from portal import clock, kept
 from portal.templatetags.portal_format import stamp
 from tests.builders import AT, credit_on, fans_on, order, post, submit, view
-from tests.portal.support import NOW, assess, now  # noqa: F401
+from tests.portal.support import NOW, assess, entitlement, now  # noqa: F401
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("now")]
 
-KEPT_PAGES = ["/", "/levels/"]
+# Each kept page and what it is drawn from.
+KEPT_PAGES = {"/": kept.STANDING, "/levels/": kept.STANDING, "/benefits/": kept.BENEFITS}
 TOKEN = re.compile(r'(name="csrfmiddlewaretoken" value="|"x-csrftoken": ")[A-Za-z0-9]+')
 
 
@@ -46,29 +64,43 @@ def queries(client: Client, path: str) -> int:
 
 
 def rich(creator: Creator) -> User:
-    """A creator with something in every table the pages read: assessed, an override, unread messages."""
+    """A creator with something in every table the pages read: assessed (entitlements, cards), an
+    override, unread messages, a case under review, an operator's card issue, a card used on a task, DOU+."""
     assess()
     ops = User.objects.create_user("ops-kept")
     override_set(creator=creator, level=4, reason="合作补偿", until=Month(2027, 1), actor=ops, request_id="k1", at=AT)
     AssistantMessage.objects.create(creator=creator, kind="info", title="未读", created_at=AT)
+    featured = entitlement(creator, BenefitCode.FEATURED_CASE)
+    entitlement_claim(creator=creator, entitlement_id=featured.pk, at=NOW)
+    case_submit(creator=creator, entitlement_id=featured.pk, title="探店脚本", link="https://v.douyin.com/k/",
+                recommendation="复盘", at=NOW)  # fmt: skip
+    cards_issue_manual(lines=[(1, creator.external_id)], count=1, reason="活动补偿", actor=ops, request_id="k2", at=AT)
+    used = GuaranteeCard.objects.filter(creator=creator, issue=None).order_by("serial")[:1].get()
+    entry = submit(creator, AT - timedelta(days=1))
+    GuaranteeCard.objects.filter(pk=used.pk).update(status=CardStatus.USED, entry=entry, used_at=AT)
+    last_month = Entitlement.objects.create(  # held LV2 in November: its dispatches closed one short
+        creator=creator, benefit=Benefit.objects.get(code=BenefitCode.EXTRA_DISPATCH), kind=BenefitKind.BASIC,
+        level=2, period="2026-11", quantity=8, delivered=7, status=EntitlementStatus.DELIVERED, granted_at=AT,
+        closed_at=AT,
+    )  # fmt: skip
+    DouPlusCredit.objects.create(creator=creator, entitlement=last_month, missing=1, amount=20, created_at=AT)
     return ops
 
 
 def test_every_table_a_kept_page_reads_is_in_its_fingerprint(creator_client: Client, creator) -> None:
-    """The fingerprint's tables (``OWN``, ``SHARED`` and those it joins) cover every read of a drawn page
-    but the session's, the user's (its name is in the key) and the permissions' (the console link's
-    answer is in the key)."""
+    """A page's fingerprint (its ``Sources``: its own tables, the shared ones and those it joins) covers
+    every read of the page drawn but the session's, the user's (its name is in the key) and the
+    permissions' (the console link's answer is in the key)."""
     rich(creator)
-    covered = {m._meta.db_table for m in (*kept.OWN, *kept.SHARED)} | {"creators_creator", "levels_jobrun"}
     outside = {"django_session", "auth_user", "auth_permission", "django_content_type", "auth_user_user_permissions",
                "auth_user_groups", "auth_group_permissions"}  # fmt: skip
-    for path in KEPT_PAGES:
+    for path, sources in KEPT_PAGES.items():
         kept.clear()
         with CaptureQueriesContext(connection) as captured:
             assert creator_client.get(path).status_code == 200
         read = {t for q in captured for t in re.findall(r'(?:FROM|JOIN)\s+"(\w+)"', q["sql"])}
         assert "creators_content" in read and "levels_leveloverride" in read  # the reads were seen
-        assert read - outside <= covered, path
+        assert read - outside <= sources.tables, path
 
 
 # Writes made as the product and people make them (services, the ORM's update(), which sends no signal),
@@ -89,6 +121,18 @@ WRITES = {
     "levels' values": lambda c: LevelPackage.objects.update(value_yuan=77_000),
     "level history": lambda c: LevelChange.objects.filter(creator=c).delete(),
     "override ended": lambda c: LevelOverride.objects.filter(creator=c).update(ended_at=NOW),
+    "claimed": lambda c: entitlement_claim(
+        creator=c, entitlement_id=Entitlement.objects.filter(creator=c, status=EntitlementStatus.AVAILABLE)[:1].get().pk
+    ),
+    "card expired": lambda c: GuaranteeCard.objects.filter(creator=c, status=CardStatus.ACTIVE).update(
+        status=CardStatus.EXPIRED, expired_at=NOW
+    ),
+    "issue's reason": lambda c: CardIssue.objects.update(reason="改过的原因"),
+    "task renamed": lambda c: SubmissionTask.objects.update(title="改名的任务"),
+    "case reviewed": lambda c: FeaturedCase.objects.filter(creator=c).update(status=CaseStatus.APPROVED),
+    "DOU+ credited": lambda c: DouPlusCredit.objects.filter(creator=c).update(amount=60),
+    "catalogue": lambda c: LevelBenefit.objects.update(value_note="改过的说明"),
+    "benefit renamed": lambda c: Benefit.objects.filter(code=BenefitCode.GUARANTEE_CARD).update(name="改名的保底卡"),
 }
 
 
@@ -97,9 +141,9 @@ def test_after_any_write_the_next_view_is_what_a_fresh_draw_shows(creator_client
     rich(creator)
     view(creator, PortalEvent.Name.TASK_HALL_VIEWED, AT - timedelta(days=3))
     before = {path: drawn(creator_client, path) for path in KEPT_PAGES}
-    assert {path: page(creator_client, path) for path in KEPT_PAGES} == before  # both kept now…
+    assert {path: page(creator_client, path) for path in KEPT_PAGES} == before  # all kept now…
     if kept.supported():  # …and served as kept (SQLite draws every view)
-        assert [queries(creator_client, path) for path in KEPT_PAGES] == [3, 3]
+        assert [queries(creator_client, path) for path in KEPT_PAGES] == [3] * len(KEPT_PAGES)
 
     WRITES[write](creator)
 
@@ -125,6 +169,23 @@ def test_a_page_is_not_kept_past_the_moment_the_clock_changes_it(creator_client:
         assert f"进度按 {stamp(NOW + later)} 的数据计算" in seen
         assert seen == drawn(creator_client, "/levels/")
         assert (measured(seen) == first) == counted
+
+
+def test_the_wallet_is_not_kept_past_the_moment_a_cards_days_left_moves(
+    creator_client: Client, creator, monkeypatch
+) -> None:
+    """A card expiring two days and an hour from now shows 剩 3 天 for another hour: kept until then, drawn
+    again once it shows 剩 2 天 (an instant between two midnights: the clock alone moves it)."""
+    assess()
+    GuaranteeCard.objects.filter(creator=creator).update(expires_at=NOW + timedelta(days=2, hours=1))
+    assert "剩 3 天" in drawn(creator_client, "/benefits/")
+    for later, kept_still, left in [(timedelta(minutes=59), True, 3), (timedelta(hours=1, seconds=1), False, 2)]:
+        monkeypatch.setattr(clock, "now", lambda later=later: NOW + later)
+        if kept.supported():
+            assert (queries(creator_client, "/benefits/") == 3) == kept_still
+        seen = page(creator_client, "/benefits/")
+        assert f"剩 {left} 天" in seen and f"剩 {5 - left} 天" not in seen
+        assert seen == drawn(creator_client, "/benefits/")
 
 
 def measured(html: str) -> str:
@@ -182,7 +243,7 @@ def test_a_process_keeps_at_most_its_setting_and_none_at_zero(creator_client: Cl
     assert (queries(creator_client, "/levels/") == 3) == postgres
     assert queries(creator_client, "/") > 3
     settings.PORTAL_KEPT_PAGES = 0
-    for path in KEPT_PAGES * 2:
+    for path in [*KEPT_PAGES] * 2:
         with CaptureQueriesContext(connection) as captured:
             assert creator_client.get(path).status_code == 200
         assert len(captured) > 3 and "xmin" not in captured[2]["sql"]

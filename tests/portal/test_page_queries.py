@@ -27,7 +27,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("now")]
 PAGES = {"/": (7, "星图小助手"), "/levels/": (8, "<title>权益中心"), "/benefits/": (9, "<title>我的权益")}
 # A page kept since it was drawn (``portal.kept``, on PostgreSQL): the session, the user, and the creator read
 # with the page's fingerprint.
-KEPT = {"/": 3, "/levels/": 3}
+KEPT = {"/": 3, "/levels/": 3, "/benefits/": 3}
 
 
 def queries(client: Client, path: str, *, drawn: bool = True) -> int:
