@@ -47,8 +47,14 @@ run: venv
 # Browser tests need Debian's Chromium; CI installs it, a newcomer may not have it yet. The fault tests
 # (tests/faults, -m faults) need PostgreSQL and Redis: without DATABASE_URL or REDIS_URL they are
 # deselected, except under CI=true, where they run and fail so that a CI without the services is noticed.
+# The suite runs in TEST_WORKERS processes (pytest-xdist: "auto" one per core, 0 this process alone), each
+# with a test database of its own; then the fault tests, one at a time in one process: they share the Redis
+# database and time a killed worker's recovery, which a machine busy with other tests would slow. Either
+# part may select nothing (PYTEST_ARGS naming tests of one part), not both.
+TEST_WORKERS ?= auto
+
 test: venv
-	@skip=""; \
+	@skip=""; faults=yes; \
 	if [ ! -x $(CHROMIUM) ]; then \
 		echo "NOTE: $(CHROMIUM) is missing, so the browser tests are deselected (-m 'not browser')."; \
 		echo "      To run them: apt-get install -y chromium fonts-noto-cjk"; \
@@ -57,13 +63,13 @@ test: venv
 	if [ "$${CI:-}" != "true" ] && { [ -z "$${DATABASE_URL:-}" ] || [ -z "$${REDIS_URL:-}" ]; }; then \
 		echo "NOTE: DATABASE_URL or REDIS_URL is unset, so the fault tests are deselected (-m 'not faults')."; \
 		echo "      To run them: DATABASE_URL=postgres://... REDIS_URL=redis://... make test"; \
-		skip="$${skip:+$$skip or }faults"; \
+		faults=no; \
 	fi; \
-	if [ -n "$$skip" ]; then \
-		$(VENV)/bin/pytest -m "not ($$skip)" $(PYTEST_ARGS); \
-	else \
-		$(VENV)/bin/pytest $(PYTEST_ARGS); \
-	fi
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) -m "not ($${skip:+$$skip or }faults)" $(PYTEST_ARGS); rest=$$?; \
+	rc=5; \
+	if [ $$faults = yes ]; then $(VENV)/bin/pytest -m "faults$${skip:+ and not ($$skip)}" $(PYTEST_ARGS); rc=$$?; fi; \
+	if [ $$rest -eq 5 ] && [ $$rc -eq 5 ]; then exit 5; fi; \
+	for code in $$rest $$rc; do [ $$code -eq 0 ] || [ $$code -eq 5 ] || exit $$code; done
 
 # The browser tests save screenshots to the ignored test-results/screenshots/; this run points them at
 # the tracked docs/screenshots/ on purpose (review and commit the PNGs that changed).

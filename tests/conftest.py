@@ -83,6 +83,15 @@ def _no_kept_pages() -> None:
 
 
 @pytest.fixture(autouse=True)
+def _default_language() -> None:
+    """Every test starts in the site's language, as a fresh thread would: a request before it may have left
+    another active (``LocaleMiddleware`` activates the browser's and nothing deactivates it)."""
+    from django.utils import translation
+
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _migration_data(request: pytest.FixtureRequest) -> None:
     """Transactional tests (races, browser journeys) end with a flush that empties what the data
     migrations wrote, and ``serialized_rollback`` cannot bring it back once Playwright has started
