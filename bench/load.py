@@ -13,8 +13,8 @@ for ``--run-time`` seconds with ``--users`` users that never pause, and stops gu
 line: p50/p95/p99 (ms), requests/s and failures per page and mode, and each page's p95 over the floor's in
 the same mode. ``--explain`` instead serves each page once in-process and times its queries; ``--breakdown N``
 serves each page N times in-process and splits its time between queries, templates and the rest. The
-same session views a page again and again, so 首页 and 权益中心 are served kept (``portal.kept``) but for
-the first view; ``--drawn`` keeps none, to measure them drawn on every view.
+same session views a page again and again, so 首页, 权益中心, 我的权益 and the console's run list are served
+kept (``lib.kept``) but for the first view; ``--drawn`` keeps none, to measure them drawn on every view.
 
 Usage (creates/overwrites the database named in DATABASE_URL):
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/xt_bench_load \\
@@ -279,11 +279,11 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--explain", action="store_true", help="only explain each page's queries (no load)")
     parser.add_argument("--breakdown", type=int, metavar="N", help="only time each page N times in-process (no load)")
-    parser.add_argument("--drawn", action="store_true", help="keep no creator page: every view drawn")
+    parser.add_argument("--drawn", action="store_true", help="keep no page: every view drawn")
     args = parser.parse_args()
-    if args.drawn:  # PORTAL_KEPT_PAGES=0 for the server (its environment) and in this process
-        os.environ["PORTAL_KEPT_PAGES"] = "0"
-        settings.PORTAL_KEPT_PAGES = 0
+    if args.drawn:  # KEPT_PAGES=0 for the server (its environment) and in this process
+        os.environ["KEPT_PAGES"] = "0"
+        settings.KEPT_PAGES = 0
     if connection.vendor != "postgresql":
         sys.exit("bench/load.py measures PostgreSQL: set DATABASE_URL=postgres://…")
     modes = args.modes.split(",")

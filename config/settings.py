@@ -103,8 +103,8 @@ TEMPLATES = [
                 "config.context_processors.navigation",
                 "portal.context_processors.unread",
                 "console.context_processors.console",
-                # While a kept creator page draws (``portal.kept``), the CSRF token is a hole filled per answer.
-                "portal.kept.holes",
+                # While a kept page draws (``lib.kept``), the CSRF token is a hole filled per answer.
+                "lib.kept.holes",
             ],
             "builtins": ["template_partials.templatetags.partials"],
             "loaders": [
@@ -139,8 +139,8 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DB_POOL_MIN = env.int("DB_POOL_MIN", default=1)
 DB_POOL_MAX = env.int("DB_POOL_MAX", default=0)  # 0: no pool
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0 if DB_POOL_MAX else 60)
-# Creator pages kept per process while exact (``portal.kept``, PostgreSQL only); 0 draws every view.
-PORTAL_KEPT_PAGES = env.int("PORTAL_KEPT_PAGES", default=1000)
+# Pages kept per process while exact (``lib.kept``, PostgreSQL only); 0 draws every view.
+KEPT_PAGES = env.int("KEPT_PAGES", default=1000)
 if DB_POOL_MAX:
     if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
         raise ImproperlyConfigured("DB_POOL_MAX needs PostgreSQL (DATABASE_URL=postgres://…); unset it for SQLite.")

@@ -1,16 +1,16 @@
 """Form pieces every console action shares."""
 
-import uuid
-
 from django import forms
 
 from creators.services import DUPLICATE_REQUEST
 from lib.errors import ApplicationError
+from lib.kept import request_id
 from lib.widgets import HiddenInput
 
 
 def new_request_id() -> str:
-    return uuid.uuid4().hex
+    """A fresh id for a form (``lib.kept.request_id``: on a kept page, a fresh one in each answer)."""
+    return request_id()
 
 
 class ActionForm(forms.Form):

@@ -1,7 +1,12 @@
 """Reads for the console's job-run screens: runs with their chunk counts, how many a list shows, a run's
 chunks, its level moves."""
 
+from functools import cache
+
+from django.db import connection
 from django.db.models import Count, Q, QuerySet
+
+from lib.sql import column, table
 
 from .models import JobChunk, JobRun, LevelChange
 
@@ -30,6 +35,30 @@ def runs_counted(*, job: str = "", status: str = "") -> tuple[int, bool]:
         listed=Count("pk", filter=listed or None), waiting=Count("pk", filter=Q(awaiting_broker_since__isnull=False))
     )
     return found["listed"], found["waiting"] > 0
+
+
+def runs_fingerprint() -> tuple[str, bool]:
+    """What the run list is drawn from, as ``lib.kept`` keeps pages: the md5 of the row versions of every
+    run and of the chunks of the runs still running — a finished run's chunks are written again only
+    with the run (a resume reopens the run and its failed chunks in one transaction; a late task finds
+    its chunk done and writes nothing) — and whether a run waits for the broker (the list then sends it:
+    drawn, not kept). One query, at one snapshot."""
+    with connection.cursor() as cursor:
+        cursor.execute(_fingerprint_sql(), [JobRun.Status.RUNNING])
+        fingerprint, waiting = cursor.fetchone()
+    return fingerprint or "", bool(waiting)
+
+
+@cache
+def _fingerprint_sql() -> str:
+    r, c = JobRun, JobChunk
+    version = "{0}.xmin::text || '.' || {0}.cmin::text"
+    runs = f"SELECT 'r' || {version.format('r')} AS v, r.{column(r, 'awaiting_broker_since')} AS w FROM {table(r)} r"
+    chunks = (
+        f"SELECT 'c' || {version.format('c')}, NULL FROM {table(c)} c JOIN {table(r)} r"
+        f" ON r.{column(r, 'id')} = c.{column(c, 'run')} WHERE r.{column(r, 'status')} = %s"
+    )
+    return f"SELECT md5(string_agg(v, ',' ORDER BY v)), bool_or(w IS NOT NULL) FROM ({runs} UNION ALL {chunks}) x"
 
 
 def run_get(run_id: int) -> JobRun:

@@ -10,7 +10,8 @@ from django_htmx.middleware import HtmxDetails
 
 from creators.models import Creator
 from creators.selectors import page_creator
-from portal import kept
+from lib import kept as kept_pages
+from portal.kept import fingerprint_sql
 
 # A page that only reads: its messages cannot change between reading the creator and drawing the header.
 # A write (marking messages read) counts them afresh after it.
@@ -31,8 +32,8 @@ def creator_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
     @wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if request.method in READS:  # the header's badge and console link read with the creator
-            sources = getattr(view, "kept", None) if kept.supported() else None
-            also = {"page_fingerprint": kept.fingerprint_sql(sources)} if sources else {}
+            sources = getattr(view, "kept", None) if kept_pages.supported() else None
+            also = {"page_fingerprint": fingerprint_sql(sources)} if sources else {}
             creator = page_creator(request.user, **also)
         else:  # one creator per user (a one-to-one link); by the id the session already gave
             creator = Creator.objects.filter(user_id=request.user.pk).first()

@@ -76,8 +76,8 @@ def _cold_rules() -> None:
 
 @pytest.fixture(autouse=True)
 def _no_kept_pages() -> None:
-    """Every test starts as a fresh process would: no creator page kept from another test (``portal.kept``)."""
-    from portal import kept
+    """Every test starts as a fresh process would: no page kept from another test (``lib.kept``)."""
+    from lib import kept
 
     kept.clear()
 

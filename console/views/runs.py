@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from console import permissions
-from console.access import ConsoleRequest, console_required, permission_required
+from console.access import ConsoleRequest, abilities, console_required, permission_required
 from console.forms import ActionForm, is_duplicate
 from console.rows import run_rows, run_state
 from levels import jobs
@@ -23,6 +23,7 @@ from levels import run_selectors as selectors
 from levels.models import JobRun
 from levels.runs import PERIODS, STARTABLE, run_resume, run_start
 from levels.tasks import dispatch_waiting_if_broker
+from lib import kept
 from lib.errors import ApplicationError
 from lib.paging import CountedPaginator
 from lib.widgets import Select, TextInput
@@ -103,8 +104,17 @@ def runs(request: ConsoleRequest) -> HttpResponse:
     return _list(request)
 
 
+def _kept_key(request: ConsoleRequest) -> tuple | None:
+    """The list is kept (``lib.kept``) under its runs' fingerprint and what the user may do (the start
+    form shows or not); while a run waits for the broker it is drawn, to send that run if it answers."""
+    fingerprint, waiting = selectors.runs_fingerprint()
+    return None if waiting else (fingerprint, tuple(abilities(request.user).items()))
+
+
 @console_required
+@kept.kept(key=_kept_key, now=timezone.now)
 def _list(request: ConsoleRequest) -> HttpResponse:
+    kept.keep_until(kept.NO_LIMIT)  # no moment on the list moves with the clock
     # A run waiting for the broker leaves the wait once it answers.
     return render(request, "console/runs.html", _list_context(request.GET, form=StartForm(), dispatch=True))
 

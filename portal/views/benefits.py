@@ -12,6 +12,7 @@ from django_htmx.http import trigger_client_event
 from benefits.models import Entitlement
 from benefits.services import grants
 from lib.errors import ApplicationError
+from lib.kept import keep_until
 from portal import clock, kept
 from portal.access import CreatorRequest, creator_required
 from portal.presenters.benefits import benefit_row_of, benefits_page
@@ -22,7 +23,7 @@ from portal.presenters.benefits import benefit_row_of, benefits_page
 @require_safe
 def my_benefits(request: CreatorRequest) -> HttpResponse:
     page = benefits_page(creator=request.creator, at=clock.now())
-    kept.keep_until(request, page.until)
+    keep_until(page.until)
     # The summary line refreshes itself after a claim (hx-trigger="benefitsChanged from:body").
     if request.htmx and request.htmx.target == "benefit-summary":
         return render(request, "portal/benefits.html#summary", {"page": page})

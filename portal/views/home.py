@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from creators.selectors import latest_unread
+from lib.kept import keep_until
 from portal import clock, kept
 from portal.access import CreatorRequest, creator_required
 from portal.presenters.home import level_card
@@ -23,5 +24,5 @@ def home(request: CreatorRequest) -> HttpResponse:
         "unread": unread,
         "unread_count": unread_count,  # the header's badge too: the context processor's query spared
     }
-    kept.keep_until(request, card.standing.until)
+    keep_until(card.standing.until)
     return render(request, "portal/home.html", context)

@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from lib.kept import keep_until
 from portal import clock, kept
 from portal.access import CreatorRequest, creator_required
 from portal.presenters.levels import history_of, level_center
@@ -16,8 +17,8 @@ from portal.presenters.levels import history_of, level_center
 @require_safe
 def center(request: CreatorRequest) -> HttpResponse:
     center = level_center(creator=request.creator, at=clock.now())
-    kept.keep_until(request, center.standing.until)
-    context = {"center": center, "measured_at": kept.instant(request, center.standing.at),
+    keep_until(center.standing.until)
+    context = {"center": center, "measured_at": kept.instant(center.standing.at),
                "history": history_of(creator=request.creator)}  # fmt: skip
     return render(request, "portal/levels.html", context)
 
@@ -30,7 +31,7 @@ def refresh(request: CreatorRequest) -> HttpResponse:
     center = level_center(creator=request.creator, at=clock.now())
     text = _("进度已刷新")
     if request.htmx:
-        context = {"center": center, "measured_at": kept.instant(request, center.standing.at), "refreshed": True,
+        context = {"center": center, "measured_at": kept.instant(center.standing.at), "refreshed": True,
                    "toast": {"text": text, "level": "success"}}  # fmt: skip
         return render(request, "portal/levels.html#refresh-result", context)
     messages.success(request, text)

@@ -33,6 +33,7 @@ from benefits.services.grants import entitlement_claim
 from creators.models import AssistantMessage, Creator, PortalEvent, Quote, SubmissionTask
 from levels.models import CreatorLevel, LevelChange, LevelOverride
 from levels.overrides import override_set
+from lib import kept as store
 from lib.periods import Month, local_date
 from portal import clock, kept
 from portal.templatetags.portal_format import stamp
@@ -53,7 +54,7 @@ def page(client: Client, path: str) -> str:
 
 
 def drawn(client: Client, path: str) -> str:
-    kept.clear()
+    store.clear()
     return page(client, path)
 
 
@@ -95,7 +96,7 @@ def test_every_table_a_kept_page_reads_is_in_its_fingerprint(creator_client: Cli
     outside = {"django_session", "auth_user", "auth_permission", "django_content_type", "auth_user_user_permissions",
                "auth_user_groups", "auth_group_permissions"}  # fmt: skip
     for path, sources in KEPT_PAGES.items():
-        kept.clear()
+        store.clear()
         with CaptureQueriesContext(connection) as captured:
             assert creator_client.get(path).status_code == 200
         read = {t for q in captured for t in re.findall(r'(?:FROM|JOIN)\s+"(\w+)"', q["sql"])}
@@ -142,7 +143,7 @@ def test_after_any_write_the_next_view_is_what_a_fresh_draw_shows(creator_client
     view(creator, PortalEvent.Name.TASK_HALL_VIEWED, AT - timedelta(days=3))
     before = {path: drawn(creator_client, path) for path in KEPT_PAGES}
     assert {path: page(creator_client, path) for path in KEPT_PAGES} == before  # all kept now…
-    if kept.supported():  # …and served as kept (SQLite draws every view)
+    if store.supported():  # …and served as kept (SQLite draws every view)
         assert [queries(creator_client, path) for path in KEPT_PAGES] == [3] * len(KEPT_PAGES)
 
     WRITES[write](creator)
@@ -163,7 +164,7 @@ def test_a_page_is_not_kept_past_the_moment_the_clock_changes_it(creator_client:
              (-timedelta(days=1), False, True)]  # fmt: skip
     for later, kept_still, counted in steps:
         monkeypatch.setattr(clock, "now", lambda later=later: NOW + later)
-        if kept.supported():
+        if store.supported():
             assert (queries(creator_client, "/levels/") == 3) == kept_still
         seen = page(creator_client, "/levels/")
         assert f"进度按 {stamp(NOW + later)} 的数据计算" in seen
@@ -181,7 +182,7 @@ def test_the_wallet_is_not_kept_past_the_moment_a_cards_days_left_moves(
     assert "剩 3 天" in drawn(creator_client, "/benefits/")
     for later, kept_still, left in [(timedelta(minutes=59), True, 3), (timedelta(hours=1, seconds=1), False, 2)]:
         monkeypatch.setattr(clock, "now", lambda later=later: NOW + later)
-        if kept.supported():
+        if store.supported():
             assert (queries(creator_client, "/benefits/") == 3) == kept_still
         seen = page(creator_client, "/benefits/")
         assert f"剩 {left} 天" in seen and f"剩 {5 - left} 天" not in seen
@@ -202,7 +203,7 @@ def test_each_browser_gets_its_own_csrf_token_in_a_kept_page(creator) -> None:
         browser.force_login(creator.user)
         html = browser.get("/levels/").content.decode()
         tokens.append(re.search(r'name="csrfmiddlewaretoken" value="([A-Za-z0-9]+)"', html).group(1))
-    if kept.supported():
+    if store.supported():
         assert queries(browsers[1], "/levels/") == 3
     second = browsers[1]
     assert second.post("/levels/refresh/", {"csrfmiddlewaretoken": tokens[1]}).status_code == 302
@@ -233,16 +234,16 @@ def test_a_message_to_show_is_shown_not_a_kept_page_without_it(creator_client: C
 
 
 def test_a_process_keeps_at_most_its_setting_and_none_at_zero(creator_client: Client, settings) -> None:
-    """``PORTAL_KEPT_PAGES``: the least recently served page goes first; 0 draws every view (no fingerprint
+    """``KEPT_PAGES``: the least recently served page goes first; 0 draws every view (no fingerprint
     read either: the creator's query is the one a page that is never kept makes). SQLite keeps none."""
     postgres = connection.vendor == "postgresql"
-    settings.PORTAL_KEPT_PAGES = 1
+    settings.KEPT_PAGES = 1
     page(creator_client, "/")
     assert (queries(creator_client, "/") == 3) == postgres
     page(creator_client, "/levels/")  # kept in its place
     assert (queries(creator_client, "/levels/") == 3) == postgres
     assert queries(creator_client, "/") > 3
-    settings.PORTAL_KEPT_PAGES = 0
+    settings.KEPT_PAGES = 0
     for path in [*KEPT_PAGES] * 2:
         with CaptureQueriesContext(connection) as captured:
             assert creator_client.get(path).status_code == 200

@@ -14,8 +14,9 @@ from django.utils import timezone
 from benefits.models import LevelPackage
 from creators.models import AssistantMessage
 from levels.overrides import override_set
+from lib import kept as store
 from lib.periods import Month
-from portal import clock, kept
+from portal import clock
 from tests.builders import AT, order, post
 from tests.portal.support import assess, now  # noqa: F401
 
@@ -33,7 +34,7 @@ KEPT = {"/": 3, "/levels/": 3, "/benefits/": 3}
 def queries(client: Client, path: str, *, drawn: bool = True) -> int:
     """The queries of one view of ``path``: ``drawn`` (none of the process's kept pages), else as it comes."""
     if drawn:
-        kept.clear()
+        store.clear()
     with CaptureQueriesContext(connection) as captured:
         response = client.get(path)
     assert response.status_code == 200
@@ -66,7 +67,7 @@ def assert_kept(client: Client) -> None:
         client.get(path)
     again = {path: queries(client, path, drawn=False) for path in PAGES}
     drawn = {p: n for p, (n, _) in PAGES.items()}
-    assert again == ({**drawn, **KEPT} if kept.supported() else drawn)
+    assert again == ({**drawn, **KEPT} if store.supported() else drawn)
 
 
 def test_levels_reads_the_version_in_force_once_for_a_creator_never_assessed(
