@@ -93,8 +93,8 @@ HELD = {
 
 def spread(now) -> None:
     """What the assessment builder leaves out and the pages read: eight regions and five industry mixes,
-    levels (half the creators: LV1 20%, LV2, LV3 and LV4 10% each), the square benefits of LV2–LV4, and the
-    index rows of today and yesterday (the leaderboards)."""
+    levels (half the creators: LV1 20%, LV2, LV3 and LV4 10% each), the square benefits of LV2–LV4, the
+    index rows of today and yesterday (the leaderboards) and a year of runs."""
     sql(
         """UPDATE creators_creator
            SET region = (%s::text[])[1 + id %% 8], industries = ((%s::text[])[1 + id %% 5])::jsonb""",
@@ -120,7 +120,36 @@ def spread(now) -> None:
            FROM creators_creator c, generate_series(0, 1) d""",
         [local_date(now)],
     )
+    runs(now)
     sql("VACUUM ANALYZE")
+
+
+def runs(now) -> None:
+    """A year of finished runs, as beat leaves them (the console's run list and its fingerprint read them):
+    each day's index and upgrade check, each month's assessment, each with a chunk per ``ASSESS_CHUNK_SIZE``
+    creators (again: none added twice)."""
+    sql(
+        """INSERT INTO levels_jobrun (job, period, key, at, rules_snapshot, status, summary, started_at, heartbeat_at,
+               finished_at, error, started_by)
+           SELECT job, period, period, at, '{}', 'done', '{"assessed": 1000000, "up": 1200, "down": 900}', at,
+               at + interval '4 minutes', at + interval '4 minutes', '', 'beat'
+           FROM (SELECT j.job, to_char(%s::timestamptz - d * interval '1 day', 'YYYY-MM-DD') AS period,
+                        %s::timestamptz - d * interval '1 day' AS at
+                 FROM generate_series(1, 365) d, (VALUES ('compute_index'), ('assess_upgrade')) j (job)
+                 UNION ALL
+                 SELECT 'assess_monthly', to_char(%s::timestamptz - m * interval '1 month', 'YYYY-MM'),
+                        %s::timestamptz - m * interval '1 month'
+                 FROM generate_series(1, 12) m) runs
+           ON CONFLICT (job, key) DO NOTHING""",
+        [now] * 4,
+    )
+    sql(
+        """INSERT INTO levels_jobchunk (run_id, index, first_id, last_id, status, attempts, stats, error)
+           SELECT r.id, i, i * %s + 1, (i + 1) * %s, 'done', 1, '{}', ''
+           FROM levels_jobrun r, generate_series(0, (SELECT count(*) FROM creators_creator) / %s - 1) i
+           WHERE NOT EXISTS (SELECT FROM levels_jobchunk c WHERE c.run_id = r.id)""",
+        [settings.ASSESS_CHUNK_SIZE] * 3,
+    )
 
 
 def sessions() -> dict[str, str]:
