@@ -5,19 +5,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('levels', '0014_prune_history_schedule'),
+        ("levels", "0014_prune_history_schedule"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='jobchunk',
-            name='run',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='chunks', to='levels.jobrun'),
+            model_name="jobchunk",
+            name="run",
+            field=models.ForeignKey(
+                db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name="chunks", to="levels.jobrun"
+            ),
         ),
         migrations.AddIndex(
-            model_name='jobchunk',
-            index=models.Index(fields=['run', 'status'], name='job_chunk_run_status'),
+            model_name="jobchunk",
+            index=models.Index(fields=["run", "status"], name="job_chunk_run_status"),
         ),
     ]
