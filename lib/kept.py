@@ -49,14 +49,17 @@ class Page:
     html: str  # with its holes unfilled
     drawn: datetime  # served only from this instant (a clock set back, as tests do, draws it again)
     until: datetime  # until this one
+    note: object  # what the view noted while drawing (``keep_note``)
 
 
 # What a view whose page no clock moves says to ``keep_until``.
 NO_LIMIT = datetime.max.replace(tzinfo=UTC)
 
 _pages: OrderedDict[tuple, Page] = OrderedDict()
+# Per page (the key without the view's own part): the note of its latest drawing, for its ``key`` to read.
+_notes: OrderedDict[tuple, object] = OrderedDict()
 _lock = threading.Lock()
-# While a kept view draws: until when its answer holds (None until the view says).
+# While a kept view draws: until when its answer holds (None until the view says) and its note.
 _drawing: ContextVar[dict | None] = ContextVar("kept_drawing", default=None)
 
 
@@ -75,6 +78,14 @@ def keep_until(until: datetime) -> None:
     pending = _drawing.get()
     if pending is not None:
         pending["until"] = until if pending["until"] is None else min(pending["until"], until)
+
+
+def keep_note(note: object) -> None:
+    """Said by a kept view while it draws: what its ``key`` needs to read the page's fingerprint next time
+    (the rows the page showed) and what ``served`` needs to act on an answer of the kept page."""
+    pending = _drawing.get()
+    if pending is not None:
+        pending["note"] = note
 
 
 def holes(request: HttpRequest) -> dict[str, str]:
@@ -113,40 +124,64 @@ def _put(key: tuple, page: Page) -> None:
             _pages.popitem(last=False)
 
 
+def _noted(page: tuple) -> object:
+    with _lock:
+        return _notes.get(page)
+
+
+def _note(page: tuple, note: object) -> None:
+    with _lock:
+        _notes[page] = note
+        _notes.move_to_end(page)
+        while len(_notes) > settings.KEPT_PAGES:
+            _notes.popitem(last=False)
+
+
 def clear() -> None:
     with _lock:
         _pages.clear()
+        _notes.clear()
 
 
 def kept(
-    *, key: Callable[[HttpRequest], tuple | None], now: Callable[[], datetime], fill: Callable[[str], str] | None = None
+    *,
+    key: Callable[[HttpRequest, object], tuple | None],
+    now: Callable[[], datetime],
+    fill: Callable[[str], str] | None = None,
+    served: Callable[[HttpRequest, object], None] | None = None,
 ) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
-    """A view kept as this module says. ``key(request)``: what the page is drawn from besides what every
-    kept page's key holds (its fingerprint first), or None to draw it (no fingerprint here, or a page
-    that must act on every view); ``now``: the clock the view judges by; ``fill``: the view's own holes."""
+    """A view kept as this module says. ``key(request, note)``: what the page is drawn from besides what
+    every kept page's key holds (its fingerprint first), given the note of the page's latest drawing
+    (None before one), or None to draw it (no fingerprint yet, or a page that must act on every view);
+    ``now``: the clock the view judges by; ``fill``: the view's own holes; ``served(request, note)``: what
+    an answer from a kept page does besides answering (what the view does on every view), with the note
+    of that page's drawing."""
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
         def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
             if not supported() or request.htmx or len(messages.get_messages(request)):
                 return view(request, *args, **kwargs)
-            own = key(request)
-            if own is None:
-                return view(request, *args, **kwargs)
-            found = (view.__module__, view.__qualname__, request.get_full_path(), get_language(),
-                     get_script_prefix(), request.user.get_username(), *own)  # fmt: skip
+            page = (view.__module__, view.__qualname__, request.get_full_path(), get_language(),
+                    get_script_prefix(), request.user.get_username())  # fmt: skip
+            own = key(request, _noted(page))
+            found = None if own is None else (*page, *own)
             at = now()
-            if (page := _get(found, at)) is not None:
-                return HttpResponse(_filled(request, page.html, fill))
-            pending = {"until": None}
+            if found is not None and (kept_page := _get(found, at)) is not None:
+                if served is not None:
+                    served(request, kept_page.note)
+                return HttpResponse(_filled(request, kept_page.html, fill))
+            pending = {"until": None, "note": None}
             token = _drawing.set(pending)
             try:
                 response = view(request, *args, **kwargs)
             finally:
                 _drawing.reset(token)
             html = response.content.decode(response.charset)
-            if response.status_code == 200 and pending["until"] is not None and at < pending["until"]:
-                _put(found, Page(html, at, pending["until"]))
+            if response.status_code == 200:
+                _note(page, pending["note"])
+                if found is not None and pending["until"] is not None and at < pending["until"]:
+                    _put(found, Page(html, at, pending["until"], pending["note"]))
             response.content = _filled(request, html, fill)
             return response
 

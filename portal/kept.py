@@ -111,7 +111,7 @@ def _fill(html: str) -> str:
     return html.replace(AT_HOLE, stamp(clock.now()))
 
 
-def _key(request: HttpRequest) -> tuple | None:
+def _key(request: HttpRequest, _note: object) -> tuple | None:
     fingerprint = getattr(request.creator, "page_fingerprint", None)
     if fingerprint is None:
         return None

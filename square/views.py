@@ -8,8 +8,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from insights.models import Surface
+from lib.kept import NO_LIMIT, keep_note, keep_until, kept
 
 from . import clock
+from . import kept as square_kept
 from .access import SquareRequest, square_required
 from .boards import BOARD_SIZE, SURFACES, Board, board_rows
 from .exposure import views_record
@@ -19,9 +21,11 @@ from .selectors import listed_regions, region_counts, square_page
 
 
 @square_required
+@kept(key=square_kept.key, now=lambda: clock.now(), served=square_kept.served)  # ``clock.now`` as it is then
 @require_safe
 def square(request: SquareRequest) -> HttpResponse:
-    """The listing, filtered; ``?page=me`` opens the page with the viewing creator's card."""
+    """The listing, filtered; ``?page=me`` opens the page with the viewing creator's card. Kept while the
+    listing and its creators stay as they are (``square.kept``)."""
     at = clock.now()
     viewer = request.viewer
     me = viewer.creator.pk if viewer.creator else None
@@ -32,6 +36,8 @@ def square(request: SquareRequest) -> HttpResponse:
     cards = [creator_card(c, me=me) for c in result.page]
     shown = [(c.creator.pk, Surface.SQUARE_SLOT) for c in ads] + [(c.creator.pk, Surface.SQUARE) for c in cards]
     views_record(viewer=viewer, method=request.method, at=at, shown=shown)
+    keep_note(tuple(shown))
+    keep_until(NO_LIMIT)  # the day's listing, until it is refreshed: no moment on the page moves with the clock
     context = {
         "form": form,
         "result": result,

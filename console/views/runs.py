@@ -104,7 +104,7 @@ def runs(request: ConsoleRequest) -> HttpResponse:
     return _list(request)
 
 
-def _kept_key(request: ConsoleRequest) -> tuple | None:
+def _kept_key(request: ConsoleRequest, _note: object) -> tuple | None:
     """The list is kept (``lib.kept``) under its runs' fingerprint and what the user may do (the start
     form shows or not); while a run waits for the broker it is drawn, to send that run if it answers."""
     fingerprint, waiting = selectors.runs_fingerprint()

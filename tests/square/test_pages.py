@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from benefits.models import Entitlement, EntitlementStatus
 from creators.models import Quote
+from lib import kept as store
 from lib.periods import local_date
 from square.selectors import AD_POSITIONS, PAGE_SIZE, SquareFilters, square_page
 from tests.square.conftest import NOW, index_row, make_creator, refresh
@@ -180,6 +181,8 @@ def populate(n: int) -> None:
 
 
 def count_queries(client, path: str) -> int:
+    """The queries of ``path`` drawn (the square's kept pages forgotten: tests/square/test_kept.py)."""
+    store.clear()
     with CaptureQueriesContext(connection) as queries:
         response = client.get(path)
     assert response.status_code == 200
