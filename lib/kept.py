@@ -124,6 +124,19 @@ def _put(key: tuple, page: Page) -> None:
             _pages.popitem(last=False)
 
 
+def _page(request: HttpRequest, view: Callable) -> tuple:
+    """What every kept page's key holds: the view, the path with its query, the language, the URL prefix
+    and the user (their name is in the header)."""
+    return (view.__module__, view.__qualname__, request.get_full_path(), get_language(), get_script_prefix(),
+            request.user.get_username())  # fmt: skip
+
+
+def noted(request: HttpRequest, view: Callable) -> object:
+    """The note of the latest drawing of ``view``'s page for this request (None before one, or where no
+    page is kept): for a decorator around the kept view that reads its fingerprint with its own query."""
+    return _noted(_page(request, view)) if supported() else None
+
+
 def _noted(page: tuple) -> object:
     with _lock:
         return _notes.get(page)
@@ -162,8 +175,7 @@ def kept(
         def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
             if not supported() or request.htmx or len(messages.get_messages(request)):
                 return view(request, *args, **kwargs)
-            page = (view.__module__, view.__qualname__, request.get_full_path(), get_language(),
-                    get_script_prefix(), request.user.get_username())  # fmt: skip
+            page = _page(request, view)
             own = key(request, _noted(page))
             found = None if own is None else (*page, *own)
             at = now()

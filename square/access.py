@@ -10,14 +10,19 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import Group
+from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django_htmx.middleware import HtmxDetails
 
 from creators.models import Creator
 from creators.selectors import VIEW_CREATORS
+from lib import kept
+from lib.instances import column_count, instances
 from lib.perms import granted_params, granted_sql
-from lib.sql import column, table
+from lib.sql import column, execute_prepared, table
+
+from .kept import Shown, fingerprint_params, fingerprint_sql
 
 
 def audience_groups() -> tuple[str, ...]:
@@ -41,9 +46,10 @@ class SquareRequest(HttpRequest):
 
 
 @cache
-def _viewer_sql() -> str:
-    """``viewer``'s one query, written once per process: the user's creator row (every column, all null when
-    the user is not a creator) and whether the user is in ``audience_groups``, and in the clients group."""
+def _viewer_sql(also: str) -> str:
+    """``viewer``'s one query, written once per process (and ``also``, the fingerprint's expression or
+    nothing): the user's creator row (every column, all null when the user is not a creator) and whether
+    the user is in ``audience_groups``, and in the clients group."""
     member = get_user_model().groups.through
     creator = ", ".join(f"c.{column(Creator, f.name)}" for f in Creator._meta.concrete_fields)
     in_groups = (
@@ -54,24 +60,33 @@ def _viewer_sql() -> str:
     return (
         f"SELECT {creator}, EXISTS ({in_groups} ({', '.join(['%s'] * len(audience_groups()))})) AS viewer_audience,"
         f" EXISTS ({in_groups} (%s)) AS viewer_client"
-        f", {granted_sql()} AS console_view"
+        f", {granted_sql()} AS console_view{also}"
         # As ``Creator.objects``: an erased creator is on no page (erasure also unlinks the user).
         f" FROM (SELECT 1 AS one) v LEFT JOIN {table(Creator)} c ON c.{column(Creator, 'user')} = %s"
         f" AND c.{column(Creator, 'erased_at')} IS NULL"
     )
 
 
-def viewer(user) -> tuple[Viewer, bool, bool]:
-    """Who ``user`` is to the square, whether they are in one of ``audience_groups``, and whether they were
-    given the console's view permission (the header's 运营后台 link; ``lib.perms.holds(..., granted=)``).
-    One query (the creator, the groups and the permission together: the Django way reads them in four)."""
+def viewer(user, *, shown: Shown | None = None) -> tuple[Viewer, bool, bool, str | None]:
+    """Who ``user`` is to the square, whether they are in one of ``audience_groups``, whether they were
+    given the console's view permission (the header's 运营后台 link; ``lib.perms.holds(..., granted=)``),
+    and with ``shown`` (the cards a kept page showed) the page's fingerprint (``square.kept``), else None.
+    One query (the creator, the groups, the permission and the fingerprint together: the Django way reads
+    the first three in four), prepared once per connection."""
     groups = audience_groups()
-    params = [user.pk, *groups, user.pk, settings.CLIENTS_GROUP, *granted_params(user, VIEW_CREATORS), user.pk]
-    row = next(iter(Creator.objects.raw(_viewer_sql(), params)))
-    creator = row if row.pk is not None else None
+    params = [user.pk, *groups, user.pk, settings.CLIENTS_GROUP, *granted_params(user, VIEW_CREATORS)]
+    also = ""
+    if shown is not None:
+        also, params = f", {fingerprint_sql()} AS page_fingerprint", [*params, *fingerprint_params(shown)]
+    with connection.cursor() as cursor:
+        execute_prepared(cursor, _viewer_sql(also), [*params, user.pk])
+        row = cursor.fetchone()
+    n = column_count(Creator)
+    (creator,) = instances(row[:n], Creator)
+    audience, client, console_view = (bool(value) for value in row[n : n + 3])
     # A creator's own views never count as impressions, even in the clients group.
-    seen = Viewer(creator=creator, is_client=creator is None and bool(row.viewer_client))
-    return seen, bool(row.viewer_audience), bool(row.console_view)
+    seen = Viewer(creator=creator, is_client=creator is None and client)
+    return seen, audience, console_view, (row[n + 3] or "") if shown is not None else None
 
 
 def square_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -82,8 +97,10 @@ def square_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
     @wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         user = request.user
-        # ``console_view``: the header's 运营后台 link (``config.context_processors.navigation``), read already
-        request.viewer, audience, request.console_view = viewer(user)
+        # ``console_view``: the header's 运营后台 link (``config.context_processors.navigation``), read already;
+        # a kept page's fingerprint for the cards it showed (``square.kept``), read with the viewer
+        shown = kept.noted(request, view)
+        request.viewer, audience, request.console_view, request.square_fingerprint = viewer(user, shown=shown)
         if request.viewer.creator is None and not audience and not user.is_superuser:
             return render(request, "square/forbidden.html", status=403)
         return view(request, *args, **kwargs)

@@ -8,38 +8,29 @@ writers, ``square.listing.listing_refresh`` and ``creator_erased_drop``, write e
 anew in the transaction that changes ``SquareEntry``, so the versions of the count rows the page reads
 (the regions', one per region) name the listing a page was drawn from without reading a million places.
 An edit made to ``SquareEntry`` alone, by hand, shows on the next refresh (the next day's, or
-``manage.py refresh_square``). The fingerprint is the md5 of those versions and of the shown creators'.
+``manage.py refresh_square``). The fingerprint is the md5 of those versions and of the shown creators',
+read with the viewer (``square.access.viewer``) for the cards the page's latest drawing noted.
 
-Each answer of a kept page counts its impressions as a drawn one does (``served``): the cards it shows,
-noted while it was drawn.
+Each answer of a kept page counts its impressions as a drawn one does (``square.views``): the cards it
+shows, noted while it was drawn.
 """
 
-from collections.abc import Iterable
 from functools import cache
 
-from django.db import connection
 from django.http import HttpRequest
 
 from creators.models import Creator
-from lib.sql import column, execute_prepared, table
+from lib.sql import column, table
 
-from . import clock
-from .exposure import views_record
 from .models import SquareCount
 
 Shown = tuple[tuple[int, str], ...]  # (creator id, surface) of each card a page shows
 
 
-def page_fingerprint(*, creators: Iterable[int]) -> str:
-    """The md5 of the versions of the listing's count rows of the regions and of ``creators``' rows, read
-    at one snapshot. One query, prepared once per connection."""
-    with connection.cursor() as cursor:
-        execute_prepared(cursor, _fingerprint_sql(), [SquareCount.ANY_LEVEL, sorted(set(creators))])
-        return cursor.fetchone()[0] or ""
-
-
 @cache
-def _fingerprint_sql() -> str:
+def fingerprint_sql() -> str:
+    """The fingerprint as an expression of the viewer's query (parameters: ``fingerprint_params``): the md5
+    of the versions of the listing's count rows of the regions and of the shown creators' rows."""
     n, c = SquareCount, Creator
     version = "{0}.xmin::text || '.' || {0}.cmin::text"
     counts = (
@@ -47,18 +38,18 @@ def _fingerprint_sql() -> str:
         f" AND n.{column(n, 'level')} = %s AND n.{column(n, 'fans')} = ''"
     )
     creators = f"SELECT 'c' || {version.format('c')} FROM {table(c)} c WHERE c.{column(c, 'id')} = ANY(%s)"
-    return f"SELECT md5(string_agg(v, ',' ORDER BY v)) FROM ({counts} UNION ALL {creators}) x"
+    return f"(SELECT md5(string_agg(v, ',' ORDER BY v)) FROM ({counts} UNION ALL {creators}) x)"
+
+
+def fingerprint_params(shown: Shown) -> list:
+    return [SquareCount.ANY_LEVEL, sorted({creator for creator, _surface in shown})]
 
 
 def key(request: HttpRequest, shown: Shown | None) -> tuple | None:
-    """A page is kept under its fingerprint, the viewing creator (their card marked, their rank) and the
-    header's console link; it is drawn until its cards are known (``shown``, noted by its last drawing)."""
-    if shown is None:
+    """A page is kept under its fingerprint, the viewing creator (their card marked, their place) and the
+    header's console link; it is drawn until its cards are known (noted by its latest drawing)."""
+    fingerprint = getattr(request, "square_fingerprint", None)
+    if shown is None or fingerprint is None:
         return None
     me = request.viewer.creator.pk if request.viewer.creator else None
-    return page_fingerprint(creators=[creator for creator, _surface in shown]), me, bool(request.console_view)
-
-
-def served(request: HttpRequest, shown: Shown) -> None:
-    """An answer of a kept page counts as a view of the cards it shows."""
-    views_record(viewer=request.viewer, method=request.method, at=clock.now(), shown=shown)
+    return fingerprint or "", me, bool(request.console_view)

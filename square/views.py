@@ -20,8 +20,13 @@ from .presenters import board_row, creator_card
 from .selectors import listed_regions, region_counts, square_page
 
 
+def _served(request: SquareRequest, shown: square_kept.Shown) -> None:
+    """An answer of a kept page counts as a view of the cards it shows, as a drawn one does."""
+    views_record(viewer=request.viewer, method=request.method, at=clock.now(), shown=shown)
+
+
 @square_required
-@kept(key=square_kept.key, now=lambda: clock.now(), served=square_kept.served)  # ``clock.now`` as it is then
+@kept(key=square_kept.key, now=lambda: clock.now(), served=_served)  # ``clock.now`` as it is then
 @require_safe
 def square(request: SquareRequest) -> HttpResponse:
     """The listing, filtered; ``?page=me`` opens the page with the viewing creator's card. Kept while the

@@ -161,7 +161,7 @@ def test_the_viewer_is_read_in_one_query(django_assert_num_queries, groups, is_c
         creator.save(update_fields=["user"])
     make_creator()  # someone else's creator row is not the viewer's
     with django_assert_num_queries(1):
-        seen, audience, console_view = viewer(user)
+        seen, audience, console_view, _fingerprint = viewer(user)
     assert (seen.creator is not None, seen.is_client, audience, console_view) == expected
     assert console_view == user.has_perm("creators.view_creator")
     if creator:
@@ -177,5 +177,5 @@ def test_an_erased_creator_is_not_the_viewer(django_assert_num_queries):
     user = User.objects.create_user("erased", password="pw")
     creator = make_creator()
     Creator.everyone.filter(pk=creator.pk).update(user=user, erased_at=timezone.now())
-    seen, _, _ = viewer(user)
+    seen, _, _, _ = viewer(user)
     assert seen.creator is None

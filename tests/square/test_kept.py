@@ -1,5 +1,5 @@
 """The square kept (``square.kept``, ``lib.kept``): a client sees what a fresh draw shows after the listing
-is refreshed, a creator on the page changes or leaves, or the counts change; a kept answer costs five
+is refreshed, a creator on the page changes or leaves, or the counts change; a kept answer costs four
 queries and counts its impressions as a drawn one; each viewer gets their own page (a creator's card
 marked, their rank)."""
 
@@ -21,7 +21,7 @@ from tests.square.conftest import NOW, make_creator, refresh
 
 pytestmark = pytest.mark.django_db
 URL = "/square/"
-KEPT = 5  # session, user, viewer, the fingerprint, the impressions
+KEPT = 4  # session, user, the viewer with the fingerprint, the impressions
 CSRF = re.compile(r'(name="csrfmiddlewaretoken" value="|"x-csrftoken": ")[A-Za-z0-9]+')
 
 
