@@ -141,6 +141,9 @@ DB_POOL_MAX = env.int("DB_POOL_MAX", default=0)  # 0: no pool
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0 if DB_POOL_MAX else 60)
 # Pages kept per process while exact (``lib.kept``, PostgreSQL only); 0 draws every view.
 KEPT_PAGES = env.int("KEPT_PAGES", default=1000)
+# Clients' page views held per process and their impressions written together every so many seconds
+# (``insights.impressions``); 0 writes each view's at once.
+IMPRESSIONS_FLUSH_SECONDS = env.float("IMPRESSIONS_FLUSH_SECONDS", default=5.0)
 if DB_POOL_MAX:
     if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
         raise ImproperlyConfigured("DB_POOL_MAX needs PostgreSQL (DATABASE_URL=postgres://…); unset it for SQLite.")

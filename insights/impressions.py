@@ -1,11 +1,24 @@
 """Writing impressions: how many times clients were shown a creator's card, per day and surface
 (``insights.models.Impression``). The square and the leaderboards add one per card on every page a client
-views; the demo data adds believable history. Reads live with the pages that show them."""
+views (``impressions_count``); the demo data adds believable history. Reads live with the pages that show
+them.
 
+A page view's impressions are added up in the process that served it and written with every other view's
+of the last ``IMPRESSIONS_FLUSH_SECONDS`` in one statement, by the first view after that (and when the
+process exits): the square's first page is the same two dozen cards for every client, so writing each
+view's on its own had every web process update the same rows, one view after another, on every view.
+Impressions are counts, not money (``impressions_add``'s ``wait_for_disk``): what a process killed
+without warning had not written yet is lost, as a database crash may lose the last moment's statements.
+"""
+
+import atexit
+import threading
+import time
 from collections.abc import Iterable
 from datetime import date
 from functools import lru_cache
 
+from django.conf import settings
 from django.db import connection
 
 from lib.sql import column, committed_without_waiting, table
@@ -14,6 +27,56 @@ from .models import Impression
 
 # Rows per statement: 4 parameters a row stays far below SQLite's limit of 32,766 variables.
 BATCH_ROWS = 2_000
+
+Key = tuple[int, date, str]  # creator id, day, surface
+_pending: dict[Key, int] = {}
+_pending_since: float | None = None  # ``time.monotonic()`` of the oldest view not written yet
+_lock = threading.Lock()
+
+
+def impressions_count(*, rows: Iterable[tuple[int, date, str]]) -> None:
+    """One impression for each (creator id, day, surface) of a page view: kept with the views not written
+    yet, and all written at once when the oldest of them is ``IMPRESSIONS_FLUSH_SECONDS`` old (0: now)."""
+    global _pending_since
+    with _lock:
+        for key in rows:
+            _pending[key] = _pending.get(key, 0) + 1
+        if _pending_since is None:
+            _pending_since = time.monotonic()
+        due = time.monotonic() - _pending_since >= settings.IMPRESSIONS_FLUSH_SECONDS
+    if due:
+        impressions_flush()
+
+
+def impressions_flush() -> int:
+    """Write the impressions this process holds (one statement per ``BATCH_ROWS`` keys); returns how many
+    keys. If the database refuses them they are held again for the next flush, and the error raised."""
+    global _pending_since
+    with _lock:
+        held, since = dict(_pending), _pending_since
+        _pending.clear()
+        _pending_since = None
+    if not held:
+        return 0
+    try:
+        return impressions_add(rows=[(*key, count) for key, count in held.items()], wait_for_disk=False)
+    except Exception:
+        with _lock:
+            for key, count in held.items():
+                _pending[key] = _pending.get(key, 0) + count
+            _pending_since = since if _pending_since is None else min(since, _pending_since)
+        raise
+
+
+def impressions_forget() -> None:
+    """Drop what this process holds unwritten (a test's views, whose database is rolled back)."""
+    global _pending_since
+    with _lock:
+        _pending.clear()
+        _pending_since = None
+
+
+atexit.register(impressions_flush)  # a process stopped as gunicorn and Celery stop them writes what it holds
 
 
 def impressions_add(*, rows: Iterable[tuple[int, date, str, int]], wait_for_disk: bool = True) -> int:

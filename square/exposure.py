@@ -5,17 +5,16 @@ nor does a HEAD request, which shows nothing."""
 from collections.abc import Iterable
 from datetime import datetime
 
-from insights.impressions import impressions_add
+from insights.impressions import impressions_count
 from lib.periods import local_date
 
 from .access import Viewer
 
 
 def views_record(*, viewer: Viewer, method: str, at: datetime, shown: Iterable[tuple[int, str]]) -> None:
-    """Record a page view of the cards ``shown`` — (creator id, surface) — at ``at``, if it counts. One
-    statement (``insights.impressions.impressions_add``)."""
+    """Record a page view of the cards ``shown`` — (creator id, surface) — at ``at``, if it counts: held by
+    the process and written with other views' (``insights.impressions.impressions_count``)."""
     if not viewer.is_client or method != "GET":
         return
     day = local_date(at)
-    # Counts, not money: a page view does not wait for the disk (``impressions_add``'s ``wait_for_disk``).
-    impressions_add(rows=[(creator_id, day, surface, 1) for creator_id, surface in shown], wait_for_disk=False)
+    impressions_count(rows=[(creator_id, day, surface) for creator_id, surface in shown])

@@ -2,6 +2,7 @@
 
 import importlib
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -80,6 +81,17 @@ def _no_kept_pages() -> None:
     from lib import kept
 
     kept.clear()
+
+
+@pytest.fixture(autouse=True)
+def _no_impressions_held() -> Iterator[None]:
+    """Every test starts and ends holding no page view's impressions (``insights.impressions``): another
+    test's would be written into this one's database, and a test's into none at the process's exit."""
+    from insights.impressions import impressions_forget
+
+    impressions_forget()
+    yield
+    impressions_forget()
 
 
 @pytest.fixture(autouse=True)

@@ -1,15 +1,18 @@
 """Impressions (docs/program.md §5): a client's page view adds one per card shown, on the surface it was shown
-on, in one statement; operators' and creators' views add nothing. The upsert itself adds to what is there."""
+on; the views of a few seconds are written together in one statement; operators' and creators' views add
+nothing. The upsert itself adds to what is there."""
 
 import threading
 from datetime import date, timedelta
+from unittest.mock import Mock
 
 import pytest
-from django.db import connection
+from django.conf import settings
+from django.db import OperationalError, connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from insights.impressions import impressions_add
+from insights.impressions import impressions_add, impressions_flush
 from insights.models import Impression, Surface
 from lib.periods import local_date
 from square.selectors import AD_POSITIONS, PAGE_SIZE
@@ -21,6 +24,8 @@ TODAY = local_date(NOW)
 
 
 def counts() -> dict[tuple[int, str], int]:
+    """Today's impressions once the views this process holds are written."""
+    impressions_flush()
     return {(i.creator_id, i.surface): i.count for i in Impression.objects.filter(date=TODAY)}
 
 
@@ -47,15 +52,48 @@ def test_only_the_cards_of_the_page_viewed_count(advertiser):
     assert len(counts()) == 4 and {pk for pk, _s in counts()} <= {c.pk for c in creators}
 
 
-def test_one_statement_writes_a_page_views_impressions(advertiser):
+def writes(client: Client, path: str = "/square/") -> int:
+    """The impressions statements a view of ``path`` makes."""
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(path).status_code == 200
+    return sum(q["sql"].startswith(("INSERT", "SET LOCAL")) and "ON CONFLICT" in q["sql"] for q in queries)
+
+
+@pytest.fixture
+def twelve_slots(db) -> None:
     for _ in range(12):
         make_creator(level=2, codes=("square_ad_slot",))
     refresh()
-    with CaptureQueriesContext(connection) as queries:
-        advertiser.get("/square/")
-    writes = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("INSERT")]
-    assert len(writes) == 1 and "ON CONFLICT" in writes[0]
-    assert sum(counts().values()) == 12
+
+
+def test_views_within_the_interval_are_written_together_in_one_statement(advertiser, twelve_slots, monkeypatch):
+    """The views of ``IMPRESSIONS_FLUSH_SECONDS`` are held; the first view after it writes them all, its own
+    included, in one statement."""
+    clock = [1000.0]
+    monkeypatch.setattr("insights.impressions.time.monotonic", lambda: clock[0])
+    assert writes(advertiser) == 0
+    clock[0] += settings.IMPRESSIONS_FLUSH_SECONDS - 0.01
+    assert writes(advertiser) == 0 and not Impression.objects.exists()
+    clock[0] += 0.01
+    assert writes(advertiser) == 1
+    assert set(Impression.objects.values_list("count", flat=True)) == {3} and Impression.objects.count() == 12
+    assert writes(advertiser) == 0  # a new interval from here
+
+
+def test_at_zero_each_view_is_written_at_once(advertiser, twelve_slots, settings):
+    settings.IMPRESSIONS_FLUSH_SECONDS = 0
+    assert [writes(advertiser), writes(advertiser)] == [1, 1]
+    assert set(Impression.objects.values_list("count", flat=True)) == {2}
+
+
+def test_views_the_database_refused_are_written_by_the_next_flush(advertiser, twelve_slots, monkeypatch):
+    advertiser.get("/square/")
+    with monkeypatch.context() as refusing:
+        refusing.setattr("insights.impressions.impressions_add", Mock(side_effect=OperationalError("down")))
+        with pytest.raises(OperationalError):
+            impressions_flush()
+    advertiser.get("/square/")
+    assert sum(counts().values()) == 24
 
 
 def test_leaderboard_views_count_on_their_board(advertiser):
@@ -80,7 +118,7 @@ def test_operators_and_creators_views_do_not_count(request, who):
     refresh()
     assert viewer.get("/square/").status_code == 200
     assert viewer.get("/leaderboards/").status_code == 200
-    assert not Impression.objects.exists()
+    assert counts() == {}
 
 
 def test_a_head_request_shows_nothing_and_counts_nothing(advertiser):
@@ -88,7 +126,7 @@ def test_a_head_request_shows_nothing_and_counts_nothing(advertiser):
     refresh()
     assert advertiser.head("/square/").status_code == 200
     assert advertiser.head("/leaderboards/").status_code == 200
-    assert not Impression.objects.exists()
+    assert counts() == {}
 
 
 def test_a_view_is_counted_on_the_local_day(advertiser, monkeypatch):
@@ -99,6 +137,7 @@ def test_a_view_is_counted_on_the_local_day(advertiser, monkeypatch):
     advertiser.get("/square/")
     monkeypatch.setattr("square.clock.now", lambda: late + timedelta(minutes=2))
     advertiser.get("/square/")
+    impressions_flush()
     assert set(Impression.objects.values_list("creator_id", "date", "count")) == {
         (creator.pk, TODAY, 1),
         (creator.pk, TODAY + timedelta(days=1), 1),
@@ -127,8 +166,11 @@ def test_nothing_to_write_writes_nothing(django_assert_num_queries):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_simultaneous_views_all_count(client_user):
-    """Each view's statement adds in the database, so views at the same moment lose nothing."""
+@pytest.mark.parametrize("flush_seconds", [0, 5])
+def test_simultaneous_views_all_count(client_user, settings, flush_seconds):
+    """Views at the same moment lose nothing: written each at once, each view's statement adds in the
+    database; held, each adds under the process's lock."""
+    settings.IMPRESSIONS_FLUSH_SECONDS = flush_seconds
     creator = make_creator()
     refresh()
     views, barrier = 6, threading.Barrier(6)
@@ -145,6 +187,7 @@ def test_simultaneous_views_all_count(client_user):
         thread.start()
     for thread in threads:
         thread.join()
+    impressions_flush()
     assert Impression.objects.get(creator=creator).count == views
 
 
