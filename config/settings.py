@@ -139,10 +139,8 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DB_POOL_MIN = env.int("DB_POOL_MIN", default=1)
 DB_POOL_MAX = env.int("DB_POOL_MAX", default=0)  # 0: no pool
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0 if DB_POOL_MAX else 60)
-# Pages kept per process while exact (``lib.kept``, PostgreSQL only); 0 draws every view.
-KEPT_PAGES = env.int("KEPT_PAGES", default=1000)
-# Clients' page views held per process and their impressions written together every so many seconds
-# (``insights.impressions``); 0 writes each view's at once.
+KEPT_PAGES = env.int("KEPT_PAGES", default=1000)  # kept per process while exact (``lib.kept``); 0: none
+# Seconds clients' views are held per process before their impressions are written together; 0: at once
 IMPRESSIONS_FLUSH_SECONDS = env.float("IMPRESSIONS_FLUSH_SECONDS", default=5.0)
 if DB_POOL_MAX:
     if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":

@@ -12,9 +12,23 @@ question it answers "no" goes on to ``ModelBackend``, which finds the set in its
 database nothing; with the same set, both give Django's answers (an inactive or anonymous user holds
 nothing, an active superuser everything, ``has_perm`` on an object nothing from either).
 tests/console/test_backends.py compares the answers with ``ModelBackend`` alone.
+
+A page that reads something else from the database on every view (a kept page's fingerprint) reads it in
+the same query (``permissions_load``).
 """
 
-from lib.perms import held
+from collections.abc import Sequence
+
+from lib.perms import held, held_and
+
+
+def permissions_load(user, expression: str, params: Sequence) -> object:
+    """Load ``user``'s permissions into the cache the backends answer from, with the value of
+    ``expression`` (``lib.perms.held_and``), which is returned."""
+    permissions, value = held_and(user, expression, params)
+    if user.is_active and not user.is_anonymous:
+        user._perm_cache = permissions
+    return value
 
 
 class PermissionsBackend:

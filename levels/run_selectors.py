@@ -3,11 +3,10 @@ chunks, its level moves."""
 
 from functools import cache
 
-from django.db import connection
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from lib.sql import column, execute_prepared, table
+from lib.sql import column, table
 
 from .models import JobChunk, JobRun, LevelChange
 
@@ -45,16 +44,14 @@ def runs_counted(*, job: str = "", status: str = "") -> tuple[int, bool]:
     return found["listed"], found["waiting"] > 0
 
 
-def runs_fingerprint() -> tuple[str, bool]:
-    """What the run list is drawn from, as ``lib.kept`` keeps pages: the md5 of the row versions of every
-    run and of the chunks of the runs still running — a finished run's chunks are written again only
-    with the run (a resume reopens the run and its failed chunks in one transaction; a late task finds
-    its chunk done and writes nothing) — and whether a run waits for the broker (the list then sends it:
-    drawn, not kept). One query, at one snapshot."""
-    with connection.cursor() as cursor:
-        execute_prepared(cursor, _fingerprint_sql(), [JobRun.Status.RUNNING])  # its planning costs more
-        fingerprint, waiting = cursor.fetchone()
-    return fingerprint or "", bool(waiting)
+def runs_fingerprint_sql() -> tuple[str, list]:
+    """What the run list is drawn from, as ``lib.kept`` keeps pages: an SQL expression (and its parameters)
+    for the md5 of the row versions of every run and of the chunks of the runs still running — a finished
+    run's chunks are written again only with the run (a resume reopens the run and its failed chunks in
+    one transaction; a late task finds its chunk done and writes nothing) — or NULL while a run waits for
+    the broker (the list then sends it: drawn, not kept). Read with the operator's permissions
+    (``console.access.permission_required``), at one snapshot."""
+    return _fingerprint_sql(), [JobRun.Status.RUNNING]
 
 
 @cache
@@ -66,7 +63,10 @@ def _fingerprint_sql() -> str:
         f"SELECT 'c' || {version.format('c')}, NULL FROM {table(c)} c JOIN {table(r)} r"
         f" ON r.{column(r, 'id')} = c.{column(c, 'run')} WHERE r.{column(r, 'status')} = %s"
     )
-    return f"SELECT md5(string_agg(v, ',' ORDER BY v)), bool_or(w IS NOT NULL) FROM ({runs} UNION ALL {chunks}) x"
+    return (
+        f"(SELECT CASE WHEN bool_or(w IS NOT NULL) THEN NULL ELSE coalesce(md5(string_agg(v, ',' ORDER BY v)), '')"
+        f" END FROM ({runs} UNION ALL {chunks}) x)"
+    )
 
 
 def run_get(run_id: int) -> JobRun:

@@ -4,6 +4,7 @@ everything, anyone else what they or one of their groups were given. ``held``: e
 ``holds``: one question, for a page that asks only that (the navigation's 运营后台 link on every page),
 alone or — ``granted_sql``, ``granted_expression`` — as an expression of a query the page makes anyway."""
 
+from collections.abc import Sequence
 from functools import cache
 
 from django.contrib.auth import get_user_model
@@ -13,7 +14,7 @@ from django.db import connection
 from django.db.models import BooleanField
 from django.db.models.expressions import RawSQL
 
-from lib.sql import column, table
+from lib.sql import column, execute_prepared, table
 
 
 @cache
@@ -30,13 +31,18 @@ def _granted_ids_sql() -> str:
 
 
 @cache
-def _named_sql() -> str:
-    """Every permission as ``app_label`` and ``codename``: what the questions below select from."""
+def _named_from() -> str:
+    """Every permission (``p``) with its content type (``c``): what the questions below select from."""
     perm, kind = Permission, ContentType
     return (
-        f"SELECT c.{column(kind, 'app_label')}, p.{column(perm, 'codename')} FROM {table(perm)} p"
-        f" INNER JOIN {table(kind)} c ON c.{column(kind, 'id')} = p.{column(perm, 'content_type')}"
+        f" FROM {table(perm)} p INNER JOIN {table(kind)} c ON c.{column(kind, 'id')} = p.{column(perm, 'content_type')}"
     )
+
+
+@cache
+def _named_sql() -> str:
+    """Every permission as ``app_label`` and ``codename``."""
+    return f"SELECT c.{column(ContentType, 'app_label')}, p.{column(Permission, 'codename')}{_named_from()}"
 
 
 @cache
@@ -89,11 +95,22 @@ def held(user) -> set[str]:
     """Every permission ``user`` holds, as ``"app_label.codename"``, in one query: what Django's model
     backend's ``get_all_permissions`` answers in two built by the ORM (``console.backends``). The same
     rules as ``holds``: an inactive or anonymous user holds nothing, a superuser every permission there is."""
+    return held_and(user, "NULL", [])[0]
+
+
+def held_and(user, expression: str, params: Sequence) -> tuple[set[str], object]:
+    """``held``, and the value of ``expression`` — SQL that reads no column of the permissions (a scalar
+    subquery), with its parameters — read in the same query, at one snapshot: for a page that reads the
+    permissions anyway and one more thing (a kept page's fingerprint, ``lib.kept``). The value is None
+    where nothing is read (an inactive or anonymous user) or the user holds nothing (no row). Prepared
+    once per connection: the permissions' own query is as quick to run as to plan."""
     if not user.is_active or user.is_anonymous:
-        return set()
-    sql, params = _named_sql(), []
+        return set(), None
+    columns = f"c.{column(ContentType, 'app_label')}, p.{column(Permission, 'codename')}, {expression}"
+    sql, params = f"SELECT {columns}{_named_from()}", [*params]
     if not user.is_superuser:
-        sql, params = f"{sql} WHERE p.{column(Permission, 'id')} IN ({_granted_ids_sql()})", [user.pk, user.pk]
+        sql, params = f"{sql} WHERE p.{column(Permission, 'id')} IN ({_granted_ids_sql()})", [*params, user.pk, user.pk]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return {f"{app_label}.{codename}" for app_label, codename in cursor.fetchall()}
+        execute_prepared(cursor, sql, params)
+        rows = cursor.fetchall()
+    return {f"{app_label}.{codename}" for app_label, codename, _value in rows}, (rows[0][2] if rows else None)

@@ -105,14 +105,15 @@ def runs(request: ConsoleRequest) -> HttpResponse:
 
 
 def _kept_key(request: ConsoleRequest, _note: object) -> tuple | None:
-    """The list is kept (``lib.kept``) under its runs' fingerprint and what the user may do (the start
-    form shows or not); while a run waits for the broker it is drawn, to send that run if it answers."""
-    fingerprint, waiting = selectors.runs_fingerprint()
-    return None if waiting else (fingerprint, tuple(abilities(request.user).items()))
+    """The list is kept (``lib.kept``) under its runs' fingerprint, read with the operator's permissions,
+    and what the user may do (the start form shows or not); while a run waits for the broker (no
+    fingerprint) it is drawn, to send that run if it answers."""
+    fingerprint = request.read_with_permissions
+    return None if fingerprint is None else (fingerprint, tuple(abilities(request.user).items()))
 
 
-@console_required
-@kept.kept(key=_kept_key, now=timezone.now)
+@permission_required(permissions.VIEW, reading=selectors.runs_fingerprint_sql)
+@kept.kept(key=_kept_key, now=lambda: timezone.now())  # as it is then (tests set it)
 def _list(request: ConsoleRequest) -> HttpResponse:
     kept.keep_until(kept.NO_LIMIT)  # no moment on the list moves with the clock
     # A run waiting for the broker leaves the wait once it answers.

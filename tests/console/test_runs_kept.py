@@ -1,6 +1,6 @@
 """The run list kept (``lib.kept``, ``levels.run_selectors.runs_fingerprint``): what an operator sees is what
 a fresh draw shows after any write to the runs or to a running run's chunks, however it is made; a page
-viewed again with nothing changed costs four queries; each answer's form carries a request id of its own;
+viewed again with nothing changed costs three queries; each answer's form carries a request id of its own;
 while a run waits for the broker every view draws the list (and sends the run if it can)."""
 
 import re
@@ -19,7 +19,7 @@ from tests.builders import AT
 
 pytestmark = pytest.mark.django_db
 URL = "/console/runs/"
-KEPT = 4  # session, user, permissions, the fingerprint
+KEPT = 3  # session, user, the permissions with the fingerprint
 CSRF = re.compile(r'(name="csrfmiddlewaretoken" value="|"x-csrftoken": ")[A-Za-z0-9]+')
 REQUEST_ID = re.compile(r'name="request_id" value="([0-9a-f]+)"')
 
