@@ -7,8 +7,8 @@ view's ``key`` adds — above all a *fingerprint*, the versions of the rows the 
 makes it — a service, a job, the admin, an ``UPDATE`` typed in psql — leaves a version no fingerprint has
 seen or removes one, so the next view reads another fingerprint and draws the page afresh; no writer has
 to invalidate anything. A fingerprint read before the page's own reads is never newer than the page kept
-under it. ``portal.kept`` (a creator's pages) and ``levels.run_selectors.runs_fingerprint`` (the console's
-run list) say what their pages are drawn from.
+under it. ``portal.kept`` (a creator's pages), ``levels.run_selectors.runs_fingerprint_sql`` (the console's
+run list) and ``square.kept`` (the square) say what their pages are drawn from.
 
 A page also moves with the clock: the view says until when what it drew holds (``keep_until``), and the
 page is not served from that instant on. What differs between two answers of the same page are holes,
