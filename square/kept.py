@@ -46,10 +46,11 @@ def fingerprint_params(shown: Shown) -> list:
 
 
 def key(request: HttpRequest, shown: Shown | None) -> tuple | None:
-    """A page is kept under its fingerprint, the viewing creator (their card marked, their place) and the
-    header's console link; it is drawn until its cards are known (noted by its latest drawing)."""
+    """A page is kept for the square's audience (advertisers, operators) under its fingerprint and whether
+    the header links to the console; it is drawn until its cards are known (noted by its latest drawing).
+    A creator's view is drawn every time: it marks their card, names their place and carries their header
+    (the unread messages' badge)."""
     fingerprint = getattr(request, "square_fingerprint", None)
-    if shown is None or fingerprint is None:
+    if shown is None or fingerprint is None or request.viewer.creator is not None:
         return None
-    me = request.viewer.creator.pk if request.viewer.creator else None
-    return fingerprint or "", me, bool(request.console_view)
+    return fingerprint, bool(request.console_view)

@@ -1,17 +1,19 @@
 """The square kept (``square.kept``, ``lib.kept``): a client sees what a fresh draw shows after the listing
 is refreshed, a creator on the page changes or leaves, or the counts change; a kept answer costs three
-queries and counts its impressions as a drawn one; each viewer gets their own page (a creator's card
-marked, their rank)."""
+queries and counts its impressions as a drawn one; a creator's view, which marks their card, names their
+place and carries their unread messages, is drawn every time."""
 
 import re
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
+from django.contrib.auth.models import Group
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from creators.models import Creator
+from creators.models import AssistantMessage, Creator
 from insights.impressions import impressions_flush
 from insights.models import Impression
 from lib import kept as store
@@ -128,3 +130,19 @@ def test_a_user_linked_to_another_creator_is_told_that_ones_place(creator_client
     Creator.objects.filter(pk=other.pk).update(user=me.user)
     after = page(creator_client, url)
     assert after != before and after == drawn(creator_client, url)
+
+
+def test_a_creators_view_shows_a_new_message_at_once(creator_client: Client, me, listed) -> None:
+    refresh()
+    before = drawn(creator_client)
+    AssistantMessage.objects.create(creator=me, kind="info", title="新消息", created_at=NOW)
+    after = page(creator_client)
+    assert after != before and after == drawn(creator_client)
+
+
+def test_a_user_given_the_console_sees_its_link_at_once(advertiser: Client, client_user, listed) -> None:
+    before = drawn(advertiser)
+    assert 'href="/console/"' not in before
+    client_user.groups.add(Group.objects.get(name=settings.OPERATORS_GROUP))
+    after = page(advertiser)
+    assert 'href="/console/"' in after and after == drawn(advertiser)
