@@ -41,7 +41,8 @@ def square(request: SquareRequest) -> HttpResponse:
     cards = [creator_card(c, me=me) for c in result.page]
     shown = [(c.creator.pk, Surface.SQUARE_SLOT) for c in ads] + [(c.creator.pk, Surface.SQUARE) for c in cards]
     views_record(viewer=viewer, method=request.method, at=at, shown=shown)
-    keep_note(tuple(shown))
+    if viewer.creator is None:  # a creator's view is drawn every time (``square.kept.key``): nothing to note
+        keep_note(tuple(shown))
     keep_until(NO_LIMIT)  # the day's listing, until it is refreshed: no moment on the page moves with the clock
     context = {
         "form": form,
