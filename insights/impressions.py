@@ -38,6 +38,9 @@ def impressions_count(*, rows: Iterable[tuple[int, date, str]]) -> None:
     """One impression for each (creator id, day, surface) of a page view: kept with the views not written
     yet, and all written at once when the oldest of them is ``IMPRESSIONS_FLUSH_SECONDS`` old (0: now)."""
     global _pending_since
+    rows = list(rows)
+    if not rows:
+        return
     with _lock:
         for key in rows:
             _pending[key] = _pending.get(key, 0) + 1
