@@ -6,6 +6,7 @@ from functools import cache
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from lib.kept import VERSIONS_MD5, row_version
 from lib.sql import column, table
 
 from .models import JobChunk, JobRun, LevelChange
@@ -57,14 +58,13 @@ def runs_fingerprint_sql() -> tuple[str, list]:
 @cache
 def _fingerprint_sql() -> str:
     r, c = JobRun, JobChunk
-    version = "{0}.xmin::text || '.' || {0}.cmin::text"
-    runs = f"SELECT 'r' || {version.format('r')} AS v, r.{column(r, 'awaiting_broker_since')} AS w FROM {table(r)} r"
+    runs = f"SELECT {row_version('r', 'run')} AS v, r.{column(r, 'awaiting_broker_since')} AS w FROM {table(r)} r"
     chunks = (
-        f"SELECT 'c' || {version.format('c')}, NULL FROM {table(c)} c JOIN {table(r)} r"
+        f"SELECT {row_version('c', 'chunk')}, NULL FROM {table(c)} c JOIN {table(r)} r"
         f" ON r.{column(r, 'id')} = c.{column(c, 'run')} WHERE r.{column(r, 'status')} = %s"
     )
     return (
-        f"(SELECT CASE WHEN bool_or(w IS NOT NULL) THEN NULL ELSE coalesce(md5(string_agg(v, ',' ORDER BY v)), '')"
+        f"(SELECT CASE WHEN bool_or(w IS NOT NULL) THEN NULL ELSE coalesce({VERSIONS_MD5}, '')"
         f" END FROM ({runs} UNION ALL {chunks}) x)"
     )
 

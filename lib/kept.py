@@ -63,6 +63,16 @@ _lock = threading.Lock()
 _drawing: ContextVar[dict | None] = ContextVar("kept_drawing", default=None)
 
 
+# A fingerprint over rows of versions (``row_version``, selected as ``v``): the md5 of them sorted; NULL for none.
+VERSIONS_MD5 = "md5(string_agg(v, ',' ORDER BY v))"
+
+
+def row_version(alias: str, tag: object) -> str:
+    """SQL for the version of the row of ``alias`` as fingerprints read it, ``tag:xmin.cmin``: the tag (its
+    table, or the branch of the query that read it) keeps a row of one table from seeming another's."""
+    return f"'{tag}:' || {alias}.xmin::text || '.' || {alias}.cmin::text"
+
+
 def supported() -> bool:
     """Pages are kept where rows show their versions (PostgreSQL) and ``KEPT_PAGES`` allows any."""
     return connection.vendor == "postgresql" and settings.KEPT_PAGES > 0

@@ -20,6 +20,7 @@ from functools import cache
 from django.http import HttpRequest
 
 from creators.models import Creator
+from lib.kept import VERSIONS_MD5, row_version
 from lib.sql import column, table
 
 from .models import SquareCount
@@ -32,13 +33,12 @@ def fingerprint_sql() -> str:
     """The fingerprint as an expression of the viewer's query (parameters: ``fingerprint_params``): the md5
     of the versions of the listing's count rows of the regions and of the shown creators' rows."""
     n, c = SquareCount, Creator
-    version = "{0}.xmin::text || '.' || {0}.cmin::text"
     counts = (
-        f"SELECT 'n' || {version.format('n')} AS v FROM {table(n)} n WHERE n.{column(n, 'industry')} = ''"
+        f"SELECT {row_version('n', 'count')} AS v FROM {table(n)} n WHERE n.{column(n, 'industry')} = ''"
         f" AND n.{column(n, 'level')} = %s AND n.{column(n, 'fans')} = ''"
     )
-    creators = f"SELECT 'c' || {version.format('c')} FROM {table(c)} c WHERE c.{column(c, 'id')} = ANY(%s)"
-    return f"(SELECT md5(string_agg(v, ',' ORDER BY v)) FROM ({counts} UNION ALL {creators}) x)"
+    creators = f"SELECT {row_version('c', 'creator')} FROM {table(c)} c WHERE c.{column(c, 'id')} = ANY(%s)"
+    return f"(SELECT {VERSIONS_MD5} FROM ({counts} UNION ALL {creators}) x)"
 
 
 def fingerprint_params(shown: Shown) -> list:
